@@ -1,0 +1,40 @@
+//! Request context for server functions (server only).
+
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use crate::services::{auth, AppState};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use tower_sessions::Session;
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Internal
+    })
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "no session layer");
+        AppError::Internal
+    })
+}
+
+/// The signed-in user or `Unauthenticated`.
+pub async fn user() -> Result<(AppState, CurrentUser), AppError> {
+    let state = state()?;
+    let session = session().await?;
+    let user = auth::require_user(&state, &session).await?;
+    Ok((state, user))
+}
+
+/// Gives a failed call its HTTP status (403, 404, 422, 429 …) instead of a generic 500.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if let Some(options) = use_context::<ResponseOptions>() {
+            options.set_status(e.status());
+        }
+    }
+    result
+}

@@ -1,0 +1,28 @@
+use crate::domain::mini_program::MiniProgramQuery;
+use crate::domain::pagination::Page;
+use crate::error::AppError;
+use crate::model::MiniProgramRow;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[server(endpoint = "mini_programs/list", input = Json)]
+pub async fn list_mini_programs(query: MiniProgramQuery) -> Result<Page<MiniProgramRow>, AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, user) = ctx::user().await?;
+        crate::services::mini_programs::list(&state.db, &user, &query).await
+    }
+    .await;
+    ctx::respond(result)
+}
+
+#[server(endpoint = "mini_programs/get", input = Json)]
+pub async fn get_mini_program(appid: String) -> Result<MiniProgramRow, AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, user) = ctx::user().await?;
+        crate::services::mini_programs::get(&state.db, &user, &appid).await
+    }
+    .await;
+    ctx::respond(result)
+}

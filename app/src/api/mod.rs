@@ -1,0 +1,10 @@
+//! Server functions: authorize, validate, call services — thin. Endpoints are named so that
+//! tests and scripts can call them as `POST /api/<endpoint>`.
+
+pub mod audit;
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod ctx;
+pub mod merchants;
+pub mod mini_programs;
+pub mod users;

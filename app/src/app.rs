@@ -1,0 +1,80 @@
+use crate::components::layout::ConsoleLayout;
+use crate::i18n::Locale;
+use crate::pages::{
+    audit_log::AuditLogPage, login::LoginPage, merchants::MerchantsPage,
+    mini_program_detail::MiniProgramDetailPage, mini_programs::MiniProgramsPage,
+    not_found::NotFound, users::UsersPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The locale of this render: the cookie on the server, the `<html lang>` it wrote in the browser.
+pub fn page_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::COOKIE)
+                    .and_then(|c| c.to_str().ok())
+                    .map(Locale::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Locale::parse(&l))
+            .unwrap_or_default()
+    }
+}
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = page_locale();
+    #[cfg(feature = "ssr")]
+    crate::components::csp::provide_csp();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = page_locale();
+    provide_context(locale);
+    let t = locale.texts();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/wxa-console.css" />
+        <Title formatter=move |title: String| if title.is_empty() { t.app_name.to_string() } else { format!("{title} · {}", t.app_name) } />
+        <Router>
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=|| view! { <Redirect path="/apps" /> } ssr=SsrMode::Async />
+                    <Route path=path!("apps") view=MiniProgramsPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid") view=MiniProgramDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/merchants") view=MerchantsPage ssr=SsrMode::Async />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,21 @@
+//! Content-Security-Policy with a per-response nonce: the only inline scripts allowed are the
+//! hydration scripts Leptos writes, which carry the nonce.
+
+use leptos::nonce::{provide_nonce, use_nonce};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+pub fn provide_csp() {
+    provide_nonce();
+    let (Some(nonce), Some(options)) = (use_nonce(), use_context::<ResponseOptions>()) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:3001; \
+         frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}

@@ -1,0 +1,158 @@
+use crate::api::auth::{load_current_user, Logout, SetLocale};
+use crate::error::AppError;
+use crate::i18n::{use_texts, Locale, Texts};
+use crate::model::CurrentUser;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+/// The signed-in user, loaded once by the layout; pages read it from context.
+pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
+
+#[component]
+pub fn ConsoleLayout() -> impl IntoView {
+    let t = use_texts();
+    let user: UserResource = Resource::new(|| (), |_| load_current_user());
+    provide_context(user);
+    view! {
+        <div class="console">
+            <Suspense fallback=move || view! { <aside class="sidebar"></aside> }>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(u)) => view! { <Sidebar user=u.clone() /> <Header user=u /> }.into_any(),
+                        _ => view! { <Redirect path="/login" /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <main class="content">
+                <Outlet />
+            </main>
+        </div>
+        <footer class="footer">{t.times_in_cst}</footer>
+    }
+}
+
+#[component]
+fn Sidebar(user: CurrentUser) -> impl IntoView {
+    let t = use_texts();
+    let admin = user.role.manages_users();
+    view! {
+        <aside class="sidebar" data-testid="sidebar">
+            <a class="brand" href="/apps">{t.app_name}</a>
+            <nav>
+                <A href="/apps" attr:data-testid="nav-apps">{t.nav_mini_programs}</A>
+                <A href="/audit" attr:data-testid="nav-audit">{t.nav_audit_log}</A>
+                {admin.then(|| view! {
+                    <p class="nav-group">{t.nav_admin}</p>
+                    <A href="/admin/users" attr:data-testid="nav-users">{t.nav_users}</A>
+                    <A href="/admin/merchants" attr:data-testid="nav-merchants">{t.nav_merchants}</A>
+                })}
+            </nav>
+        </aside>
+    }
+}
+
+/// Breadcrumb trail for a path: (label, link) pairs.
+fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
+    let segments: Vec<&str> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    match segments.as_slice() {
+        ["apps"] => vec![(t.nav_mini_programs.into(), None)],
+        ["apps", appid] => vec![
+            (t.nav_mini_programs.into(), Some("/apps".into())),
+            ((*appid).to_string(), None),
+        ],
+        ["audit"] => vec![(t.nav_audit_log.into(), None)],
+        ["admin", "users"] => vec![(t.nav_admin.into(), None), (t.nav_users.into(), None)],
+        ["admin", "merchants"] => vec![(t.nav_admin.into(), None), (t.nav_merchants.into(), None)],
+        _ => vec![],
+    }
+}
+
+#[component]
+fn Header(user: CurrentUser) -> impl IntoView {
+    let t = use_texts();
+    let location = use_location();
+    let trail = move || {
+        crumbs(t, &location.pathname.get())
+            .into_iter()
+            .map(|(label, href)| match href {
+                Some(h) => view! { <li><a href=h>{label}</a></li> }.into_any(),
+                None => view! { <li>{label}</li> }.into_any(),
+            })
+            .collect_view()
+    };
+    view! {
+        <header class="topbar">
+            <ol class="breadcrumb" data-testid="breadcrumb">
+                <li><a href="/apps">{t.home}</a></li>
+                {trail}
+            </ol>
+            <div class="who">
+                <span data-testid="current-user">{user.display_name.clone()}</span>
+                <span class="badge" data-testid="current-role">{t.role(user.role)}</span>
+                {user.merchant_name.clone().map(|m| view! { <span class="muted" data-testid="current-merchant">{m}</span> })}
+                <LocaleSwitch />
+                <LogoutButton />
+            </div>
+        </header>
+    }
+}
+
+/// Sets the language cookie and reloads; without JavaScript the form post does the same.
+#[component]
+pub fn LocaleSwitch() -> impl IntoView {
+    let t = use_texts();
+    let other = match use_context::<Locale>().unwrap_or_default() {
+        Locale::ZhCn => Locale::En,
+        Locale::En => Locale::ZhCn,
+    };
+    let action = ServerAction::<SetLocale>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            let _ = window().location().reload();
+        }
+    });
+    view! {
+        <ActionForm action=action attr:class="inline-form">
+            <input type="hidden" name="locale" value=other.tag() />
+            <button type="submit" class="link" title=t.switch_language data-testid="locale-switch">
+                {t.other_language_name}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn LogoutButton() -> impl IntoView {
+    let t = use_texts();
+    let action = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if action.value().get().is_some() {
+            let _ = window().location().assign("/login");
+        }
+    });
+    view! {
+        <ActionForm action=action attr:class="inline-form">
+            <button type="submit" class="link" data-testid="logout">{t.logout}</button>
+        </ActionForm>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breadcrumbs_follow_the_path() {
+        let t = Locale::En.texts();
+        assert_eq!(crumbs(t, "/apps").len(), 1);
+        let detail = crumbs(t, "/apps/wx0123456789abcdef");
+        assert_eq!(detail[1].0, "wx0123456789abcdef");
+        assert_eq!(detail[0].1.as_deref(), Some("/apps"));
+        assert!(crumbs(t, "/nowhere").is_empty());
+    }
+}

@@ -1,0 +1,119 @@
+use super::sql::Sql;
+use super::Db;
+use crate::domain::audit::AuditQuery;
+use crate::domain::mini_program::like_pattern;
+use crate::model::AuditEntry;
+
+pub struct NewEntry<'a> {
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: &'a str,
+    pub actor_role: Option<&'a str>,
+    pub merchant_id: Option<i64>,
+    pub action: &'a str,
+    pub target_type: &'a str,
+    pub target_id: &'a str,
+    pub outcome: &'a str,
+    pub detail: &'a str,
+}
+
+pub async fn append(db: &Db, e: &NewEntry<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, actor_name, actor_role, merchant_id, action, target_type, target_id, outcome, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(e.at)
+    .bind(e.actor_id)
+    .bind(e.actor_name)
+    .bind(e.actor_role)
+    .bind(e.merchant_id)
+    .bind(e.action)
+    .bind(e.target_type)
+    .bind(e.target_id)
+    .bind(e.outcome)
+    .bind(e.detail)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    at: i64,
+    actor_name: String,
+    actor_role: Option<String>,
+    action: String,
+    target_type: String,
+    target_id: String,
+    outcome: String,
+    detail: String,
+}
+
+fn filtered(select: &str, scope: Option<i64>, q: &AuditQuery) -> Sql {
+    let mut sql = Sql::new(select);
+    sql.push(" WHERE 1 = 1");
+    if let Some(m) = scope {
+        sql.push(" AND merchant_id = ").bind(m);
+    }
+    if !q.actor.is_empty() {
+        sql.push(" AND LOWER(actor_name) LIKE ")
+            .bind(like_pattern(&q.actor))
+            .push(" ESCAPE '\\'");
+    }
+    if !q.action.is_empty() {
+        sql.push(" AND action LIKE ")
+            .bind(like_pattern(&q.action))
+            .push(" ESCAPE '\\'");
+    }
+    if !q.target.is_empty() {
+        sql.push(" AND LOWER(target_id) LIKE ")
+            .bind(like_pattern(&q.target))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(from) = q.from {
+        sql.push(" AND at >= ").bind(from);
+    }
+    if let Some(until) = q.until {
+        sql.push(" AND at < ").bind(until);
+    }
+    sql
+}
+
+pub async fn list(
+    db: &Db,
+    scope: Option<i64>,
+    q: &AuditQuery,
+) -> Result<(Vec<AuditEntry>, i64), sqlx::Error> {
+    let total = filtered("SELECT COUNT(*) FROM audit_log", scope, q)
+        .query_as::<(i64,)>()
+        .fetch_one(&db.pool)
+        .await?
+        .0;
+    let mut sql = filtered(
+        "SELECT id, at, actor_name, actor_role, action, target_type, target_id, outcome, detail FROM audit_log",
+        scope,
+        q,
+    );
+    sql.push(" ORDER BY id DESC LIMIT ")
+        .bind(q.page.limit())
+        .push(" OFFSET ")
+        .bind(q.page.offset());
+    let rows = sql.query_as::<Row>().fetch_all(&db.pool).await?;
+    Ok((
+        rows.into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                at: r.at,
+                actor_name: r.actor_name,
+                actor_role: r.actor_role,
+                action: r.action,
+                target_type: r.target_type,
+                target_id: r.target_id,
+                outcome: r.outcome,
+                detail: r.detail,
+            })
+            .collect(),
+        total,
+    ))
+}

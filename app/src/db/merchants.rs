@@ -1,0 +1,73 @@
+use super::Db;
+use crate::model::{MerchantOption, MerchantRow};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    name: String,
+    mini_program_count: i64,
+    created_at: i64,
+}
+
+pub async fn insert(db: &Db, name: &str, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar::<_, i64>(
+        "INSERT INTO merchants (name, created_at) VALUES ($1, $2) RETURNING id",
+    )
+    .bind(name)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await
+}
+
+pub async fn rename(db: &Db, id: i64, name: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE merchants SET name = $1 WHERE id = $2")
+        .bind(name)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn list(db: &Db) -> Result<Vec<MerchantRow>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, Row>(
+        "SELECT m.id, m.name, m.created_at, \
+           (SELECT COUNT(*) FROM mini_programs p WHERE p.merchant_id = m.id) AS mini_program_count \
+         FROM merchants m ORDER BY m.name",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MerchantRow {
+            id: r.id,
+            name: r.name,
+            mini_program_count: r.mini_program_count,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+pub async fn options(db: &Db) -> Result<Vec<MerchantOption>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM merchants ORDER BY name")
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| MerchantOption { id, name })
+        .collect())
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<MerchantOption>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, name FROM merchants WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(id, name)| MerchantOption { id, name }))
+}
+
+pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM merchants WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&db.pool)
+        .await
+}

@@ -1,0 +1,187 @@
+use super::sql::Sql;
+use super::Db;
+use crate::domain::mini_program::{
+    like_pattern, AppStatus, MiniProgramQuery, MiniProgramSort, SubjectType,
+};
+use crate::model::MiniProgramRow;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    appid: String,
+    nick_name: String,
+    principal_name: String,
+    subject_type: String,
+    merchant_id: Option<i64>,
+    merchant_name: Option<String>,
+    status: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<Row> for MiniProgramRow {
+    fn from(r: Row) -> Self {
+        MiniProgramRow {
+            subject: SubjectType::parse(&r.subject_type).unwrap_or(SubjectType::OtherOrganization),
+            status: AppStatus::parse(&r.status).unwrap_or(AppStatus::Unauthorized),
+            appid: r.appid,
+            nick_name: r.nick_name,
+            principal_name: r.principal_name,
+            merchant_id: r.merchant_id,
+            merchant_name: r.merchant_name,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "p.appid, p.nick_name, p.principal_name, p.subject_type, p.merchant_id, \
+     m.name AS merchant_name, p.status, p.created_at, p.updated_at \
+     FROM mini_programs p LEFT JOIN merchants m ON m.id = p.merchant_id";
+
+/// `scope` is the merchant a merchant user is confined to (None for staff).
+fn filtered(select: &str, scope: Option<i64>, q: &MiniProgramQuery) -> Sql {
+    let mut sql = Sql::new(select);
+    sql.push(" WHERE 1 = 1");
+    if let Some(m) = scope {
+        sql.push(" AND p.merchant_id = ").bind(m);
+    }
+    if let Some(m) = q.merchant_id {
+        sql.push(" AND p.merchant_id = ").bind(m);
+    }
+    if let Some(s) = q.subject {
+        sql.push(" AND p.subject_type = ").bind(s.as_str());
+    }
+    if let Some(s) = q.status {
+        sql.push(" AND p.status = ").bind(s.as_str());
+    }
+    if !q.search.is_empty() {
+        let pattern = like_pattern(&q.search);
+        sql.push(" AND (LOWER(p.appid) LIKE ").bind(pattern.clone());
+        sql.push(" ESCAPE '\\' OR LOWER(p.nick_name) LIKE ")
+            .bind(pattern.clone());
+        sql.push(" ESCAPE '\\' OR LOWER(p.principal_name) LIKE ")
+            .bind(pattern);
+        sql.push(" ESCAPE '\\')");
+    }
+    sql
+}
+
+pub async fn list(
+    db: &Db,
+    scope: Option<i64>,
+    q: &MiniProgramQuery,
+) -> Result<(Vec<MiniProgramRow>, i64), sqlx::Error> {
+    let total: i64 = filtered("SELECT COUNT(*) FROM mini_programs p", scope, q)
+        .query_as::<(i64,)>()
+        .fetch_one(&db.pool)
+        .await?
+        .0;
+    let mut sql = filtered(&format!("SELECT {COLUMNS}"), scope, q);
+    let column = match q.sort {
+        MiniProgramSort::AppId => "p.appid",
+        MiniProgramSort::Name => "p.nick_name",
+        MiniProgramSort::Subject => "p.subject_type",
+        MiniProgramSort::Merchant => "m.name",
+        MiniProgramSort::Status => "p.status",
+        MiniProgramSort::Created => "p.created_at",
+    };
+    // The appid tie-breaker keeps pages stable when many rows share the sort value.
+    sql.push(&format!(
+        " ORDER BY {column} {dir}, p.appid {dir} LIMIT ",
+        dir = q.dir.sql()
+    ));
+    sql.bind(q.page.limit())
+        .push(" OFFSET ")
+        .bind(q.page.offset());
+    let rows = sql.query_as::<Row>().fetch_all(&db.pool).await?;
+    Ok((rows.into_iter().map(Into::into).collect(), total))
+}
+
+pub async fn find(db: &Db, appid: &str) -> Result<Option<MiniProgramRow>, sqlx::Error> {
+    let row = sqlx::query_as::<_, Row>(&format!("SELECT {COLUMNS} WHERE p.appid = $1"))
+        .bind(appid)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(Into::into))
+}
+
+pub struct NewMiniProgram<'a> {
+    pub appid: &'a str,
+    pub nick_name: &'a str,
+    pub principal_name: &'a str,
+    pub subject: SubjectType,
+    pub merchant_id: Option<i64>,
+    pub status: AppStatus,
+    pub created_at: i64,
+}
+
+pub async fn insert(db: &Db, p: &NewMiniProgram<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO mini_programs (appid, nick_name, principal_name, subject_type, merchant_id, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(p.appid)
+    .bind(p.nick_name)
+    .bind(p.principal_name)
+    .bind(p.subject.as_str())
+    .bind(p.merchant_id)
+    .bind(p.status.as_str())
+    .bind(p.created_at)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Which of `appids` exist.
+pub async fn existing(db: &Db, appids: &[String]) -> Result<Vec<String>, sqlx::Error> {
+    if appids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT appid FROM mini_programs WHERE appid IN (");
+    for (i, a) in appids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(a.as_str());
+    }
+    sql.push(")");
+    let rows = sql.query_as::<(String,)>().fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Moves the mini programs to `merchant_id` in one transaction; returns the previous owners.
+pub async fn assign(
+    db: &Db,
+    merchant_id: i64,
+    appids: &[String],
+    now: i64,
+) -> Result<Vec<(String, Option<i64>)>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let mut previous = Vec::with_capacity(appids.len());
+    for appid in appids {
+        let before: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT merchant_id FROM mini_programs WHERE appid = $1")
+                .bind(appid.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((before,)) = before {
+            sqlx::query(
+                "UPDATE mini_programs SET merchant_id = $1, updated_at = $2 WHERE appid = $3",
+            )
+            .bind(merchant_id)
+            .bind(now)
+            .bind(appid.as_str())
+            .execute(&mut *tx)
+            .await?;
+            previous.push((appid.clone(), before));
+        }
+    }
+    tx.commit().await?;
+    Ok(previous)
+}
+
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM mini_programs")
+        .fetch_one(&db.pool)
+        .await
+}

@@ -1,0 +1,10 @@
+//! Pure rules shared by the browser and the server: no I/O, no framework types.
+
+pub mod audit;
+pub mod auth;
+pub mod merchant;
+pub mod mini_program;
+pub mod pagination;
+pub mod time;
+pub mod user;
+pub mod validation;

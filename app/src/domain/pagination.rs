@@ -1,0 +1,162 @@
+use serde::{Deserialize, Serialize};
+
+pub const PER_PAGE_CHOICES: [u32; 4] = [10, 20, 50, 100];
+pub const DEFAULT_PER_PAGE: u32 = 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum SortDir {
+    Asc,
+    #[default]
+    Desc,
+}
+
+impl SortDir {
+    pub fn parse(s: &str) -> Self {
+        if s.eq_ignore_ascii_case("asc") {
+            SortDir::Asc
+        } else {
+            SortDir::Desc
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortDir::Asc => "asc",
+            SortDir::Desc => "desc",
+        }
+    }
+
+    pub fn sql(self) -> &'static str {
+        match self {
+            SortDir::Asc => "ASC",
+            SortDir::Desc => "DESC",
+        }
+    }
+
+    pub fn flip(self) -> Self {
+        match self {
+            SortDir::Asc => SortDir::Desc,
+            SortDir::Desc => SortDir::Asc,
+        }
+    }
+}
+
+/// A page request normalised to sane bounds: page ≥ 1, per_page one of the offered sizes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self {
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+impl PageRequest {
+    pub fn new(page: u32, per_page: u32) -> Self {
+        let per_page = if PER_PAGE_CHOICES.contains(&per_page) {
+            per_page
+        } else {
+            DEFAULT_PER_PAGE
+        };
+        Self {
+            page: page.clamp(1, 1_000_000),
+            per_page,
+        }
+    }
+
+    /// Parses the `page` / `per_page` URL parameters, falling back on garbage.
+    pub fn from_params(page: Option<&str>, per_page: Option<&str>) -> Self {
+        let page = page.and_then(|p| p.parse().ok()).unwrap_or(1);
+        let per_page = per_page
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(DEFAULT_PER_PAGE);
+        Self::new(page, per_page)
+    }
+
+    pub fn offset(self) -> i64 {
+        i64::from(self.page.saturating_sub(1)) * i64::from(self.per_page)
+    }
+
+    pub fn limit(self) -> i64 {
+        i64::from(self.per_page)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn total_pages(&self) -> u32 {
+        let per = i64::from(self.per_page.max(1));
+        u32::try_from(((self.total + per - 1) / per).max(1)).unwrap_or(u32::MAX)
+    }
+
+    /// 1-based index of the first and last row shown, for "21–40 of 60".
+    pub fn range(&self) -> (i64, i64) {
+        if self.items.is_empty() {
+            return (0, 0);
+        }
+        let first = i64::from(self.page.saturating_sub(1)) * i64::from(self.per_page) + 1;
+        (first, first + self.items.len() as i64 - 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clamps_bad_params() {
+        assert_eq!(
+            PageRequest::from_params(Some("0"), Some("7")),
+            PageRequest::new(1, 20)
+        );
+        assert_eq!(
+            PageRequest::from_params(Some("abc"), None),
+            PageRequest::default()
+        );
+        assert_eq!(
+            PageRequest::from_params(Some("3"), Some("50")).offset(),
+            100
+        );
+        assert_eq!(PageRequest::from_params(Some("-4"), Some("100")).page, 1);
+    }
+
+    #[test]
+    fn page_math() {
+        let p = Page {
+            items: vec![1; 20],
+            total: 61,
+            page: 2,
+            per_page: 20,
+        };
+        assert_eq!(p.total_pages(), 4);
+        assert_eq!(p.range(), (21, 40));
+        let empty: Page<u8> = Page {
+            items: vec![],
+            total: 0,
+            page: 1,
+            per_page: 20,
+        };
+        assert_eq!(empty.total_pages(), 1);
+        assert_eq!(empty.range(), (0, 0));
+    }
+
+    #[test]
+    fn sort_dir_parsing() {
+        assert_eq!(SortDir::parse("ASC"), SortDir::Asc);
+        assert_eq!(SortDir::parse("sideways"), SortDir::Desc);
+        assert_eq!(SortDir::Asc.flip(), SortDir::Desc);
+    }
+}

@@ -1,0 +1,105 @@
+use serde::{Deserialize, Serialize};
+
+/// Why a field was rejected; the UI translates it next to the field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldProblem {
+    Required,
+    TooShort { min: usize },
+    TooLong { max: usize },
+    InvalidChars,
+    UnknownValue,
+    AlreadyTaken,
+    MerchantRequired,
+    MerchantNotAllowed,
+    CannotChangeSelf,
+    InvalidDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: FieldProblem,
+}
+
+impl FieldError {
+    pub fn new(field: &str, problem: FieldProblem) -> Self {
+        Self {
+            field: field.to_string(),
+            problem,
+        }
+    }
+}
+
+/// Collects field errors so a form reports every problem at once.
+#[derive(Default, Debug)]
+pub struct Checker {
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, problem: FieldProblem) {
+        self.errors.push(FieldError::new(field, problem));
+    }
+
+    /// Length in characters (not bytes), since the limits are for people typing Chinese too.
+    pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
+        let len = value.chars().count();
+        if value.trim().is_empty() && min > 0 {
+            self.add(field, FieldProblem::Required);
+        } else if len < min {
+            self.add(field, FieldProblem::TooShort { min });
+        } else if len > max {
+            self.add(field, FieldProblem::TooLong { max });
+        }
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        let mut c = Checker::new();
+        c.text("name", "小程序小程序", 1, 6);
+        assert!(c.finish().is_ok());
+        let mut c = Checker::new();
+        c.text("name", "小程序小程序小", 1, 6);
+        assert_eq!(
+            c.finish().unwrap_err(),
+            vec![FieldError::new("name", FieldProblem::TooLong { max: 6 })]
+        );
+    }
+
+    #[test]
+    fn blank_is_required_not_too_short() {
+        let mut c = Checker::new();
+        c.text("name", "   ", 3, 10);
+        assert_eq!(c.finish().unwrap_err()[0].problem, FieldProblem::Required);
+    }
+
+    #[test]
+    fn collects_every_problem() {
+        let mut c = Checker::new();
+        c.text("a", "", 1, 5);
+        c.text("b", "toolong", 1, 3);
+        assert!(c.has("a") && c.has("b"));
+        assert_eq!(c.finish().unwrap_err().len(), 2);
+    }
+}

@@ -1,0 +1,99 @@
+//! The one error type every server function returns.
+
+use crate::domain::validation::FieldError;
+use crate::i18n::Texts;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("account disabled")]
+    AccountDisabled,
+    #[error("too many attempts, retry after {retry_after_secs} s")]
+    Throttled { retry_after_secs: i64 },
+    #[error("internal error")]
+    Internal,
+    /// The request never reached the function (network, decoding).
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+impl From<Vec<FieldError>> for AppError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        AppError::Invalid(errors)
+    }
+}
+
+impl AppError {
+    /// A sentence for the person using the console (field errors are shown at their fields).
+    pub fn message(&self, t: &Texts) -> String {
+        match self {
+            AppError::Unauthenticated => t.err_unauthenticated.into(),
+            AppError::Forbidden => t.err_forbidden.into(),
+            AppError::NotFound => t.err_not_found.into(),
+            AppError::Invalid(_) => t.err_invalid.into(),
+            AppError::BadCredentials => t.bad_credentials.into(),
+            AppError::AccountDisabled => t.account_disabled.into(),
+            AppError::Throttled { retry_after_secs } => (t.throttled)(*retry_after_secs),
+            AppError::Internal => t.err_internal.into(),
+            AppError::Transport(_) => t.err_network.into(),
+        }
+    }
+
+    /// The translated problem with one field, if this error names it.
+    pub fn field(&self, t: &Texts, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| t.problem(&e.problem)),
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::AccountDisabled => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Transport(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}
+
+/// Shorthand for an error on a single field.
+pub fn field_error(field: &str, problem: crate::domain::validation::FieldProblem) -> AppError {
+    AppError::Invalid(vec![FieldError::new(field, problem)])
+}

@@ -1,0 +1,253 @@
+//! zh-CN (default) and English texts.
+//!
+//! A typed table instead of leptos_i18n: every key is checked by the compiler and the
+//! wasm bundle carries no locale runtime. Switching language sets a cookie and reloads.
+
+mod en;
+mod zh;
+
+use crate::domain::auth::Role;
+use crate::domain::mini_program::{AppStatus, SubjectType};
+use crate::domain::validation::FieldProblem;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const LOCALE_COOKIE: &str = "wxa_lang";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Locale {
+    #[default]
+    ZhCn,
+    En,
+}
+
+impl Locale {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn parse(tag: &str) -> Option<Locale> {
+        match tag.trim() {
+            "zh-CN" | "zh" | "zh-cn" => Some(Locale::ZhCn),
+            "en" | "en-US" | "en-GB" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// Reads the language cookie out of a `Cookie` header value.
+    pub fn from_cookie_header(header: &str) -> Locale {
+        header
+            .split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == LOCALE_COOKIE)
+            .and_then(|(_, v)| Locale::parse(v))
+            .unwrap_or_default()
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Locale::ZhCn => &zh::TEXTS,
+            Locale::En => &en::TEXTS,
+        }
+    }
+}
+
+/// The texts of the page's locale (provided once by the app shell).
+pub fn use_texts() -> &'static Texts {
+    use_context::<Locale>().unwrap_or_default().texts()
+}
+
+pub struct Texts {
+    pub app_name: &'static str,
+    pub nav_mini_programs: &'static str,
+    pub nav_audit_log: &'static str,
+    pub nav_users: &'static str,
+    pub nav_merchants: &'static str,
+    pub nav_admin: &'static str,
+    pub logout: &'static str,
+    pub switch_language: &'static str,
+    pub other_language_name: &'static str,
+    pub home: &'static str,
+
+    pub login_title: &'static str,
+    pub login_subtitle: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub sign_in: &'static str,
+    pub signing_in: &'static str,
+    pub session_expired: &'static str,
+    pub bad_credentials: &'static str,
+    pub account_disabled: &'static str,
+    pub throttled: fn(i64) -> String,
+
+    pub err_unauthenticated: &'static str,
+    pub err_forbidden: &'static str,
+    pub err_not_found: &'static str,
+    pub err_internal: &'static str,
+    pub err_invalid: &'static str,
+    pub err_network: &'static str,
+    pub page_not_found: &'static str,
+
+    pub required: &'static str,
+    pub too_short: fn(usize) -> String,
+    pub too_long: fn(usize) -> String,
+    pub invalid_chars: &'static str,
+    pub unknown_value: &'static str,
+    pub already_taken: &'static str,
+    pub merchant_required: &'static str,
+    pub merchant_not_allowed: &'static str,
+    pub cannot_change_self: &'static str,
+    pub invalid_date: &'static str,
+
+    pub search: &'static str,
+    pub search_placeholder: &'static str,
+    pub apply_filters: &'static str,
+    pub reset_filters: &'static str,
+    pub all: &'static str,
+    pub per_page: &'static str,
+    pub showing: fn(i64, i64, i64) -> String,
+    pub prev_page: &'static str,
+    pub next_page: &'static str,
+    pub page_of: fn(u32, u32) -> String,
+    pub no_rows: &'static str,
+    pub loading: &'static str,
+    pub none: &'static str,
+
+    pub col_appid: &'static str,
+    pub col_name: &'static str,
+    pub col_principal: &'static str,
+    pub col_subject: &'static str,
+    pub col_merchant: &'static str,
+    pub col_status: &'static str,
+    pub col_created: &'static str,
+    pub mini_program_detail: &'static str,
+    pub back_to_list: &'static str,
+    pub unassigned: &'static str,
+    pub updated_at: &'static str,
+
+    pub col_time: &'static str,
+    pub col_actor: &'static str,
+    pub col_role: &'static str,
+    pub col_action: &'static str,
+    pub col_target: &'static str,
+    pub col_outcome: &'static str,
+    pub col_detail: &'static str,
+    pub date_from: &'static str,
+    pub date_to: &'static str,
+    pub outcome_success: &'static str,
+    pub outcome_failure: &'static str,
+    pub times_in_cst: &'static str,
+
+    pub display_name: &'static str,
+    pub role: &'static str,
+    pub merchant: &'static str,
+    pub account_status: &'static str,
+    pub active: &'static str,
+    pub disabled: &'static str,
+    pub last_login: &'static str,
+    pub never: &'static str,
+    pub create_user: &'static str,
+    pub disable: &'static str,
+    pub enable: &'static str,
+    pub reset_password: &'static str,
+    pub new_password: &'static str,
+    pub change_role: &'static str,
+    pub save: &'static str,
+    pub cancel: &'static str,
+    pub create: &'static str,
+    pub saved: &'static str,
+    pub actions: &'static str,
+    pub choose: &'static str,
+    pub you: &'static str,
+
+    pub merchant_name: &'static str,
+    pub mini_program_count: &'static str,
+    pub create_merchant: &'static str,
+    pub rename: &'static str,
+    pub assign_mini_programs: &'static str,
+    pub appid_list_hint: &'static str,
+    pub assigned: fn(usize) -> String,
+    pub unknown_appids: fn(&str) -> String,
+
+    pub role_admin: &'static str,
+    pub role_operator: &'static str,
+    pub role_merchant: &'static str,
+    pub subject_enterprise: &'static str,
+    pub subject_individual_business: &'static str,
+    pub subject_individual: &'static str,
+    pub subject_government: &'static str,
+    pub subject_media: &'static str,
+    pub subject_other: &'static str,
+    pub status_authorized: &'static str,
+    pub status_needs_reauth: &'static str,
+    pub status_unauthorized: &'static str,
+}
+
+impl Texts {
+    pub fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::Admin => self.role_admin,
+            Role::Operator => self.role_operator,
+            Role::Merchant => self.role_merchant,
+        }
+    }
+
+    pub fn subject(&self, s: SubjectType) -> &'static str {
+        match s {
+            SubjectType::Enterprise => self.subject_enterprise,
+            SubjectType::IndividualBusiness => self.subject_individual_business,
+            SubjectType::Individual => self.subject_individual,
+            SubjectType::Government => self.subject_government,
+            SubjectType::Media => self.subject_media,
+            SubjectType::OtherOrganization => self.subject_other,
+        }
+    }
+
+    pub fn status(&self, s: AppStatus) -> &'static str {
+        match s {
+            AppStatus::Authorized => self.status_authorized,
+            AppStatus::NeedsReauthorization => self.status_needs_reauth,
+            AppStatus::Unauthorized => self.status_unauthorized,
+        }
+    }
+
+    pub fn problem(&self, p: &FieldProblem) -> String {
+        match p {
+            FieldProblem::Required => self.required.into(),
+            FieldProblem::TooShort { min } => (self.too_short)(*min),
+            FieldProblem::TooLong { max } => (self.too_long)(*max),
+            FieldProblem::InvalidChars => self.invalid_chars.into(),
+            FieldProblem::UnknownValue => self.unknown_value.into(),
+            FieldProblem::AlreadyTaken => self.already_taken.into(),
+            FieldProblem::MerchantRequired => self.merchant_required.into(),
+            FieldProblem::MerchantNotAllowed => self.merchant_not_allowed.into(),
+            FieldProblem::CannotChangeSelf => self.cannot_change_self.into(),
+            FieldProblem::InvalidDate => self.invalid_date.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_parsing() {
+        assert_eq!(
+            Locale::from_cookie_header("a=b; wxa_lang=en; c=d"),
+            Locale::En
+        );
+        assert_eq!(Locale::from_cookie_header("wxa_lang=fr"), Locale::ZhCn);
+        assert_eq!(Locale::from_cookie_header(""), Locale::ZhCn);
+    }
+
+    #[test]
+    fn both_locales_render_parameterised_texts() {
+        assert!((Locale::ZhCn.texts().too_long)(64).contains("64"));
+        assert!((Locale::En.texts().showing)(21, 40, 61).contains("61"));
+        assert_ne!(Locale::ZhCn.texts().sign_in, Locale::En.texts().sign_in);
+    }
+}

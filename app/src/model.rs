@@ -1,0 +1,70 @@
+//! Data passed between server functions and pages (serialisable, no behaviour).
+
+use crate::domain::auth::Role;
+use crate::domain::mini_program::{AppStatus, SubjectType};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user, as every page and server function sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub merchant_id: Option<i64>,
+    pub merchant_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MiniProgramRow {
+    pub appid: String,
+    pub nick_name: String,
+    pub principal_name: String,
+    pub subject: SubjectType,
+    pub merchant_id: Option<i64>,
+    pub merchant_name: Option<String>,
+    pub status: AppStatus,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MerchantRow {
+    pub id: i64,
+    pub name: String,
+    pub mini_program_count: i64,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub merchant_id: Option<i64>,
+    pub merchant_name: Option<String>,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub last_login_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub actor_name: String,
+    pub actor_role: Option<String>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    pub outcome: String,
+    pub detail: String,
+}
+
+/// What the merchant filter and the user form offer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MerchantOption {
+    pub id: i64,
+    pub name: String,
+}

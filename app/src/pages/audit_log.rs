@@ -1,0 +1,96 @@
+use crate::api::audit::list_audit_log;
+use crate::components::pager::Pager;
+use crate::domain::audit::{action, AuditQuery};
+use crate::domain::auth::Role;
+use crate::domain::time::format_cst;
+use crate::i18n::use_texts;
+use crate::model::AuditEntry;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+const PATH: &str = "/audit";
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| AuditQuery::from_params(|k| p.get(k))));
+    let raw = move |k: &'static str| params.with(|p| p.get(k).unwrap_or_default());
+    let entries = Resource::new(move || query.get(), list_audit_log);
+    // Links keep the filters exactly as typed.
+    let link_params = move || {
+        ["actor", "action", "target", "from", "to", "per_page"]
+            .into_iter()
+            .filter_map(|k| {
+                let v = raw(k);
+                (!v.is_empty()).then_some((k, v))
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <Title text=t.nav_audit_log />
+        <div class="page-head"><h1>{t.nav_audit_log}</h1></div>
+        <Form method="GET" action=PATH attr:class="filters" attr:data-testid="audit-filters">
+            <input name="actor" placeholder=t.col_actor value=move || raw("actor") maxlength="64" data-testid="audit-actor" />
+            <select name="action" data-testid="audit-action">
+                <option value="">{t.col_action}": "{t.all}</option>
+                {action::ALL.into_iter().map(|a| view! {
+                    <option value=a selected=move || raw("action") == a>{a}</option>
+                }).collect_view()}
+            </select>
+            <input name="target" placeholder=t.col_target value=move || raw("target") maxlength="64" data-testid="audit-target" />
+            <label class="inline">{t.date_from}<input type="date" name="from" value=move || raw("from") data-testid="audit-from" /></label>
+            <label class="inline">{t.date_to}<input type="date" name="to" value=move || raw("to") data-testid="audit-to" /></label>
+            <button type="submit" class="primary" data-testid="audit-apply">{t.apply_filters}</button>
+            <a href=PATH class="button">{t.reset_filters}</a>
+        </Form>
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match entries.await {
+                    Ok(page) => view! {
+                        <AuditTable entries=page.items.clone() />
+                        <Pager path=PATH params=link_params() total=page.total page=page.page per_page=page.per_page shown=page.items.len() />
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.message(t)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
+    let t = use_texts();
+    if entries.is_empty() {
+        return view! { <p class="empty" data-testid="audit-empty">{t.no_rows}</p> }.into_any();
+    }
+    view! {
+        <table class="table" data-testid="audit-table">
+            <thead>
+                <tr>
+                    <th>{t.col_time}</th><th>{t.col_actor}</th><th>{t.col_role}</th><th>{t.col_action}</th>
+                    <th>{t.col_target}</th><th>{t.col_outcome}</th><th>{t.col_detail}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {entries.into_iter().map(|e| {
+                    let role = e.actor_role.as_deref().and_then(Role::parse).map(|r| t.role(r)).unwrap_or(t.none);
+                    let ok = e.outcome == "success";
+                    view! {
+                        <tr data-testid="audit-row">
+                            <td>{format_cst(e.at)}</td>
+                            <td data-testid="audit-row-actor">{e.actor_name}</td>
+                            <td>{role}</td>
+                            <td data-testid="audit-row-action"><code>{e.action}</code></td>
+                            <td>{e.target_type}" "<code>{e.target_id}</code></td>
+                            <td><span class=if ok { "status authorized" } else { "status unauthorized" }>{if ok { t.outcome_success } else { t.outcome_failure }}</span></td>
+                            <td class="detail">{e.detail}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }.into_any()
+}

@@ -1,0 +1,52 @@
+use crate::api::auth::Login;
+use crate::components::field::FieldMessage;
+use crate::components::layout::LocaleSwitch;
+use crate::error::AppError;
+use crate::i18n::use_texts;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let expired = move || query.read().get("expired").is_some();
+    let login = ServerAction::<Login>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = login.value().get() {
+            let _ = window().location().assign(&next);
+        }
+    });
+    let error = Signal::derive(move || login.value().get().and_then(Result::err));
+    let general = move || error.get().filter(|e| !matches!(e, AppError::Invalid(_)));
+    view! {
+        <Title text=t.sign_in />
+        <div class="login-page">
+            <div class="login-card">
+                <h1>{t.app_name}</h1>
+                <p class="muted">{t.login_subtitle}</p>
+                {move || expired().then(|| view! { <p class="notice" data-testid="session-expired">{t.session_expired}</p> })}
+                {move || general().map(|e| view! { <p class="form-error" role="alert" data-testid="login-error">{e.message(t)}</p> })}
+                <ActionForm action=login attr:data-testid="login-form">
+                    <label>
+                        <span>{t.username}</span>
+                        <input name="username" autocomplete="username" autofocus data-testid="login-username" />
+                    </label>
+                    <FieldMessage error field="username" />
+                    <label>
+                        <span>{t.password}</span>
+                        <input name="password" type="password" autocomplete="current-password" data-testid="login-password" />
+                    </label>
+                    <FieldMessage error field="password" />
+                    <input type="hidden" name="next" value=next />
+                    <button type="submit" class="primary" disabled=move || login.pending().get() data-testid="login-submit">
+                        {move || if login.pending().get() { t.signing_in } else { t.sign_in }}
+                    </button>
+                </ActionForm>
+                <div class="login-footer"><LocaleSwitch /></div>
+            </div>
+        </div>
+    }
+}

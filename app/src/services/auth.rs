@@ -1,0 +1,214 @@
+use super::audit::{self, Actor, Event};
+use super::password;
+use super::AppState;
+use crate::db::{self, login_failures, users::UserRecord};
+use crate::domain::audit::{action, Outcome};
+use crate::domain::auth::validate_login;
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use std::net::IpAddr;
+use tower_sessions::Session;
+
+const KEY_USER: &str = "uid";
+const KEY_LOGIN_AT: &str = "login_at";
+const KEY_AUTH_VERSION: &str = "auth_v";
+
+const SCOPE_ACCOUNT: &str = "account";
+const SCOPE_IP: &str = "ip";
+
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store error");
+    AppError::Internal
+}
+
+impl From<UserRecord> for CurrentUser {
+    fn from(u: UserRecord) -> Self {
+        CurrentUser {
+            id: u.id,
+            role: u.role(),
+            username: u.username,
+            display_name: u.display_name,
+            merchant_id: u.merchant_id,
+            merchant_name: u.merchant_name,
+        }
+    }
+}
+
+/// Refuses the attempt while the account or the address has too many recent failures.
+async fn check_throttle(state: &AppState, account: &str, ip: Option<&str>) -> Result<(), AppError> {
+    let policy = state.settings.throttle;
+    let now = db::now();
+    let mut checks = vec![(SCOPE_ACCOUNT, account, policy.max_per_account)];
+    if let Some(ip) = ip {
+        checks.push((SCOPE_IP, ip, policy.max_per_ip));
+    }
+    for (scope, key, max) in checks {
+        if let Some((start, failures)) = login_failures::get(&state.db, scope, key).await? {
+            let ends = start + policy.window_secs;
+            if failures >= max && ends > now {
+                return Err(AppError::Throttled {
+                    retry_after_secs: ends - now,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn count_failure(state: &AppState, account: &str, ip: Option<&str>) -> Result<(), AppError> {
+    let window = state.settings.throttle.window_secs;
+    let now = db::now();
+    login_failures::record(&state.db, SCOPE_ACCOUNT, account, now, window).await?;
+    if let Some(ip) = ip {
+        login_failures::record(&state.db, SCOPE_IP, ip, now, window).await?;
+    }
+    Ok(())
+}
+
+async fn audit_login(
+    state: &AppState,
+    actor: Actor<'_>,
+    act: &str,
+    outcome: Outcome,
+    detail: &str,
+) -> Result<(), AppError> {
+    let target = actor.name.to_string();
+    audit::record(
+        &state.db,
+        actor,
+        Event {
+            action: act,
+            target_type: "user",
+            target_id: &target,
+            merchant_id: None,
+            outcome,
+            detail,
+        },
+    )
+    .await
+}
+
+/// Signs in: throttling, constant-cost password check, then a fresh session id.
+pub async fn login(
+    state: &AppState,
+    session: &Session,
+    username: &str,
+    password: &str,
+    ip: Option<IpAddr>,
+) -> Result<CurrentUser, AppError> {
+    validate_login(username, password)?;
+    let username = username.trim();
+    let account = username.to_lowercase();
+    let ip = ip.map(|i| i.to_string());
+    check_throttle(state, &account, ip.as_deref()).await?;
+
+    let record = db::users::find_by_username(&state.db, username).await?;
+    let ok = password::verify(
+        password.to_string(),
+        record.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await;
+    let Some(user) = record.filter(|_| ok) else {
+        count_failure(state, &account, ip.as_deref()).await?;
+        let actor = Actor {
+            id: None,
+            name: username,
+            role: None,
+            merchant_id: None,
+        };
+        audit_login(
+            state,
+            actor,
+            action::LOGIN_FAILED,
+            Outcome::Failure,
+            "bad_credentials",
+        )
+        .await?;
+        return Err(AppError::BadCredentials);
+    };
+    // Told only after a correct password, so "disabled" is no oracle for guessing.
+    if user.disabled != 0 {
+        let cu = CurrentUser::from(user);
+        audit_login(
+            state,
+            Actor::from(&cu),
+            action::LOGIN_FAILED,
+            Outcome::Failure,
+            "disabled",
+        )
+        .await?;
+        return Err(AppError::AccountDisabled);
+    }
+    login_failures::clear(&state.db, SCOPE_ACCOUNT, &account).await?;
+
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(KEY_USER, user.id)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(KEY_LOGIN_AT, db::now())
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(KEY_AUTH_VERSION, user.auth_version)
+        .await
+        .map_err(session_error)?;
+    db::users::touch_login(&state.db, user.id, db::now()).await?;
+    let cu = CurrentUser::from(user);
+    audit_login(state, Actor::from(&cu), action::LOGIN, Outcome::Success, "").await?;
+    Ok(cu)
+}
+
+/// The user of this session, if it is still valid: not past the absolute lifetime, the user
+/// not disabled, and nothing (password, role) changed since sign-in. Otherwise the session ends.
+pub async fn current_user(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(uid) = session.get::<i64>(KEY_USER).await.map_err(session_error)? else {
+        return Ok(None);
+    };
+    let login_at = session
+        .get::<i64>(KEY_LOGIN_AT)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    let version = session
+        .get::<i64>(KEY_AUTH_VERSION)
+        .await
+        .map_err(session_error)?;
+    let fresh = db::now() - login_at < state.settings.session_absolute_secs;
+    let user = if fresh {
+        db::users::find(&state.db, uid).await?
+    } else {
+        None
+    };
+    match user {
+        Some(u) if u.disabled == 0 && Some(u.auth_version) == version => Ok(Some(u.into())),
+        _ => {
+            session.flush().await.map_err(session_error)?;
+            Ok(None)
+        }
+    }
+}
+
+pub async fn require_user(state: &AppState, session: &Session) -> Result<CurrentUser, AppError> {
+    current_user(state, session)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
+pub async fn logout(state: &AppState, session: &Session) -> Result<(), AppError> {
+    if let Some(user) = current_user(state, session).await? {
+        audit_login(
+            state,
+            Actor::from(&user),
+            action::LOGOUT,
+            Outcome::Success,
+            "",
+        )
+        .await?;
+    }
+    session.flush().await.map_err(session_error)
+}

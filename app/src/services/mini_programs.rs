@@ -1,0 +1,39 @@
+use crate::db::{self, Db};
+use crate::domain::mini_program::MiniProgramQuery;
+use crate::domain::pagination::Page;
+use crate::error::AppError;
+use crate::model::{CurrentUser, MiniProgramRow};
+
+/// The merchant a user is confined to: None for staff, its own merchant for a merchant user.
+pub fn scope_of(user: &CurrentUser) -> Result<Option<i64>, AppError> {
+    if user.role.sees_whole_fleet() {
+        Ok(None)
+    } else {
+        user.merchant_id.map(Some).ok_or(AppError::Forbidden)
+    }
+}
+
+pub async fn list(
+    db: &Db,
+    user: &CurrentUser,
+    q: &MiniProgramQuery,
+) -> Result<Page<MiniProgramRow>, AppError> {
+    let scope = scope_of(user)?;
+    let q = &q.clone().normalized();
+    let (items, total) = db::mini_programs::list(db, scope, q).await?;
+    Ok(Page {
+        items,
+        total,
+        page: q.page.page,
+        per_page: q.page.per_page,
+    })
+}
+
+/// Another merchant's mini program is reported exactly like a missing one: nothing leaks.
+pub async fn get(db: &Db, user: &CurrentUser, appid: &str) -> Result<MiniProgramRow, AppError> {
+    let scope = scope_of(user)?;
+    match db::mini_programs::find(db, appid).await? {
+        Some(p) if scope.is_none() || p.merchant_id == scope => Ok(p),
+        _ => Err(AppError::NotFound),
+    }
+}

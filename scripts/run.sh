@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The first README command: install what is missing, build, migrate, seed demo data once,
+# and serve the console at http://127.0.0.1:3000 with the embedded default.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+"$ROOT/scripts/setup.sh"
+echo "==> cargo leptos build --release"
+cargo leptos build --release
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+exec target/release/server serve

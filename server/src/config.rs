@@ -1,0 +1,274 @@
+//! Configuration from `WXA_*` environment variables (documented in the README).
+//! A missing or malformed setting stops start-up with a message naming the variable.
+
+use base64::Engine;
+use secrecy::SecretString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use wechat::WechatMode;
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("{var} is required{why}")]
+    Missing {
+        var: &'static str,
+        why: &'static str,
+    },
+    #[error("{var} is malformed: {problem}")]
+    Malformed { var: &'static str, problem: String },
+}
+
+/// Credentials of the third-party platform (real mode only).
+#[derive(Debug)]
+pub struct PlatformConfig {
+    pub component_appid: String,
+    pub component_secret: SecretString,
+    pub message_token: SecretString,
+    pub encoding_aes_key: SecretString,
+    pub api_base: String,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    pub listen: Option<SocketAddr>,
+    pub database_url: String,
+    pub public_url: String,
+    pub secure_cookies: bool,
+    /// 64 bytes that sign the session cookie; None means "generate and keep under data/".
+    pub session_key: Option<SecretString>,
+    pub data_dir: PathBuf,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    pub wechat_mode: WechatMode,
+    pub platform: Option<PlatformConfig>,
+    pub demo_data: bool,
+    pub trust_forwarded_for: bool,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/wxa-console.db?mode=rwc";
+
+fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => Err(ConfigError::Malformed {
+            var,
+            problem: format!("expected true or false, got `{other}`"),
+        }),
+    }
+}
+
+fn parse_number(var: &'static str, v: &str, min: i64, max: i64) -> Result<i64, ConfigError> {
+    let n: i64 = v.trim().parse().map_err(|_| ConfigError::Malformed {
+        var,
+        problem: format!("expected a whole number, got `{v}`"),
+    })?;
+    if (min..=max).contains(&n) {
+        Ok(n)
+    } else {
+        Err(ConfigError::Malformed {
+            var,
+            problem: format!("must be between {min} and {max}"),
+        })
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads settings through `get`, so tests can pass their own environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let listen = match get("WXA_LISTEN") {
+            Some(v) => Some(v.trim().parse().map_err(|_| ConfigError::Malformed {
+                var: "WXA_LISTEN",
+                problem: format!("expected host:port such as 127.0.0.1:3000, got `{v}`"),
+            })?),
+            None => None,
+        };
+        let database_url =
+            get("WXA_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        if app::db::Db::kind_of(&database_url).is_none() {
+            return Err(ConfigError::Malformed {
+                var: "WXA_DATABASE_URL",
+                problem: "must start with sqlite:// or postgres://".into(),
+            });
+        }
+        let public_url = get("WXA_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into());
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::Malformed {
+                var: "WXA_PUBLIC_URL",
+                problem: "must start with http:// or https://".into(),
+            });
+        }
+        let secure_cookies = match get("WXA_SECURE_COOKIES") {
+            Some(v) => parse_bool("WXA_SECURE_COOKIES", &v)?,
+            None => public_url.starts_with("https://"),
+        };
+        let session_key = match get("WXA_SESSION_SECRET") {
+            Some(v) => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(v.trim())
+                    .map_err(|_| ConfigError::Malformed {
+                        var: "WXA_SESSION_SECRET",
+                        problem: "must be base64 (generate with `openssl rand -base64 64`)".into(),
+                    })?;
+                if bytes.len() < 64 {
+                    return Err(ConfigError::Malformed {
+                        var: "WXA_SESSION_SECRET",
+                        problem: format!("must decode to at least 64 bytes, got {}", bytes.len()),
+                    });
+                }
+                Some(SecretString::from(v))
+            }
+            None => None,
+        };
+        let wechat_mode = match get("WXA_WECHAT_MODE") {
+            Some(v) => v.parse().map_err(|problem| ConfigError::Malformed {
+                var: "WXA_WECHAT_MODE",
+                problem,
+            })?,
+            None => WechatMode::Simulator,
+        };
+        let platform = match wechat_mode {
+            WechatMode::Simulator => None,
+            WechatMode::Real => Some(Self::platform(&get)?),
+        };
+        if wechat_mode == WechatMode::Real && session_key.is_none() {
+            return Err(ConfigError::Missing {
+                var: "WXA_SESSION_SECRET",
+                why: " in real mode",
+            });
+        }
+        let demo_data = match get("WXA_DEMO_DATA") {
+            Some(v) => parse_bool("WXA_DEMO_DATA", &v)?,
+            None => wechat_mode == WechatMode::Simulator,
+        };
+        Ok(Config {
+            listen,
+            database_url,
+            public_url,
+            secure_cookies,
+            session_key,
+            data_dir: PathBuf::from(get("WXA_DATA_DIR").unwrap_or_else(|| "data".into())),
+            session_idle_minutes: match get("WXA_SESSION_IDLE_MINUTES") {
+                Some(v) => parse_number("WXA_SESSION_IDLE_MINUTES", &v, 1, 24 * 60)?,
+                None => 30,
+            },
+            session_absolute_hours: match get("WXA_SESSION_ABSOLUTE_HOURS") {
+                Some(v) => parse_number("WXA_SESSION_ABSOLUTE_HOURS", &v, 1, 24 * 30)?,
+                None => 12,
+            },
+            wechat_mode,
+            platform,
+            demo_data,
+            trust_forwarded_for: match get("WXA_TRUST_FORWARDED_FOR") {
+                Some(v) => parse_bool("WXA_TRUST_FORWARDED_FOR", &v)?,
+                None => false,
+            },
+        })
+    }
+
+    fn platform(get: &impl Fn(&str) -> Option<String>) -> Result<PlatformConfig, ConfigError> {
+        let need = |var: &'static str| {
+            get(var).ok_or(ConfigError::Missing {
+                var,
+                why: " in real mode (WXA_WECHAT_MODE=real)",
+            })
+        };
+        let component_appid = need("WXA_COMPONENT_APPID")?;
+        if !wechat::is_valid_appid(&component_appid) {
+            return Err(ConfigError::Malformed {
+                var: "WXA_COMPONENT_APPID",
+                problem: "expected wx followed by 16 hex digits".into(),
+            });
+        }
+        let aes_key = need("WXA_ENCODING_AES_KEY")?;
+        if !wechat::is_valid_encoding_aes_key(&aes_key) {
+            return Err(ConfigError::Malformed {
+                var: "WXA_ENCODING_AES_KEY",
+                problem: "must be the 43-character EncodingAESKey".into(),
+            });
+        }
+        let api_base =
+            get("WXA_WECHAT_API_BASE").unwrap_or_else(|| wechat::REAL_API_BASE.to_string());
+        if !(api_base.starts_with("https://") || api_base.starts_with("http://")) {
+            return Err(ConfigError::Malformed {
+                var: "WXA_WECHAT_API_BASE",
+                problem: "must be an http(s) URL".into(),
+            });
+        }
+        Ok(PlatformConfig {
+            component_appid,
+            component_secret: SecretString::from(need("WXA_COMPONENT_SECRET")?),
+            message_token: SecretString::from(need("WXA_MESSAGE_TOKEN")?),
+            encoding_aes_key: SecretString::from(aes_key),
+            api_base,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_demo() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.wechat_mode, WechatMode::Simulator);
+        assert!(c.demo_data && !c.secure_cookies && c.platform.is_none());
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        let e = config(&[("WXA_LISTEN", "port 80")]).unwrap_err();
+        assert!(e.to_string().starts_with("WXA_LISTEN is malformed"));
+        let e = config(&[("WXA_DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert!(e.to_string().contains("WXA_DATABASE_URL"));
+        let e = config(&[("WXA_SECURE_COOKIES", "maybe")]).unwrap_err();
+        assert!(e.to_string().contains("WXA_SECURE_COOKIES"));
+        let e = config(&[("WXA_SESSION_SECRET", "c2hvcnQ=")]).unwrap_err();
+        assert!(e.to_string().contains("at least 64 bytes"));
+    }
+
+    #[test]
+    fn real_mode_requires_platform_credentials() {
+        let e = config(&[("WXA_WECHAT_MODE", "real")]).unwrap_err();
+        assert_eq!(
+            e,
+            ConfigError::Missing {
+                var: "WXA_COMPONENT_APPID",
+                why: " in real mode (WXA_WECHAT_MODE=real)"
+            }
+        );
+        let key = base64::engine::general_purpose::STANDARD.encode([7u8; 64]);
+        let aes = "a".repeat(43);
+        let c = config(&[
+            ("WXA_WECHAT_MODE", "real"),
+            ("WXA_COMPONENT_APPID", "wx0123456789abcdef"),
+            ("WXA_COMPONENT_SECRET", "s3cret"),
+            ("WXA_MESSAGE_TOKEN", "tok"),
+            ("WXA_ENCODING_AES_KEY", &aes),
+            ("WXA_SESSION_SECRET", &key),
+            ("WXA_PUBLIC_URL", "https://console.example.com"),
+        ])
+        .unwrap();
+        assert!(c.secure_cookies && !c.demo_data);
+        let p = c.platform.as_ref().unwrap();
+        assert_eq!(p.component_secret.expose_secret(), "s3cret");
+        // Secrets never print.
+        assert!(!format!("{c:?}").contains("s3cret"));
+    }
+}

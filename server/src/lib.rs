@@ -1,0 +1,5 @@
+//! The wxa-console server: configuration, start-up, routing and request guards.
+
+pub mod config;
+pub mod security;
+pub mod startup;

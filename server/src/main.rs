@@ -1,0 +1,132 @@
+use app::services::demo::DEMO_LOGINS;
+use clap::{Parser, Subcommand};
+use leptos::prelude::get_configuration;
+use server::config::Config;
+use server::startup;
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "server",
+    about = "wxa-console: run mini programs for a WeChat third-party platform"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the console (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create an admin user (the password is read from WXA_ADMIN_PASSWORD or standard input).
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "Administrator")]
+        display_name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("WXA_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => startup::open_database(&config)
+            .await
+            .map(|_| println!("migrations applied"))
+            .map_err(|e| e.to_string()),
+        Command::CreateAdmin {
+            username,
+            display_name,
+        } => create_admin(&config, &username, &display_name).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let leptos = get_configuration(None).map_err(|e| e.to_string())?;
+    let addr = config.listen.unwrap_or(leptos.leptos_options.site_addr);
+    let running = startup::start(&config, leptos.leptos_options, addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("wxa-console listening on http://{}", running.addr);
+    if config.demo_data {
+        println!(
+            "{}",
+            if running.seeded_demo {
+                "Demo data created. Logins:"
+            } else {
+                "Demo logins:"
+            }
+        );
+        for l in &DEMO_LOGINS {
+            println!(
+                "  {:<10} password {:<22} ({})",
+                l.username,
+                l.password,
+                l.role.as_str()
+            );
+        }
+    }
+    running.server.await.map_err(|e| e.to_string())
+}
+
+async fn create_admin(config: &Config, username: &str, display_name: &str) -> Result<(), String> {
+    let password = match std::env::var("WXA_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            if std::io::stdin().is_terminal() {
+                eprint!("Password for {username}: ");
+            }
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let db = startup::open_database(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    match app::services::users::create_admin_from_cli(&db, username, display_name, &password).await
+    {
+        Ok(id) => {
+            println!("admin `{username}` created (id {id})");
+            Ok(())
+        }
+        Err(app::error::AppError::Invalid(errors)) => {
+            let t = app::i18n::Locale::En.texts();
+            let msg: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, t.problem(&e.problem)))
+                .collect();
+            Err(msg.join("; "))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}

@@ -1,0 +1,155 @@
+use app::db::Db;
+use leptos::prelude::LeptosOptions;
+use reqwest::{redirect::Policy, Client, Response};
+use serde_json::Value;
+use server::config::Config;
+use server::startup;
+use sqlx::{AnyConnection, Connection, Executor};
+use std::collections::HashMap;
+
+pub const ADMIN: (&str, &str) = ("admin", "admin-demo-2026");
+pub const OPERATOR: (&str, &str) = ("operator", "operator-demo-2026");
+pub const MERCHANT: (&str, &str) = ("merchant", "merchant-demo-2026");
+pub const MERCHANT2: (&str, &str) = ("merchant2", "merchant2-demo-2026");
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub database_url: String,
+    pub dir: tempfile::TempDir,
+}
+
+/// A fresh database name per test on the shared PostgreSQL server.
+async fn postgres_database(admin_url: &str) -> String {
+    sqlx::any::install_default_drivers();
+    let name = format!("wxa_test_{}", uuid_like());
+    let mut conn = AnyConnection::connect(admin_url)
+        .await
+        .expect("connect to the test PostgreSQL");
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create test database");
+    let (prefix, _) = admin_url
+        .rsplit_once('/')
+        .expect("database URL with a path");
+    format!("{prefix}/{name}")
+}
+
+fn uuid_like() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("wxa-console")
+        .site_root("target/site")
+        .build()
+}
+
+pub fn config_for(database_url: &str, dir: &std::path::Path, extra: &[(&str, &str)]) -> Config {
+    let mut vars: HashMap<String, String> = HashMap::new();
+    vars.insert("WXA_DATABASE_URL".into(), database_url.into());
+    vars.insert("WXA_DATA_DIR".into(), dir.display().to_string());
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration")
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = match std::env::var("WXA_TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => postgres_database(&admin).await,
+        _ => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
+    };
+    start_on(database_url, dir, extra).await
+}
+
+/// Starts a server on an existing database (restart tests).
+pub async fn start_on(
+    database_url: String,
+    dir: tempfile::TempDir,
+    extra: &[(&str, &str)],
+) -> TestApp {
+    let config = config_for(&database_url, dir.path(), extra);
+    let running = startup::start(
+        &config,
+        leptos_options(),
+        "127.0.0.1:0".parse().expect("addr"),
+    )
+    .await
+    .expect("server starts");
+    TestApp {
+        base: format!("http://{}", running.addr),
+        db: running.state.db.clone(),
+        database_url,
+        dir,
+    }
+}
+
+/// A browser-like client: its own cookie jar, redirects not followed (so tests see them).
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn login(&self, client: &Client, (user, pass): (&str, &str)) -> Response {
+        client
+            .post(self.url("/api/auth/login"))
+            .form(&[("username", user), ("password", pass)])
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// A client already signed in as `who`.
+    pub async fn signed_in(&self, who: (&str, &str)) -> Client {
+        let c = client();
+        let res = self.login(&c, who).await;
+        assert_eq!(
+            res.status(),
+            200,
+            "login as {} failed: {}",
+            who.0,
+            res.text().await.unwrap_or_default()
+        );
+        c
+    }
+
+    /// Calls a JSON server function.
+    pub async fn call(&self, client: &Client, endpoint: &str, body: Value) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .json(&body)
+            .send()
+            .await
+            .expect("server fn request")
+    }
+
+    pub async fn call_ok(&self, client: &Client, endpoint: &str, body: Value) -> Value {
+        let res = self.call(client, endpoint, body).await;
+        let status = res.status();
+        let text = res.text().await.unwrap_or_default();
+        assert!(status.is_success(), "{endpoint} answered {status}: {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+}
+
+pub async fn body(res: Response) -> String {
+    res.text().await.unwrap_or_default()
+}

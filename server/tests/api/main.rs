@@ -1,0 +1,9 @@
+//! Integration tests: each starts the whole server on port 0 with a fresh database —
+//! SQLite by default, PostgreSQL when WXA_TEST_DATABASE_URL names a server (scripts/test.sh).
+
+mod admin;
+mod audit;
+mod auth;
+mod helpers;
+mod registry;
+mod security;

@@ -1,0 +1,236 @@
+use crate::helpers::*;
+use app::domain::mini_program::{AppStatus, MiniProgramQuery, MiniProgramSort, SubjectType};
+use app::domain::pagination::{PageRequest, SortDir};
+use app::services::demo::{demo_appid, DEMO_MINI_PROGRAMS};
+use serde_json::{json, Value};
+
+async fn list(app: &TestApp, c: &reqwest::Client, q: MiniProgramQuery) -> Value {
+    app.call_ok(c, "mini_programs/list", json!({ "query": q }))
+        .await
+}
+
+fn appids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["appid"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn staff_see_the_whole_fleet_paginated() {
+    let app = spawn_app().await;
+    let c = app.signed_in(OPERATOR).await;
+    let page = list(&app, &c, MiniProgramQuery::default()).await;
+    assert_eq!(page["total"], DEMO_MINI_PROGRAMS);
+    assert_eq!(page["items"].as_array().unwrap().len(), 20);
+    let q = MiniProgramQuery {
+        page: PageRequest::new(3, 20),
+        ..Default::default()
+    };
+    let third = list(&app, &c, q).await;
+    assert_eq!(third["items"].as_array().unwrap().len(), 20);
+    let q = MiniProgramQuery {
+        page: PageRequest::new(4, 20),
+        ..Default::default()
+    };
+    assert!(list(&app, &c, q).await["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // Pages do not overlap.
+    let first = appids(&page);
+    assert!(appids(&third).iter().all(|a| !first.contains(a)));
+}
+
+#[tokio::test]
+async fn filters_search_and_sort_run_on_the_server() {
+    let app = spawn_app().await;
+    let c = app.signed_in(ADMIN).await;
+    let q = MiniProgramQuery {
+        subject: Some(SubjectType::Enterprise),
+        ..Default::default()
+    };
+    let page = list(&app, &c, q).await;
+    assert!(page["total"].as_i64().unwrap() > 0);
+    assert!(page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["subject"] == "Enterprise"));
+
+    let q = MiniProgramQuery {
+        status: Some(AppStatus::NeedsReauthorization),
+        ..Default::default()
+    };
+    let page = list(&app, &c, q).await;
+    assert!(page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["status"] == "NeedsReauthorization"));
+
+    let target = demo_appid(7);
+    let q = MiniProgramQuery {
+        search: target[..10].to_uppercase(),
+        ..Default::default()
+    };
+    assert!(
+        appids(&list(&app, &c, q).await).contains(&target),
+        "search is case-insensitive"
+    );
+
+    let q = MiniProgramQuery {
+        search: "星辰咖啡".into(),
+        ..Default::default()
+    };
+    let page = list(&app, &c, q).await;
+    assert_eq!(page["total"], 15);
+
+    let q = MiniProgramQuery {
+        search: "%".into(),
+        ..Default::default()
+    };
+    assert_eq!(list(&app, &c, q).await["total"], 0, "wildcards are literal");
+
+    let q = MiniProgramQuery {
+        sort: MiniProgramSort::AppId,
+        dir: SortDir::Asc,
+        page: PageRequest::new(1, 100),
+        ..Default::default()
+    };
+    let ids = appids(&list(&app, &c, q).await);
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+}
+
+#[tokio::test]
+async fn bad_paging_from_a_direct_call_is_bounded_not_a_crash() {
+    let app = spawn_app().await;
+    let c = app.signed_in(ADMIN).await;
+    let page = app
+        .call_ok(
+            &c,
+            "mini_programs/list",
+            json!({"query": {"page": {"page": 0, "per_page": 100000}, "search": "x".repeat(500)}}),
+        )
+        .await;
+    assert_eq!(page["per_page"], 20);
+    assert_eq!(page["page"], 1);
+    let res = app
+        .call(&c, "mini_programs/list", json!({"query": "not an object"}))
+        .await;
+    assert!(res.status().is_client_error(), "{}", res.status());
+}
+
+#[tokio::test]
+async fn a_merchant_sees_only_its_own_mini_programs() {
+    let app = spawn_app().await;
+    let c = app.signed_in(MERCHANT).await;
+    let page = list(
+        &app,
+        &c,
+        MiniProgramQuery {
+            page: PageRequest::new(1, 100),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(page["total"], 15);
+    assert!(page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["merchant_name"] == "星辰咖啡"));
+    // Asking for another merchant's rows through the filter gives nothing.
+    let other = page["items"][0]["merchant_id"].as_i64().unwrap() + 1;
+    let q = MiniProgramQuery {
+        merchant_id: Some(other),
+        ..Default::default()
+    };
+    assert_eq!(list(&app, &c, q).await["total"], 0);
+}
+
+#[tokio::test]
+async fn another_merchants_mini_program_is_not_found_by_url_or_by_call() {
+    let app = spawn_app().await;
+    let c = app.signed_in(MERCHANT).await;
+    let own = demo_appid(0); // merchant index 0
+    let foreign = demo_appid(1); // merchant index 1
+    let res = app
+        .call(&c, "mini_programs/get", json!({"appid": foreign}))
+        .await;
+    assert_eq!(res.status(), 404);
+    let leaked = body(res).await;
+    assert!(
+        !leaked.contains("青禾"),
+        "nothing about the other merchant leaks: {leaked}"
+    );
+    let missing = app
+        .call(
+            &c,
+            "mini_programs/get",
+            json!({"appid": "wx0000000000000000"}),
+        )
+        .await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        body(missing).await,
+        leaked,
+        "foreign and missing look the same"
+    );
+
+    let res = c
+        .get(app.url(&format!("/apps/{foreign}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let html = body(res).await;
+    assert!(html.contains("data-testid=\"detail-error\"") && !html.contains("青禾"));
+
+    let res = c
+        .get(app.url(&format!("/apps/{own}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(body(res).await.contains(&own));
+}
+
+#[tokio::test]
+async fn the_registry_page_is_complete_html_without_javascript() {
+    let app = spawn_app().await;
+    let c = app.signed_in(ADMIN).await;
+    let html = body(
+        c.get(app.url("/apps?subject=enterprise&sort=appid&dir=asc&per_page=10"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(html.matches("data-testid=\"registry-row\"").count(), 10);
+    assert!(html.contains("aria-sort=\"ascending\""));
+    assert!(html.contains("data-testid=\"pager-next\""));
+}
+
+#[tokio::test]
+async fn unauthenticated_calls_are_refused() {
+    let app = spawn_app().await;
+    let res = app
+        .call(&client(), "mini_programs/list", json!({"query": {}}))
+        .await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(
+        app.call(&client(), "audit/list", json!({"query": {}}))
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.call(&client(), "users/list", json!({})).await.status(),
+        401
+    );
+}
