@@ -27,13 +27,23 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <Title text=t.nav_users />
         <div class="page-head"><h1>{t.nav_users}</h1></div>
+        // The form has its own Suspense so that reloading the table keeps what it shows.
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let admin = match me {
+                    Some(r) => r.await.ok().flatten().is_some_and(|u| u.role.manages_users()),
+                    None => false,
+                };
+                let merchants = merchants.await.unwrap_or_default();
+                admin.then(|| view! { <CreateUserForm merchants version /> })
+            })}
+        </Suspense>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 let merchants = merchants.await.unwrap_or_default();
                 let my_id = match me { Some(r) => r.await.ok().flatten().map(|u| u.id), None => None };
                 match users.await {
                     Ok(list) => view! {
-                        <CreateUserForm merchants=merchants.clone() version />
                         <table class="table" data-testid="users-table">
                             <thead><tr>
                                 <th>{t.username}</th><th>{t.display_name}</th><th>{t.role}</th><th>{t.merchant}</th>

@@ -1,0 +1,183 @@
+//! Registry queries on 10,000 mini programs: prints timings (p50 / p95), never fails on speed.
+//! SQLite always; PostgreSQL too when WXA_TEST_PG_URL names a server (scripts/bench.sh).
+
+use app::db::{mini_programs::NewMiniProgram, Db};
+use app::domain::auth::Role;
+use app::domain::mini_program::{AppStatus, MiniProgramQuery, MiniProgramSort, SubjectType};
+use app::domain::pagination::{PageRequest, SortDir};
+use app::model::CurrentUser;
+use app::services::{demo::demo_appid, mini_programs};
+use sqlx::{AnyConnection, Connection, Executor};
+use std::time::{Duration, Instant};
+
+const ROWS: u64 = 10_000;
+const RUNS: usize = 60;
+
+async fn fill(db: &Db) {
+    db.migrate().await.expect("migrate");
+    let now = app::db::now();
+    let mut merchants = Vec::new();
+    for i in 0..20 {
+        merchants.push(
+            app::db::merchants::insert(db, &format!("商户{i:02}"), now)
+                .await
+                .expect("merchant"),
+        );
+    }
+    let mut tx = db.pool.begin().await.expect("tx");
+    for i in 0..ROWS {
+        let p = NewMiniProgram {
+            appid: &demo_appid(i),
+            nick_name: &format!("门店小程序{i}"),
+            principal_name: &format!("某某（上海）有限公司{}", i % 500),
+            subject: SubjectType::ALL[(i % 6) as usize],
+            merchant_id: Some(merchants[(i % 20) as usize]),
+            status: AppStatus::ALL[(i % 3) as usize],
+            created_at: now - i as i64 * 60,
+        };
+        sqlx::query(
+            "INSERT INTO mini_programs (appid, nick_name, principal_name, subject_type, merchant_id, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(p.appid)
+        .bind(p.nick_name)
+        .bind(p.principal_name)
+        .bind(p.subject.as_str())
+        .bind(p.merchant_id)
+        .bind(p.status.as_str())
+        .bind(p.created_at)
+        .execute(&mut *tx)
+        .await
+        .expect("insert");
+    }
+    tx.commit().await.expect("commit");
+    if db.kind == app::db::DbKind::Postgres {
+        sqlx::query("ANALYZE")
+            .execute(&db.pool)
+            .await
+            .expect("analyze");
+    }
+}
+
+fn user(role: Role, merchant_id: Option<i64>) -> CurrentUser {
+    CurrentUser {
+        id: 1,
+        username: "bench".into(),
+        display_name: "bench".into(),
+        role,
+        merchant_id,
+        merchant_name: None,
+    }
+}
+
+async fn measure(db: &Db, label: &str, who: &CurrentUser, q: MiniProgramQuery) {
+    let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
+    let mut total = 0;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let page = mini_programs::list(db, who, &q).await.expect("list");
+        times.push(start.elapsed());
+        total = page.total;
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "  {label:<44} rows={total:>6}  p50 {:>7.2} ms  p95 {:>7.2} ms",
+        ms(times[RUNS / 2]),
+        ms(times[RUNS * 95 / 100])
+    );
+}
+
+async fn run(name: &str, db: Db) {
+    println!("{name}: filling {ROWS} mini programs…");
+    let start = Instant::now();
+    fill(&db).await;
+    println!("  filled in {:.1} s", start.elapsed().as_secs_f64());
+    let staff = user(Role::Operator, None);
+    let merchant = user(Role::Merchant, Some(3));
+    let page = |p| PageRequest::new(p, 20);
+    measure(
+        &db,
+        "first page, newest first",
+        &staff,
+        MiniProgramQuery::default(),
+    )
+    .await;
+    measure(
+        &db,
+        "page 400 of 500",
+        &staff,
+        MiniProgramQuery {
+            page: page(400),
+            ..Default::default()
+        },
+    )
+    .await;
+    measure(
+        &db,
+        "search '门店小程序99' (substring)",
+        &staff,
+        MiniProgramQuery {
+            search: "门店小程序99".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    measure(
+        &db,
+        "filter subject + status",
+        &staff,
+        MiniProgramQuery {
+            subject: Some(SubjectType::Enterprise),
+            status: Some(AppStatus::Authorized),
+            ..Default::default()
+        },
+    )
+    .await;
+    measure(
+        &db,
+        "sort by merchant name, asc",
+        &staff,
+        MiniProgramQuery {
+            sort: MiniProgramSort::Merchant,
+            dir: SortDir::Asc,
+            ..Default::default()
+        },
+    )
+    .await;
+    measure(
+        &db,
+        "merchant scope (500 rows), sort by name",
+        &merchant,
+        MiniProgramQuery {
+            sort: MiniProgramSort::Name,
+            ..Default::default()
+        },
+    )
+    .await;
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+    run("SQLite", Db::connect(&url, 5).await.expect("sqlite")).await;
+    if let Ok(admin) = std::env::var("WXA_TEST_PG_URL") {
+        sqlx::any::install_default_drivers();
+        let mut conn = AnyConnection::connect(&admin).await.expect("postgres");
+        conn.execute("DROP DATABASE IF EXISTS wxa_bench")
+            .await
+            .expect("drop");
+        conn.execute("CREATE DATABASE wxa_bench")
+            .await
+            .expect("create");
+        let (prefix, _) = admin.rsplit_once('/').expect("url");
+        run(
+            "PostgreSQL",
+            Db::connect(&format!("{prefix}/wxa_bench"), 5)
+                .await
+                .expect("pg"),
+        )
+        .await;
+    }
+}
