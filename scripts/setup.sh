@@ -8,7 +8,7 @@ cd "$ROOT"
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
-APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-22 chromium postgresql nodejs npm pkg-config curl)
+APT_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web lld-22 chromium postgresql nodejs npm pkg-config curl)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -37,8 +37,14 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 echo "==> Playwright (Chromium) against http://127.0.0.1:$PORT"
-(cd end2end && BASE_URL="http://127.0.0.1:$PORT" npx playwright test) || { tail -50 "$E2E_DIR/server.log"; exit 1; }
+if ! (cd end2end && BASE_URL="http://127.0.0.1:$PORT" npx playwright test) 2>&1 | tee "$E2E_DIR/playwright.log"; then
+  tail -50 "$E2E_DIR/server.log"
+  exit 1
+fi
 
-sqlite_line="$(grep -E '^test result' /tmp/wxa-test-sqlite.log | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')"
-pg_line="$(grep -E '^test result' /tmp/wxa-test-postgres.log | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')"
-echo "==> summary: cargo tests on SQLite: $sqlite_line; on PostgreSQL: $pg_line; Playwright passed"
+count() { grep -E '^test result' "$1" | awk '{p+=$4; f+=$6} END {print p+0, f+0}'; }
+read -r sp sf < <(count /tmp/wxa-test-sqlite.log)
+read -r pp pf < <(count /tmp/wxa-test-postgres.log)
+ep="$(grep -oE '^ +[0-9]+ passed' "$E2E_DIR/playwright.log" | tail -1 | tr -dc 0-9)"
+echo "==> cargo tests on SQLite: $sp passed; on PostgreSQL: $pp passed; Playwright: $ep passed"
+echo "total: $((sp + pp + ep)) passed, $((sf + pf)) failed"

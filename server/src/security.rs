@@ -102,7 +102,7 @@ pub async fn guard_pages(
                 .uri()
                 .query()
                 .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("next=")))
-                .and_then(|v| percent_decode(v))
+                .and_then(percent_decode)
                 .unwrap_or_default();
             Redirect::to(safe_next_path(&next_param)).into_response()
         }
@@ -172,6 +172,26 @@ pub fn plain(status: StatusCode, body: &'static str) -> Response {
         .unwrap_or_else(|_| status.into_response())
 }
 
+/// Leptos answers a server-function call whose arguments do not decode with 500; that is bad
+/// input, not a server fault, so it becomes 400 (the body already says what failed to decode).
+pub async fn bad_arguments_are_400(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+    };
+    if bytes.starts_with(b"{\"Transport\"") {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,24 +214,4 @@ mod tests {
         );
         assert_eq!(percent_decode("%zz"), None);
     }
-}
-
-/// Leptos answers a server-function call whose arguments do not decode with 500; that is bad
-/// input, not a server fault, so it becomes 400 (the body already says what failed to decode).
-pub async fn bad_arguments_are_400(req: Request, next: Next) -> Response {
-    if !req.uri().path().starts_with("/api/") {
-        return next.run(req).await;
-    }
-    let res = next.run(req).await;
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
-        return res;
-    }
-    let (mut parts, body) = res.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
-    };
-    if bytes.starts_with(b"{\"Transport\"") {
-        parts.status = StatusCode::BAD_REQUEST;
-    }
-    Response::from_parts(parts, Body::from(bytes))
 }

@@ -3,6 +3,9 @@
 //! The foundation only needs the mode switch; the typed client, token center,
 //! WXBizMsgCrypt and the simulator grow here (issue 4).
 
+pub mod crypto;
+pub mod errcode;
+
 use serde::{Deserialize, Serialize};
 
 /// The production API host used in real mode.

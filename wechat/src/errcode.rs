@@ -1,0 +1,280 @@
+//! Catalogue of the `errcode` values the console can meet, with the Chinese
+//! meaning and an English translation for operators.
+//!
+//! Every code that appears in the specification seeds (`shared/seeds/`) is
+//! here, its `zh` copied verbatim from the seed; a test re-reads the seeds to
+//! keep it that way. Where a seed gives one code different wordings on
+//! different endpoints, the first wording is kept and the others are noted in
+//! a comment. A few general platform codes the token logic relies on are
+//! added from WeChat's global return-code table (marked "general").
+
+/// One catalogue entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErrCodeInfo {
+    pub code: i64,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+const fn info(code: i64, zh: &'static str, en: &'static str) -> ErrCodeInfo {
+    ErrCodeInfo { code, zh, en }
+}
+
+/// Sorted by code so [`lookup`] can binary-search (a test enforces it).
+pub static CATALOGUE: &[ErrCodeInfo] = &[
+    // Also "系统错误" on revertcoderelease, undocodeaudit and grayrelease.
+    info(-1, "系统繁忙", "System busy"),
+    info(0, "成功", "Success"),
+    // General.
+    info(
+        40001,
+        "获取access_token时AppSecret错误，或者access_token无效",
+        "AppSecret was wrong when fetching the access_token, or the access_token is invalid",
+    ),
+    // template-message-api.md shows it only as {"errcode": 40013,
+    // "errmsg": "invalid appid"} ("AppID 无效错误"); wording from the global table.
+    info(40013, "不合法的APPID", "Invalid AppID"),
+    // General.
+    info(40014, "不合法的access_token", "Invalid access_token"),
+    info(40037, "template_id不正确", "Incorrect template_id"),
+    info(
+        41028,
+        "form_id不正确，或者过期",
+        "form_id is incorrect or has expired",
+    ),
+    info(41029, "form_id已被使用", "form_id has already been used"),
+    info(41030, "page不正确", "Incorrect page"),
+    // General.
+    info(42001, "access_token超时", "access_token has expired"),
+    info(
+        45009,
+        "接口调用超过限额（目前默认每个帐号日调用限额为100万）",
+        "API call quota exceeded (the default daily quota is currently 1,000,000 calls per account)",
+    ),
+    // General (open platform); WeChat's errmsg is "refresh_token is invalid".
+    info(
+        61023,
+        "refresh_token 无效",
+        "refresh_token is invalid (the authorizer must authorize again)",
+    ),
+    info(85006, "标签格式错误", "Invalid tag format"),
+    info(85007, "页面路径错误", "Invalid page path"),
+    info(85008, "类目填写错误", "Invalid category"),
+    info(
+        85009,
+        "已经有正在审核的版本",
+        "A version is already under review",
+    ),
+    info(85010, "item_list 有项目为空", "item_list contains an empty item"),
+    info(85011, "标题填写错误", "Invalid title"),
+    info(85012, "无效的审核 id", "Invalid audit ID"),
+    info(85013, "无效的自定义配置", "Invalid custom configuration"),
+    info(85014, "无效的模版编号", "Invalid template ID"),
+    info(85015, "版本输入错误", "Invalid version"),
+    info(85019, "没有审核版本", "No version under review"),
+    info(
+        85020,
+        "审核状态未满足发布",
+        "The review status does not allow release",
+    ),
+    info(85021, "状态不可变", "The status cannot be changed"),
+    info(85022, "action 非法", "Invalid action"),
+    info(
+        85023,
+        "审核列表填写的项目数不在 1-5 以内",
+        "The review item list must have between 1 and 5 items",
+    ),
+    info(85043, "模版错误", "Template error"),
+    info(
+        85044,
+        "代码包超过大小限制",
+        "The code package exceeds the size limit",
+    ),
+    info(
+        85045,
+        "ext_json 有不存在的路径",
+        "ext_json refers to a path that does not exist",
+    ),
+    info(85046, "tabBar 中缺少 path", "tabBar is missing path"),
+    info(85047, "pages 字段为空", "The pages field is empty"),
+    info(85048, "ext_json 解析失败", "Failed to parse ext_json"),
+    info(85066, "链接错误", "Invalid link"),
+    info(
+        85068,
+        "测试链接不是子链接",
+        "The test link is not a sub-link of the rule",
+    ),
+    info(
+        85069,
+        "校验文件失败",
+        "Verification file check failed",
+    ),
+    info(85070, "链接为黑名单", "The link is blacklisted"),
+    info(
+        85071,
+        "已添加该链接,请勿重复添加",
+        "This link has already been added; do not add it again",
+    ),
+    info(85072, "该链接已被占用", "This link is already taken"),
+    info(85073, "二维码规则已满", "The QR code rule quota is full"),
+    info(
+        85074,
+        "小程序未发布, 小程序必须先发布代码才可以发布二维码跳转规则",
+        "The mini program is not released; its code must be released before QR code jump rules can be published",
+    ),
+    info(
+        85075,
+        "个人类型小程序无法设置二维码规则",
+        "Mini programs owned by individuals cannot set QR code rules",
+    ),
+    info(85076, "链接没有 ICP 备案", "The link has no ICP filing"),
+    info(
+        85077,
+        "小程序类目信息失效（类目中含有官方下架的类目,请重新选择类目）",
+        "The mini program's category information is invalid (it includes a category WeChat has withdrawn; choose the categories again)",
+    ),
+    info(
+        85079,
+        "小程序没有线上版本,不能进行灰度",
+        "The mini program has no live version, so a phased release is not possible",
+    ),
+    info(
+        85080,
+        "小程序提交的审核未审核通过",
+        "The mini program's submitted review has not been approved",
+    ),
+    info(85081, "无效的发布比例", "Invalid release percentage"),
+    info(
+        85082,
+        "当前的发布比例需要比之前设置的高",
+        "The release percentage must be higher than the one set before",
+    ),
+    info(
+        85085,
+        "近 7 天提交审核的小程序数量过多,请耐心等待审核完毕后再次提交",
+        "Too many mini programs were submitted for review in the last 7 days; wait for the reviews to finish, then submit again",
+    ),
+    info(
+        85086,
+        "提交代码审核之前需提前上传代码",
+        "Code must be uploaded before it is submitted for review",
+    ),
+    info(
+        85087,
+        "小程序已使用 api navigateToMiniProgram,请声明跳转 appid 列表后再次提交",
+        "The mini program uses the navigateToMiniProgram API; declare the list of target AppIDs, then submit again",
+    ),
+    info(
+        86000,
+        "不是由第三方代小程序进行调用",
+        "The call was not made by a third-party platform on behalf of the mini program",
+    ),
+    info(
+        86001,
+        "不存在第三方的已经提交的代码",
+        "No code has been committed by the third-party platform",
+    ),
+    // submit_audit wording; grayrelease says "小程序未初始化完成"
+    // (the mini program is not fully initialized).
+    info(
+        86002,
+        "小程序还未设置昵称. 头像. 简介。请先设置完后再重新提交",
+        "The mini program has not set its nickname, avatar and introduction yet; set them, then submit again",
+    ),
+    info(
+        87011,
+        "现网已经在灰度发布,不能进行版本回退",
+        "A phased release is in progress on the live version, so the version cannot be rolled back",
+    ),
+    info(
+        87012,
+        "该版本不能回退,可能的原因：1:无上一个线上版用于回退 2:此版本为已回退版本,不能回退 3:此版本为回退功能上线之前的版本,不能回退",
+        "This version cannot be rolled back. Possible reasons: 1: there is no previous live version to roll back to; 2: this version is already a rolled-back version; 3: this version predates the rollback feature",
+    ),
+    info(
+        87013,
+        "撤回次数达到上限（每天一次,每个月 10 次）",
+        "The review withdrawal limit has been reached (once a day, 10 times a month)",
+    ),
+    info(
+        9008994,
+        "提交功能跳转路径有误，非小程序内跳转路径或者多个宫格跳转路径相同",
+        "Invalid jump path in the submitted function: it is not a path inside the mini program, or several grid cells use the same path",
+    ),
+    // modifyfuncwidget wording; offline/delete end "…再下线。" / "…再删除。".
+    info(
+        9008995,
+        "修改的功能在审核中，请审核通过之后再提交修改。",
+        "The function being modified is under review; submit the change after the review is approved.",
+    ),
+    // modifyfuncwidget wording; offline/delete say "下线的…" / "删除的…".
+    info(
+        9008996,
+        "修改的功能不存在。",
+        "The function being modified does not exist.",
+    ),
+    info(
+        9008997,
+        "功能素材格式有误",
+        "The function material has an invalid format",
+    ),
+    info(9008998, "功能类目ID有误", "Invalid function category ID"),
+    info(
+        9008999,
+        "提交功能类目个数小于1个或大于3个",
+        "Fewer than 1 or more than 3 function categories were submitted",
+    ),
+    info(9009065, "获取功能类目失败", "Failed to get the function categories"),
+    info(
+        9009067,
+        "达到最大提交次数",
+        "The maximum number of submissions has been reached",
+    ),
+    info(
+        9009068,
+        "达到最大功能个数（现阶段，单个小程序最多一个功能）",
+        "The maximum number of functions has been reached (currently at most one function per mini program)",
+    ),
+    // Modify/offline/delete wording; createfuncwidget adds
+    // "以及检查小程序是否可以接入" (and check the mini program may be onboarded).
+    info(
+        9009098,
+        "参数错误，请查看请求字段描述。",
+        "Invalid parameters; check the request field descriptions.",
+    ),
+    info(9009099, "系统失败，请重试。", "System failure; please retry."),
+];
+
+/// Codes above that come from WeChat's general tables rather than a seed.
+pub const GENERAL_CODES: &[i64] = &[40001, 40014, 42001, 61023];
+
+/// The catalogue entry for `code`, if any.
+pub fn lookup(code: i64) -> Option<&'static ErrCodeInfo> {
+    CATALOGUE
+        .binary_search_by_key(&code, |info| info.code)
+        .ok()
+        .and_then(|index| CATALOGUE.get(index))
+}
+
+/// Human-readable `(zh, en)` text for an API error. Known codes use the
+/// catalogue; unknown ones fall back to WeChat's own `errmsg`, keeping the
+/// code so support can still look it up.
+pub fn describe(code: i64, errmsg: &str) -> (String, String) {
+    match lookup(code) {
+        Some(info) => (info.zh.to_owned(), info.en.to_owned()),
+        None => {
+            let errmsg = errmsg.trim();
+            if errmsg.is_empty() {
+                (
+                    format!("未知错误（{code}）"),
+                    format!("Unknown error ({code})"),
+                )
+            } else {
+                (format!("{errmsg}（{code}）"), format!("{errmsg} ({code})"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
