@@ -2,7 +2,6 @@
 
 use app::domain::auth::safe_next_path;
 use app::services::{auth, AppState};
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -162,34 +161,6 @@ pub fn header_layers() -> (
             ),
         ),
     )
-}
-
-pub fn plain(status: StatusCode, body: &'static str) -> Response {
-    Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
-        .body(Body::from(body))
-        .unwrap_or_else(|_| status.into_response())
-}
-
-/// Leptos answers a server-function call whose arguments do not decode with 500; that is bad
-/// input, not a server fault, so it becomes 400 (the body already says what failed to decode).
-pub async fn bad_arguments_are_400(req: Request, next: Next) -> Response {
-    if !req.uri().path().starts_with("/api/") {
-        return next.run(req).await;
-    }
-    let res = next.run(req).await;
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
-        return res;
-    }
-    let (mut parts, body) = res.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
-    };
-    if bytes.starts_with(b"{\"Transport\"") {
-        parts.status = StatusCode::BAD_REQUEST;
-    }
-    Response::from_parts(parts, Body::from(bytes))
 }
 
 #[cfg(test)]

@@ -133,7 +133,6 @@ pub fn router(
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(middleware::from_fn_with_state(state, security::guard_pages))
-        .layer(middleware::from_fn(security::bad_arguments_are_400))
         .layer(sessions)
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(security::header_layers())
