@@ -35,20 +35,9 @@ async fn fill(db: &Db) {
             status: AppStatus::ALL[(i % 3) as usize],
             created_at: now - i as i64 * 60,
         };
-        sqlx::query(
-            "INSERT INTO mini_programs (appid, nick_name, principal_name, subject_type, merchant_id, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-        )
-        .bind(p.appid)
-        .bind(p.nick_name)
-        .bind(p.principal_name)
-        .bind(p.subject.as_str())
-        .bind(p.merchant_id)
-        .bind(p.status.as_str())
-        .bind(p.created_at)
-        .execute(&mut *tx)
-        .await
-        .expect("insert");
+        app::db::mini_programs::insert(&mut *tx, &p)
+            .await
+            .expect("insert");
     }
     tx.commit().await.expect("commit");
     if db.kind == app::db::DbKind::Postgres {

@@ -115,7 +115,11 @@ pub struct NewMiniProgram<'a> {
     pub created_at: i64,
 }
 
-pub async fn insert(db: &Db, p: &NewMiniProgram<'_>) -> Result<(), sqlx::Error> {
+/// Takes any executor, so a caller can insert many rows inside one transaction.
+pub async fn insert<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    p: &NewMiniProgram<'_>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO mini_programs (appid, nick_name, principal_name, subject_type, merchant_id, status, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -127,7 +131,7 @@ pub async fn insert(db: &Db, p: &NewMiniProgram<'_>) -> Result<(), sqlx::Error> 
     .bind(p.merchant_id)
     .bind(p.status.as_str())
     .bind(p.created_at)
-    .execute(&db.pool)
+    .execute(executor)
     .await?;
     Ok(())
 }

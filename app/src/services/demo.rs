@@ -137,7 +137,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
             _ => format!("{brand}（上海）有限公司"),
         };
         db::mini_programs::insert(
-            db,
+            &db.pool,
             &NewMiniProgram {
                 appid: &appid,
                 nick_name: &nick_name,
