@@ -271,6 +271,17 @@ impl EnvelopeFields {
 
 /// Calls `visit` with the name and trimmed text of each direct child of the
 /// root element, concatenating the text, CDATA and references inside it.
+/// The direct children of the root element as `(name, text)` pairs, in order
+/// (a decrypted push is a flat XML document).
+pub fn xml_fields(xml: &str) -> Result<Vec<(String, String)>, CryptoError> {
+    let mut fields = Vec::new();
+    for_each_child_text(xml, |name, value| {
+        fields.push((name.to_owned(), value));
+        Ok(())
+    })?;
+    Ok(fields)
+}
+
 fn for_each_child_text(
     xml: &str,
     mut visit: impl FnMut(&str, String) -> Result<(), CryptoError>,
@@ -332,7 +343,7 @@ fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<String, Cryp
 }
 
 /// CDATA section that stays well-formed even if `text` contains `]]>`.
-fn cdata(text: &str) -> String {
+pub(crate) fn cdata(text: &str) -> String {
     format!("<![CDATA[{}]]>", text.replace("]]>", "]]]]><![CDATA[>"))
 }
 
@@ -347,7 +358,8 @@ fn decode_aes_key(encoding_aes_key: &str) -> Result<[u8; 32], CryptoError> {
 }
 
 /// SHA-1 over the lexicographically sorted concatenation, as lowercase hex.
-fn sha1_signature<const N: usize>(mut parts: [&str; N]) -> String {
+/// Hex SHA-1 over the sorted, concatenated parts (both signature kinds use it).
+pub fn sha1_signature<const N: usize>(mut parts: [&str; N]) -> String {
     parts.sort_unstable();
     let mut hasher = Sha1::new();
     for part in parts {

@@ -37,6 +37,8 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
     // General.
     info(40014, "不合法的access_token", "Invalid access_token"),
     info(40037, "template_id不正确", "Incorrect template_id"),
+    // General.
+    info(41001, "缺少access_token参数", "The access_token parameter is missing"),
     info(
         41028,
         "form_id不正确，或者过期",
@@ -51,12 +53,22 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
         "接口调用超过限额（目前默认每个帐号日调用限额为100万）",
         "API call quota exceeded (the default daily quota is currently 1,000,000 calls per account)",
     ),
-    // General (open platform); WeChat's errmsg is "refresh_token is invalid".
+    // General (open platform), used by the token center and the authorization flow.
     info(
-        61023,
-        "refresh_token 无效",
-        "refresh_token is invalid (the authorizer must authorize again)",
+        61003,
+        "该第三方平台未获得此帐号授权",
+        "This third-party platform is not authorized by the account",
     ),
+    info(
+        61005,
+        "component_verify_ticket 已过期",
+        "component_verify_ticket has expired",
+    ),
+    info(61006, "component_verify_ticket 无效", "component_verify_ticket is invalid"),
+    info(61009, "授权码无效", "The authorization code is invalid"),
+    info(61010, "授权码已过期", "The authorization code has expired"),
+    info(61011, "第三方平台 appid 或 appsecret 无效", "Invalid component appid or appsecret"),
+    info(61023, "refresh_token 无效", "refresh_token is invalid (the authorizer must authorize again)"),
     info(85006, "标签格式错误", "Invalid tag format"),
     info(85007, "页面路径错误", "Invalid page path"),
     info(85008, "类目填写错误", "Invalid category"),
@@ -246,7 +258,9 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
 ];
 
 /// Codes above that come from WeChat's general tables rather than a seed.
-pub const GENERAL_CODES: &[i64] = &[40001, 40014, 42001, 61023];
+pub const GENERAL_CODES: &[i64] = &[
+    40001, 40014, 41001, 42001, 61003, 61005, 61006, 61009, 61010, 61011, 61023,
+];
 
 /// The catalogue entry for `code`, if any.
 pub fn lookup(code: i64) -> Option<&'static ErrCodeInfo> {

@@ -1,10 +1,19 @@
 //! WeChat open-platform protocol library: no Leptos, no database.
 //!
-//! The foundation only needs the mode switch; the typed client, token center,
-//! WXBizMsgCrypt and the simulator grow here (issue 4).
+//! * [`client`]: HTTP client with token injection and the retry policy;
+//! * [`api`]: typed requests/responses for every endpoint the console uses;
+//! * [`crypto`]: WXBizMsgCrypt for callbacks; [`events`]: decrypted pushes;
+//! * [`errcode`]: the catalogue of error codes in Chinese and English;
+//! * [`simulator`]: a stateful stand-in for WeChat, served over real HTTP.
 
+pub mod api;
+pub mod client;
 pub mod crypto;
 pub mod errcode;
+pub mod events;
+pub mod simulator;
+
+pub use client::{Client, Error, TokenKey, TokenSource};
 
 use serde::{Deserialize, Serialize};
 

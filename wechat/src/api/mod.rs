@@ -1,0 +1,3 @@
+//! Typed requests and responses, one module per area of the seeds.
+
+pub mod component;

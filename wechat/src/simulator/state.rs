@@ -1,0 +1,245 @@
+//! The simulator's world: tokens, authorizers and their per-feature state.
+//! Serializable so the embedded default keeps it across restarts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::error::SimError;
+
+/// How long WeChat's tokens and codes live.
+pub const TOKEN_TTL_SECS: i64 = 7200;
+/// A replaced access token keeps working this long (WeChat's overlap window).
+pub const TOKEN_OVERLAP_SECS: i64 = 300;
+pub const TICKET_TTL_SECS: i64 = 12 * 3600;
+pub const PRE_AUTH_CODE_TTL_SECS: i64 = 1800;
+pub const AUTH_CODE_TTL_SECS: i64 = 3600;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SimState {
+    /// Seconds added to the wall clock by `/__sim/advance`.
+    pub clock_offset_secs: i64,
+    /// Counter for unique ids and tokens.
+    pub serial: u64,
+    /// Issued verify tickets and when.
+    pub tickets: Vec<(String, i64)>,
+    /// component_access_token → expiry.
+    pub component_tokens: HashMap<String, i64>,
+    /// pre_auth_code → (expiry, used).
+    pub pre_auth_codes: HashMap<String, (i64, bool)>,
+    /// authorization_code → (appid, expiry).
+    pub auth_codes: HashMap<String, (String, i64)>,
+    /// authorizer access_token → (appid, expiry).
+    pub access_tokens: HashMap<String, (String, i64)>,
+    pub authorizers: BTreeMap<String, Authorizer>,
+    /// Pushes waiting to be (re)delivered.
+    pub outbox: Vec<super::push::Push>,
+}
+
+/// A mini program known to the simulator (created by the authorization page or the control API).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Authorizer {
+    pub appid: String,
+    pub nick_name: String,
+    pub principal_name: String,
+    /// Original id, `gh_` + 12 hex digits.
+    pub user_name: String,
+    /// 0 = WeChat-verified; -1 = not verified.
+    pub verify_type: i64,
+    pub head_img: String,
+    pub signature: String,
+    /// Whether the platform currently holds this account's authorization.
+    pub authorized: bool,
+    pub refresh_token: String,
+    pub func_info: Vec<i64>,
+    /// Categories set on the account: (first id, first name, second id, second name).
+    pub categories: Vec<Category>,
+    #[serde(default)]
+    pub code: super::code::CodeState,
+    #[serde(default)]
+    pub widget: super::widget::WidgetState,
+    #[serde(default)]
+    pub templates: super::template::TemplateState,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub first_id: i64,
+    pub first_name: String,
+    pub second_id: i64,
+    pub second_name: String,
+}
+
+/// What the authorization page (or the control API) needs to create an account.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AuthorizerProfile {
+    #[serde(default)]
+    pub appid: Option<String>,
+    pub nick_name: String,
+    pub principal_name: String,
+    #[serde(default)]
+    pub verify_type: i64,
+    #[serde(default)]
+    pub categories: Vec<Category>,
+}
+
+/// The mini-program function scopes a platform typically asks for.
+pub const DEFAULT_FUNC_INFO: [i64; 6] = [17, 18, 19, 25, 30, 31];
+
+impl SimState {
+    pub fn next_serial(&mut self) -> u64 {
+        self.serial += 1;
+        self.serial
+    }
+
+    /// A token-like opaque string, unique within this state.
+    pub fn mint(&mut self, prefix: &str) -> String {
+        let n = self.next_serial();
+        let noise = n
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(17)
+            .wrapping_add(self.clock_offset_secs as u64);
+        format!("{prefix}{n:06}{noise:016x}")
+    }
+
+    pub fn ticket_is_valid(&self, ticket: &str, now: i64) -> Result<(), SimError> {
+        match self.tickets.iter().find(|(t, _)| t == ticket) {
+            Some((_, issued)) if now - issued <= TICKET_TTL_SECS => Ok(()),
+            Some(_) => Err(SimError::new(61005, "component ticket is expired")),
+            None => Err(SimError::new(61006, "component ticket is invalid")),
+        }
+    }
+
+    /// Checks a `component_access_token`.
+    pub fn check_component_token(&self, token: Option<&str>, now: i64) -> Result<(), SimError> {
+        let token = token
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| SimError::new(41001, "access_token missing"))?;
+        match self.component_tokens.get(token) {
+            Some(expiry) if *expiry > now => Ok(()),
+            Some(_) => Err(SimError::new(42001, "access_token expired")),
+            None => Err(SimError::new(
+                40001,
+                "invalid credential, access_token is invalid or not latest",
+            )),
+        }
+    }
+
+    /// The authorizer an `access_token` belongs to.
+    pub fn authorizer_appid(&self, token: Option<&str>, now: i64) -> Result<String, SimError> {
+        let token = token
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| SimError::new(41001, "access_token missing"))?;
+        match self.access_tokens.get(token) {
+            Some((appid, expiry)) if *expiry > now => {
+                match self.authorizers.get(appid) {
+                    Some(a) if a.authorized => Ok(appid.clone()),
+                    // Tokens die with the authorization.
+                    _ => Err(SimError::new(
+                        40001,
+                        "invalid credential, access_token is invalid or not latest",
+                    )),
+                }
+            }
+            Some(_) => Err(SimError::new(42001, "access_token expired")),
+            None => Err(SimError::new(
+                40001,
+                "invalid credential, access_token is invalid or not latest",
+            )),
+        }
+    }
+
+    /// The authorizer behind a token, mutable.
+    pub fn authorizer_mut(
+        &mut self,
+        token: Option<&str>,
+        now: i64,
+    ) -> Result<&mut Authorizer, SimError> {
+        let appid = self.authorizer_appid(token, now)?;
+        self.authorizers
+            .get_mut(&appid)
+            .ok_or_else(|| SimError::new(40013, "invalid appid"))
+    }
+
+    /// Issues a fresh access token for `appid`; the previous ones keep working
+    /// for the overlap window only.
+    pub fn issue_access_token(&mut self, appid: &str, now: i64) -> String {
+        for (owner, expiry) in self.access_tokens.values_mut() {
+            if owner == appid {
+                *expiry = (*expiry).min(now + TOKEN_OVERLAP_SECS);
+            }
+        }
+        let token = self.mint("sim_at_");
+        self.access_tokens
+            .insert(token.clone(), (appid.to_owned(), now + TOKEN_TTL_SECS));
+        token
+    }
+
+    pub fn issue_component_token(&mut self, now: i64) -> String {
+        for expiry in self.component_tokens.values_mut() {
+            *expiry = (*expiry).min(now + TOKEN_OVERLAP_SECS);
+        }
+        let token = self.mint("sim_cat_");
+        self.component_tokens
+            .insert(token.clone(), now + TOKEN_TTL_SECS);
+        token
+    }
+
+    /// Creates (or re-authorizes) an account from a profile; returns its appid.
+    pub fn upsert_authorizer(&mut self, profile: &AuthorizerProfile) -> String {
+        let appid = match &profile.appid {
+            Some(a) => a.clone(),
+            None => {
+                let n = self.next_serial();
+                format!("wx{:016x}", n.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1 << 60)
+            }
+        };
+        let refresh_token = self.mint("sim_rt_");
+        let serial = self.next_serial();
+        let entry = self
+            .authorizers
+            .entry(appid.clone())
+            .or_insert_with(|| Authorizer {
+                appid: appid.clone(),
+                nick_name: profile.nick_name.clone(),
+                principal_name: profile.principal_name.clone(),
+                user_name: format!(
+                    "gh_{:012x}",
+                    serial.wrapping_mul(0x5851_F42D) & 0xffff_ffff_ffff
+                ),
+                verify_type: profile.verify_type,
+                head_img: String::new(),
+                signature: String::new(),
+                authorized: true,
+                refresh_token: String::new(),
+                func_info: DEFAULT_FUNC_INFO.to_vec(),
+                categories: profile.categories.clone(),
+                code: Default::default(),
+                widget: Default::default(),
+                templates: Default::default(),
+            });
+        entry.authorized = true;
+        entry.refresh_token = refresh_token;
+        entry.nick_name = profile.nick_name.clone();
+        entry.principal_name = profile.principal_name.clone();
+        if !profile.categories.is_empty() {
+            entry.categories = profile.categories.clone();
+        }
+        appid
+    }
+
+    /// Drops every token of `appid` (authorization cancelled or refresh token revoked).
+    pub fn revoke_tokens(&mut self, appid: &str) {
+        self.access_tokens.retain(|_, (owner, _)| owner != appid);
+    }
+
+    /// Forgets used and expired codes so the saved state stays small.
+    pub fn sweep(&mut self, now: i64) {
+        self.tickets
+            .retain(|(_, issued)| now - issued <= TICKET_TTL_SECS);
+        self.component_tokens.retain(|_, e| *e > now);
+        self.pre_auth_codes.retain(|_, (e, _)| *e > now);
+        self.auth_codes.retain(|_, (_, e)| *e > now);
+        self.access_tokens.retain(|_, (_, e)| *e > now);
+    }
+}

@@ -1,0 +1,268 @@
+//! Contract-test harness: the simulator on a loopback port, the real client
+//! against it over HTTP, and a small in-memory token source.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::{json, Value};
+use wechat::api::component::{AuthorizerTokenRequest, ComponentTokenRequest, QueryAuthRequest};
+use wechat::client::{CallCtx, RetryPolicy};
+use wechat::simulator::{Sim, SimConfig};
+use wechat::{Client, Error, TokenKey, TokenSource};
+
+/// Tokens kept in memory, refreshed through the client on demand.
+pub struct MemoryTokens {
+    pub client: Client,
+    pub sim: Sim,
+    pub current: Mutex<HashMap<TokenKey, String>>,
+    pub refresh_tokens: Mutex<HashMap<String, String>>,
+    pub refreshes: AtomicUsize,
+}
+
+#[async_trait]
+impl TokenSource for MemoryTokens {
+    async fn access_token(&self, key: &TokenKey) -> Result<String, Error> {
+        if let Some(t) = self.current.lock().unwrap().get(key) {
+            return Ok(t.clone());
+        }
+        self.refreshes.fetch_add(1, Ordering::SeqCst);
+        let config = self.sim.config().clone();
+        let token = match key {
+            TokenKey::Component => {
+                let ticket = self
+                    .sim
+                    .snapshot()
+                    .tickets
+                    .last()
+                    .map(|(t, _)| t.clone())
+                    .unwrap_or_default();
+                self.client
+                    .component_token(&ComponentTokenRequest {
+                        component_appid: config.component_appid.clone(),
+                        component_appsecret: config.component_secret.clone(),
+                        component_verify_ticket: ticket,
+                    })
+                    .await?
+                    .component_access_token
+            }
+            TokenKey::Authorizer(appid) => {
+                let refresh = self
+                    .refresh_tokens
+                    .lock()
+                    .unwrap()
+                    .get(appid)
+                    .cloned()
+                    .ok_or_else(|| Error::Token("not authorized".into()))?;
+                let ctx = CallCtx {
+                    tokens: self,
+                    appid: None,
+                };
+                self.client
+                    .authorizer_token(
+                        &ctx,
+                        &AuthorizerTokenRequest {
+                            component_appid: config.component_appid.clone(),
+                            authorizer_appid: appid.clone(),
+                            authorizer_refresh_token: refresh,
+                        },
+                    )
+                    .await?
+                    .authorizer_access_token
+            }
+        };
+        self.current
+            .lock()
+            .unwrap()
+            .insert(key.clone(), token.clone());
+        Ok(token)
+    }
+
+    async fn invalidate(&self, key: &TokenKey, stale: &str) {
+        let mut current = self.current.lock().unwrap();
+        if current.get(key).map(String::as_str) == Some(stale) {
+            current.remove(key);
+        }
+    }
+}
+
+pub struct Harness {
+    pub sim: Sim,
+    pub base: String,
+    pub client: Client,
+    pub tokens: Arc<MemoryTokens>,
+    pub http: reqwest::Client,
+}
+
+impl Harness {
+    pub async fn start() -> Self {
+        Self::start_with(SimConfig::demo()).await
+    }
+
+    pub async fn start_with(config: SimConfig) -> Self {
+        let sim = Sim::new(config).expect("simulator");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        sim.set_public_base(base.clone());
+        let router = sim.router();
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.unwrap();
+        });
+        sim.push_ticket();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_millis(1500))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let client = Client::with_http(base.clone(), http.clone()).with_retry(RetryPolicy {
+            busy_retries: 3,
+            first_backoff: Duration::from_millis(10),
+        });
+        let tokens = Arc::new(MemoryTokens {
+            client: client.clone(),
+            sim: sim.clone(),
+            current: Mutex::new(HashMap::new()),
+            refresh_tokens: Mutex::new(HashMap::new()),
+            refreshes: AtomicUsize::new(0),
+        });
+        Self {
+            sim,
+            base,
+            client,
+            tokens,
+            http,
+        }
+    }
+
+    pub fn component_appid(&self) -> String {
+        self.sim.config().component_appid.clone()
+    }
+
+    /// Context for component calls.
+    pub fn component_ctx(&self) -> CallCtx<'_> {
+        CallCtx {
+            tokens: self.tokens.as_ref(),
+            appid: None,
+        }
+    }
+
+    /// Context for calls on behalf of `appid`.
+    pub fn ctx<'a>(&'a self, appid: &'a str) -> CallCtx<'a> {
+        CallCtx {
+            tokens: self.tokens.as_ref(),
+            appid: Some(appid),
+        }
+    }
+
+    pub async fn control(&self, path: &str, body: Value) -> Value {
+        self.http
+            .post(format!("{}/__sim{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn control_get(&self, path: &str) -> Value {
+        self.http
+            .get(format!("{}/__sim{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn control_delete(&self, path: &str) {
+        self.http
+            .delete(format!("{}/__sim{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    /// Calls recorded by the simulator for `path`.
+    pub async fn calls(&self, path: &str) -> Vec<Value> {
+        let v = self
+            .control_get(&format!("/calls?path={}", urlencode(path)))
+            .await;
+        v.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Authorizes a new simulated mini program the way the console does
+    /// (pre-auth code → owner confirms → api_query_auth) and keeps its tokens.
+    pub async fn authorize(&self, nick_name: &str) -> String {
+        let pre = self
+            .client
+            .create_preauthcode(&self.component_ctx(), &self.component_appid())
+            .await
+            .expect("pre_auth_code");
+        let confirmed = self
+            .control(
+                "/authorize",
+                json!({
+                    "pre_auth_code": pre.pre_auth_code,
+                    "nick_name": nick_name,
+                    "principal_name": "模拟科技有限公司",
+                    "categories": [{"first_id": 304, "first_name": "餐饮", "second_id": 305, "second_name": "咖啡"}],
+                }),
+            )
+            .await;
+        let code = confirmed["auth_code"]
+            .as_str()
+            .expect("auth_code")
+            .to_owned();
+        let auth = self
+            .client
+            .query_auth(
+                &self.component_ctx(),
+                &QueryAuthRequest {
+                    component_appid: self.component_appid(),
+                    authorization_code: code,
+                },
+            )
+            .await
+            .expect("query_auth")
+            .authorization_info;
+        self.tokens.refresh_tokens.lock().unwrap().insert(
+            auth.authorizer_appid.clone(),
+            auth.authorizer_refresh_token.clone(),
+        );
+        self.tokens.current.lock().unwrap().insert(
+            TokenKey::Authorizer(auth.authorizer_appid.clone()),
+            auth.authorizer_access_token,
+        );
+        auth.authorizer_appid
+    }
+
+    /// Injects a fault for the next `times` calls to `path`.
+    pub async fn fault(&self, path: &str, fault: Value, times: u32) {
+        let mut body = fault;
+        body["path"] = json!(path);
+        body["times"] = json!(times);
+        self.control("/faults", body).await;
+    }
+
+    pub async fn advance(&self, seconds: i64) {
+        self.control("/advance", json!({"seconds": seconds})).await;
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The errcode of an API error, for assertions.
+pub fn errcode<T: std::fmt::Debug>(result: Result<T, Error>) -> i64 {
+    match result {
+        Err(Error::Api { errcode, .. }) => errcode,
+        other => panic!("expected a WeChat error, got {other:?}"),
+    }
+}
