@@ -24,6 +24,17 @@ pub enum AppError {
     Throttled { retry_after_secs: i64 },
     #[error("internal error")]
     Internal,
+    /// WeChat answered with an error code; `zh`/`en` are its meaning from the catalogue.
+    #[error("WeChat error {errcode}: {en}")]
+    Wechat {
+        errcode: i64,
+        zh: String,
+        en: String,
+        rid: Option<String>,
+    },
+    /// WeChat could not be reached, or a write got no answer (its outcome is checked later).
+    #[error("WeChat unavailable: {0}")]
+    WechatUnavailable(String),
     /// The request never reached the function (network, decoding).
     #[error("request failed: {0}")]
     Transport(String),
@@ -69,6 +80,10 @@ impl AppError {
             AppError::Throttled { retry_after_secs } => (t.throttled)(*retry_after_secs),
             AppError::Internal => t.err_internal.into(),
             AppError::Transport(_) => t.err_network.into(),
+            AppError::Wechat {
+                errcode, zh, en, ..
+            } => format!("{} {errcode}：{zh} / {en}", t.err_wechat),
+            AppError::WechatUnavailable(_) => t.err_wechat_unavailable.into(),
         }
     }
 
@@ -94,6 +109,8 @@ impl AppError {
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Transport(_) => StatusCode::BAD_REQUEST,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Wechat { .. } => StatusCode::BAD_GATEWAY,
+            AppError::WechatUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -103,6 +120,27 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         tracing::error!(error = %e, "database error");
         AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<wechat::Error> for AppError {
+    fn from(e: wechat::Error) -> Self {
+        match e {
+            wechat::Error::Api { errcode, ref errmsg, ref rid } => {
+                let (zh, en) = wechat::errcode::describe(errcode, errmsg);
+                AppError::Wechat {
+                    errcode,
+                    zh,
+                    en,
+                    rid: rid.clone(),
+                }
+            }
+            other => {
+                tracing::warn!(error = %other, "WeChat call failed");
+                AppError::WechatUnavailable(other.to_string())
+            }
+        }
     }
 }
 

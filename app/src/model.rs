@@ -68,3 +68,65 @@ pub struct MerchantOption {
     pub id: i64,
     pub name: String,
 }
+
+/// One push in the callbacks inbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallbackRow {
+    pub id: i64,
+    pub received_at: i64,
+    pub kind: String,
+    pub appid: Option<String>,
+    pub nick_name: Option<String>,
+    pub outcome: String,
+    pub outcome_detail: String,
+    pub processed_at: Option<i64>,
+    /// Processing runs (1 + replays).
+    pub attempts: i64,
+    /// How often WeChat delivered it (retries are stored once).
+    pub deliveries: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallbackDetail {
+    pub row: CallbackRow,
+    /// The decrypted XML.
+    pub payload: String,
+}
+
+/// One line of the token-health screen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenHealthRow {
+    /// `component` or the authorizer's appid.
+    pub key: String,
+    pub appid: Option<String>,
+    pub nick_name: Option<String>,
+    pub health: crate::domain::platform::TokenHealth,
+    pub expires_at: i64,
+    pub refreshed_at: Option<i64>,
+    pub refresh_count: i64,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenHealthView {
+    pub now: i64,
+    pub ticket_received_at: Option<i64>,
+    pub ticket_late: bool,
+    pub tokens: Vec<TokenHealthRow>,
+}
+
+/// An "Add mini program" attempt as the authorize screen shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizationRequestView {
+    pub id: i64,
+    pub link: String,
+    /// SVG of a QR code of the link.
+    pub qr_svg: String,
+    pub merchant_name: Option<String>,
+    pub expires_at: i64,
+    /// pending | completing | completed | failed
+    pub status: String,
+    pub appid: Option<String>,
+    pub error: Option<String>,
+}

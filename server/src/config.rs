@@ -28,6 +28,16 @@ pub struct PlatformConfig {
     pub api_base: String,
 }
 
+/// The built-in simulator (embedded default, and `server simulate`).
+#[derive(Clone, Debug)]
+pub struct SimulatorSettings {
+    /// Its own loopback port; port 0 picks a free one (tests).
+    pub listen: SocketAddr,
+    pub ticket_interval_secs: i64,
+    pub audit_delay_secs: i64,
+    pub push_retry_secs: i64,
+}
+
 #[derive(Debug)]
 pub struct Config {
     pub listen: Option<SocketAddr>,
@@ -43,6 +53,13 @@ pub struct Config {
     pub platform: Option<PlatformConfig>,
     pub demo_data: bool,
     pub trust_forwarded_for: bool,
+    pub simulator: SimulatorSettings,
+    /// 32 bytes (base64) that encrypt secrets at rest; None means "generate and keep under data/".
+    pub secret_key: Option<SecretString>,
+    /// Where WeChat pushes authorization events; `<path>/$APPID$` receives messages.
+    pub callback_path: String,
+    /// How often the token worker looks for tokens due for refresh.
+    pub token_worker_secs: i64,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/wxa-console.db?mode=rwc";
@@ -167,6 +184,66 @@ impl Config {
                 Some(v) => parse_bool("WXA_TRUST_FORWARDED_FOR", &v)?,
                 None => false,
             },
+            simulator: Self::simulator(&get)?,
+            secret_key: match get("WXA_SECRET_KEY") {
+                Some(v) => {
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(v.trim())
+                        .map_err(|_| ConfigError::Malformed {
+                            var: "WXA_SECRET_KEY",
+                            problem: "must be base64 (generate with `openssl rand -base64 32`)"
+                                .into(),
+                        })?;
+                    if bytes.len() != 32 {
+                        return Err(ConfigError::Malformed {
+                            var: "WXA_SECRET_KEY",
+                            problem: format!("must decode to 32 bytes, got {}", bytes.len()),
+                        });
+                    }
+                    Some(SecretString::from(v))
+                }
+                None => None,
+            },
+            callback_path: {
+                let path = get("WXA_CALLBACK_PATH").unwrap_or_else(|| "/wechat/callback".into());
+                let valid = path.starts_with('/')
+                    && path.len() > 1
+                    && !path.ends_with('/')
+                    && path
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b));
+                if !valid {
+                    return Err(ConfigError::Malformed {
+                        var: "WXA_CALLBACK_PATH",
+                        problem: "expected a path such as /wechat/callback".into(),
+                    });
+                }
+                path
+            },
+            token_worker_secs: match get("WXA_TOKEN_WORKER_SECS") {
+                Some(v) => parse_number("WXA_TOKEN_WORKER_SECS", &v, 1, 3600)?,
+                None => 60,
+            },
+        })
+    }
+
+    fn simulator(get: &impl Fn(&str) -> Option<String>) -> Result<SimulatorSettings, ConfigError> {
+        let listen = match get("WXA_SIMULATOR_LISTEN") {
+            Some(v) => v.trim().parse().map_err(|_| ConfigError::Malformed {
+                var: "WXA_SIMULATOR_LISTEN",
+                problem: format!("expected host:port such as 127.0.0.1:3100, got `{v}`"),
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 3100)),
+        };
+        let number = |var: &'static str, default: i64, min: i64, max: i64| match get(var) {
+            Some(v) => parse_number(var, &v, min, max),
+            None => Ok(default),
+        };
+        Ok(SimulatorSettings {
+            listen,
+            ticket_interval_secs: number("WXA_SIMULATOR_TICKET_SECS", 600, 1, 86_400)?,
+            audit_delay_secs: number("WXA_SIMULATOR_AUDIT_DELAY_SECS", 60, 0, 30 * 86_400)?,
+            push_retry_secs: number("WXA_SIMULATOR_PUSH_RETRY_SECS", 5, 1, 3600)?,
         })
     }
 
@@ -241,6 +318,14 @@ mod tests {
         assert!(e.to_string().contains("WXA_SECURE_COOKIES"));
         let e = config(&[("WXA_SESSION_SECRET", "c2hvcnQ=")]).unwrap_err();
         assert!(e.to_string().contains("at least 64 bytes"));
+        let e = config(&[("WXA_SECRET_KEY", "c2hvcnQ=")]).unwrap_err();
+        assert!(e.to_string().contains("WXA_SECRET_KEY"));
+        let e = config(&[("WXA_CALLBACK_PATH", "wechat")]).unwrap_err();
+        assert!(e.to_string().contains("WXA_CALLBACK_PATH"));
+        let e = config(&[("WXA_SIMULATOR_LISTEN", "x")]).unwrap_err();
+        assert!(e.to_string().contains("WXA_SIMULATOR_LISTEN"));
+        let e = config(&[("WXA_SIMULATOR_AUDIT_DELAY_SECS", "-1")]).unwrap_err();
+        assert!(e.to_string().contains("WXA_SIMULATOR_AUDIT_DELAY_SECS"));
     }
 
     #[test]

@@ -3,3 +3,4 @@
 pub mod config;
 pub mod security;
 pub mod startup;
+pub mod wechat_routes;

@@ -2,6 +2,15 @@
 
 use crate::config::Config;
 use crate::security::{self, SESSION_COOKIE};
+use crate::wechat_routes;
+use app::services::platform::Platform;
+use app::services::secrets::SecretBox;
+use app::services::tokens::{ComponentCredentials, TokenCenter};
+use secrecy::SecretString;
+use std::sync::Arc;
+use wechat::crypto::MsgCrypt;
+use wechat::simulator::{Sim, SimConfig, SimControl, Targets};
+use wechat::Client;
 use app::app::{shell, App};
 use app::db::{session_store::DbSessionStore, Db};
 use app::services::{demo, AppState, Settings};
@@ -34,6 +43,12 @@ pub enum StartError {
     Io(#[from] std::io::Error),
     #[error("session secret: {0}")]
     SessionKey(String),
+    #[error("secret key: {0}")]
+    SecretKey(String),
+    #[error("{0}")]
+    Simulator(#[from] wechat::simulator::SimStartError),
+    #[error("callback crypto: {0}")]
+    Crypto(#[from] wechat::crypto::CryptoError),
 }
 
 pub struct Running {
@@ -41,6 +56,8 @@ pub struct Running {
     pub state: AppState,
     pub server: JoinHandle<()>,
     pub seeded_demo: bool,
+    /// The built-in simulator's address (embedded default).
+    pub simulator: Option<SocketAddr>,
 }
 
 /// Creates the SQLite file's folder when needed, connects and migrates.
@@ -59,30 +76,54 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
     Ok(db)
 }
 
-/// The cookie-signing key: configured, or generated once and kept in the data folder.
-fn session_key(config: &Config) -> Result<Key, StartError> {
+/// A base64 secret: configured, or generated once and kept in the data folder.
+fn load_or_generate(
+    configured: Option<&secrecy::SecretString>,
+    file: &Path,
+    len: usize,
+) -> Result<Vec<u8>, String> {
     let b64 = base64::engine::general_purpose::STANDARD;
-    let bytes = match &config.session_key {
+    match configured {
         Some(secret) => b64
             .decode(secret.expose_secret().trim())
-            .map_err(|e| StartError::SessionKey(e.to_string()))?,
-        None => {
-            let file = config.data_dir.join("session-secret");
-            match std::fs::read_to_string(&file) {
-                Ok(s) => b64
-                    .decode(s.trim())
-                    .map_err(|e| StartError::SessionKey(format!("{}: {e}", file.display())))?,
-                Err(_) => {
-                    let mut fresh = vec![0u8; 64];
-                    rand::thread_rng().fill_bytes(&mut fresh);
-                    std::fs::create_dir_all(&config.data_dir)?;
-                    write_private(&file, &b64.encode(&fresh))?;
-                    fresh
+            .map_err(|e| e.to_string()),
+        None => match std::fs::read_to_string(file) {
+            Ok(s) => b64
+                .decode(s.trim())
+                .map_err(|e| format!("{}: {e}", file.display())),
+            Err(_) => {
+                let mut fresh = vec![0u8; len];
+                rand::thread_rng().fill_bytes(&mut fresh);
+                if let Some(dir) = file.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
                 }
+                write_private(file, &b64.encode(&fresh)).map_err(|e| e.to_string())?;
+                Ok(fresh)
             }
-        }
-    };
+        },
+    }
+}
+
+/// The cookie-signing key: configured, or generated once and kept in the data folder.
+fn session_key(config: &Config) -> Result<Key, StartError> {
+    let bytes = load_or_generate(
+        config.session_key.as_ref(),
+        &config.data_dir.join("session-secret"),
+        64,
+    )
+    .map_err(StartError::SessionKey)?;
     Key::try_from(bytes.as_slice()).map_err(|e| StartError::SessionKey(e.to_string()))
+}
+
+/// The key that encrypts refresh tokens at rest.
+fn secret_box(config: &Config) -> Result<SecretBox, StartError> {
+    let bytes = load_or_generate(
+        config.secret_key.as_ref(),
+        &config.data_dir.join("secret-key"),
+        32,
+    )
+    .map_err(StartError::SecretKey)?;
+    SecretBox::new(&bytes).map_err(|e| StartError::SecretKey(e.to_string()))
 }
 
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
@@ -110,6 +151,7 @@ pub fn router(
     leptos_options: LeptosOptions,
     key: Key,
     secure_cookies: bool,
+    callback_path: &str,
 ) -> Router {
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
@@ -122,9 +164,11 @@ pub fn router(
         )))
         .with_signed(key);
     let context_state = state.clone();
+    let wechat = wechat_routes::routes(state.clone(), callback_path);
     let shell_options = leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .merge(wechat)
         .leptos_routes_with_context(
             &leptos_options,
             routes,
@@ -149,20 +193,51 @@ pub async fn start(
     addr: SocketAddr,
 ) -> Result<Running, StartError> {
     let db = open_database(config).await?;
-    let seeded_demo = if config.demo_data {
-        demo::seed_if_empty(&db)
+    let seeding = if config.demo_data {
+        demo::seed_accounts(&db)
             .await
             .map_err(|e| StartError::Demo(e.to_string()))?
     } else {
         false
     };
-    let state = AppState::new(db, settings(config));
     let key = session_key(config)?;
+    let secrets = secret_box(config)?;
 
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     leptos_options.site_addr = addr;
-    let app = router(state.clone(), leptos_options, key, config.secure_cookies);
+
+    let wiring = wechat_side(config, addr).await?;
+    let platform = Arc::new(Platform {
+        component_appid: wiring.component_appid.clone(),
+        client: wiring.client.clone(),
+        tokens: Arc::new(TokenCenter::new(
+            db.clone(),
+            wiring.client.clone(),
+            ComponentCredentials {
+                component_appid: wiring.component_appid.clone(),
+                component_secret: wiring.component_secret,
+            },
+            secrets,
+            instance_id(),
+        )),
+        crypt: MsgCrypt::new(
+            wiring.message_token.expose_secret(),
+            wiring.encoding_aes_key.expose_secret(),
+            wiring.component_appid,
+        )?,
+        auth_page: wiring.auth_page,
+        public_url: config.public_url.clone(),
+        simulator_control: wiring.simulator.map(|a| format!("http://{a}/__sim")),
+    });
+    let state = AppState::new(db, settings(config)).with_platform(platform.clone());
+    let app = router(
+        state.clone(),
+        leptos_options,
+        key,
+        config.secure_cookies,
+        &config.callback_path,
+    );
     // Without TCP_NODELAY every static file stalls ~40 ms (Nagle + delayed ACK).
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
@@ -177,12 +252,117 @@ pub async fn start(
         }
     });
     spawn_session_sweeper(state.clone());
+    spawn_token_worker(platform.clone(), config.token_worker_secs);
+    let seeded_demo = match (&platform.simulator_control, config.demo_data) {
+        (Some(control), true) => demo::seed_mini_programs(&state, &SimControl::new(control))
+            .await
+            .map_err(|e| StartError::Demo(e.to_string()))?,
+        _ => false,
+    };
     Ok(Running {
         addr,
         state,
         server,
-        seeded_demo,
+        seeded_demo: seeded_demo || seeding,
+        simulator: wiring.simulator,
     })
+}
+
+/// What the console needs to talk to WeChat, from the configuration or from
+/// the built-in simulator it starts on its own loopback port.
+struct WechatWiring {
+    client: Client,
+    component_appid: String,
+    component_secret: SecretString,
+    message_token: SecretString,
+    encoding_aes_key: SecretString,
+    auth_page: String,
+    simulator: Option<SocketAddr>,
+}
+
+async fn wechat_side(config: &Config, console: SocketAddr) -> Result<WechatWiring, StartError> {
+    if let Some(p) = &config.platform {
+        let base = p.api_base.trim_end_matches('/').to_owned();
+        // Pointed at a standalone simulator, its authorization page stands in for WeChat's.
+        let auth_page = if base == wechat::REAL_API_BASE {
+            wechat::api::component::REAL_AUTH_PAGE.to_owned()
+        } else {
+            format!("{base}/cgi-bin/componentloginpage")
+        };
+        return Ok(WechatWiring {
+            client: Client::new(base),
+            component_appid: p.component_appid.clone(),
+            component_secret: p.component_secret.clone(),
+            message_token: p.message_token.clone(),
+            encoding_aes_key: p.encoding_aes_key.clone(),
+            auth_page,
+            simulator: None,
+        });
+    }
+    let sim_config = simulator_config(config);
+    let sim = Sim::new(sim_config.clone())?;
+    let listener = tokio::net::TcpListener::bind(config.simulator.listen).await?;
+    let sim_addr = listener.local_addr()?;
+    let sim_base = format!("http://{sim_addr}");
+    sim.set_public_base(sim_base.clone());
+    let callback = format!("http://{console}{}", config.callback_path);
+    sim.set_targets(Targets {
+        component_url: Some(callback.clone()),
+        message_url: Some(format!("{callback}/$APPID$")),
+    });
+    tokio::spawn(async move {
+        if let Err(e) = sim.serve(listener).await {
+            tracing::error!(error = %e, "simulator stopped");
+        }
+    });
+    tracing::info!(address = %sim_addr, "WeChat simulator listening");
+    Ok(WechatWiring {
+        client: Client::new(sim_base.clone()),
+        component_appid: sim_config.component_appid,
+        component_secret: SecretString::from(sim_config.component_secret),
+        message_token: SecretString::from(sim_config.message_token),
+        encoding_aes_key: SecretString::from(sim_config.encoding_aes_key),
+        auth_page: format!("{sim_base}/cgi-bin/componentloginpage"),
+        simulator: Some(sim_addr),
+    })
+}
+
+/// The simulated platform, its state kept next to the database.
+pub fn simulator_config(config: &Config) -> SimConfig {
+    let s = &config.simulator;
+    SimConfig {
+        state_file: Some(config.data_dir.join("simulator.json")),
+        ticket_interval: Duration::from_secs(s.ticket_interval_secs as u64),
+        audit_delay: Duration::from_secs(s.audit_delay_secs as u64),
+        push_retry_interval: Duration::from_secs(s.push_retry_secs as u64),
+        ..SimConfig::demo()
+    }
+}
+
+fn instance_id() -> String {
+    let mut bytes = [0u8; 6];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "console".into());
+    format!(
+        "{host}-{}-{}",
+        std::process::id(),
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+/// Refreshes tokens ahead of expiry, on every instance (the lease keeps it to one refresh).
+fn spawn_token_worker(platform: Arc<Platform>, every_secs: i64) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(every_secs.max(1) as u64));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let refreshed = platform.tokens.refresh_due().await;
+            if refreshed > 0 {
+                tracing::info!(refreshed, "token worker refreshed tokens");
+            }
+        }
+    });
 }
 
 fn spawn_session_sweeper(state: AppState) {

@@ -133,6 +133,13 @@ impl MsgCrypt {
         expected.as_bytes().ct_eq(msg_signature.as_bytes()).into()
     }
 
+    /// Checks the plain `signature` (token, timestamp, nonce) WeChat sends when
+    /// it verifies a callback URL, in constant time.
+    pub fn verify_plain_signature(&self, signature: &str, timestamp: &str, nonce: &str) -> bool {
+        let expected = sha1_signature([self.token.as_str(), timestamp, nonce]);
+        expected.as_bytes().ct_eq(signature.as_bytes()).into()
+    }
+
     /// Decrypts the base64 `Encrypt` payload (or an `echostr`).
     ///
     /// This does not authenticate the message: verify `msg_signature` first,
@@ -358,6 +365,11 @@ fn decode_aes_key(encoding_aes_key: &str) -> Result<[u8; 32], CryptoError> {
 }
 
 /// SHA-1 over the lexicographically sorted concatenation, as lowercase hex.
+/// Hex SHA-1 of `bytes` (dedupe keys of stored pushes).
+pub fn sha1_hex(bytes: &[u8]) -> String {
+    to_hex(&Sha1::digest(bytes))
+}
+
 /// Hex SHA-1 over the sorted, concatenated parts (both signature kinds use it).
 pub fn sha1_signature<const N: usize>(mut parts: [&str; N]) -> String {
     parts.sort_unstable();

@@ -189,3 +189,53 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
         .fetch_one(&db.pool)
         .await
 }
+
+/// Sets the authorization status; true when the row changed.
+pub async fn set_status(
+    db: &Db,
+    appid: &str,
+    status: AppStatus,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE mini_programs SET status = $1, updated_at = $2 WHERE appid = $3 AND status <> $1",
+    )
+    .bind(status.as_str())
+    .bind(now)
+    .bind(appid)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Creates the registry row of a freshly authorized mini program, or refreshes its
+/// profile and status when it was authorized before (the merchant is kept unless given).
+pub async fn upsert_authorized(
+    db: &Db,
+    p: &NewMiniProgram<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO mini_programs (appid, nick_name, principal_name, subject_type, merchant_id, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (appid) DO UPDATE SET \
+         nick_name = excluded.nick_name, principal_name = excluded.principal_name, \
+         merchant_id = COALESCE(excluded.merchant_id, mini_programs.merchant_id), \
+         status = excluded.status, updated_at = excluded.updated_at",
+    )
+    .bind(p.appid)
+    .bind(p.nick_name)
+    .bind(p.principal_name)
+    .bind(p.subject.as_str())
+    .bind(p.merchant_id)
+    .bind(p.status.as_str())
+    .bind(p.created_at)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Appids with a stored authorization (for the token worker).
+pub async fn authorized_appids(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT appid FROM mini_programs WHERE status = 'authorized' ORDER BY appid")
+        .fetch_all(&db.pool)
+        .await
+}

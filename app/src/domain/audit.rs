@@ -15,8 +15,15 @@ pub mod action {
     pub const MERCHANT_CREATE: &str = "merchant.create";
     pub const MERCHANT_RENAME: &str = "merchant.rename";
     pub const MERCHANT_ASSIGN: &str = "merchant.assign_mini_programs";
+    pub const AUTHORIZATION_START: &str = "authorization.start";
+    pub const MINI_PROGRAM_AUTHORIZED: &str = "mini_program.authorized";
+    pub const MINI_PROGRAM_UNAUTHORIZED: &str = "mini_program.unauthorized";
+    pub const MINI_PROGRAM_NEEDS_REAUTH: &str = "mini_program.needs_reauth";
+    pub const WECHAT_AUDIT_RESULT: &str = "wechat.audit_result";
+    pub const CALLBACK_REPLAY: &str = "callback.replay";
+    pub const TOKEN_REFRESH: &str = "token.refresh";
 
-    pub const ALL: [&str; 11] = [
+    pub const ALL: [&str; 18] = [
         LOGIN,
         LOGIN_FAILED,
         LOGOUT,
@@ -28,6 +35,13 @@ pub mod action {
         MERCHANT_CREATE,
         MERCHANT_RENAME,
         MERCHANT_ASSIGN,
+        AUTHORIZATION_START,
+        MINI_PROGRAM_AUTHORIZED,
+        MINI_PROGRAM_UNAUTHORIZED,
+        MINI_PROGRAM_NEEDS_REAUTH,
+        WECHAT_AUDIT_RESULT,
+        CALLBACK_REPLAY,
+        TOKEN_REFRESH,
     ];
 }
 

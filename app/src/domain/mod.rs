@@ -2,9 +2,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod callbacks;
 pub mod merchant;
 pub mod mini_program;
 pub mod pagination;
+pub mod platform;
 pub mod time;
 pub mod user;
 pub mod validation;

@@ -34,6 +34,8 @@ pub const TEXTS: Texts = Texts {
     err_internal: "Something went wrong on the server. Please try again later.",
     err_invalid: "Please correct the marked fields.",
     err_network: "Network error. Check your connection and try again.",
+    err_wechat: "WeChat error",
+    err_wechat_unavailable: "WeChat cannot be reached right now; try again shortly. The outcome of a write is confirmed by reading its state again.",
     page_not_found: "Page not found",
 
     required: "Required",

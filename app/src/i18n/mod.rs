@@ -89,6 +89,8 @@ pub struct Texts {
     pub err_internal: &'static str,
     pub err_invalid: &'static str,
     pub err_network: &'static str,
+    pub err_wechat: &'static str,
+    pub err_wechat_unavailable: &'static str,
     pub page_not_found: &'static str,
 
     pub required: &'static str,

@@ -1,8 +1,8 @@
 //! Demo data for the embedded default: three merchants, one login per role, ~60 mini programs.
 //! Seeded once (a marker in app_meta), so a restart keeps whatever was changed since.
 
-use super::password;
-use crate::db::{self, meta, mini_programs::NewMiniProgram, users::NewUserRecord, Db};
+use super::{authorization, password, AppState};
+use crate::db::{self, meta, users::NewUserRecord, Db};
 use crate::domain::auth::Role;
 use crate::domain::mini_program::{AppStatus, SubjectType};
 use crate::error::AppError;
@@ -85,19 +85,14 @@ pub fn demo_appid(i: u64) -> String {
 
 pub const DEMO_MINI_PROGRAMS: u64 = 60;
 
-pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
+/// Merchants and the demo logins (before the server starts, so they can sign in at once).
+/// Returns false when the demo was seeded before.
+pub async fn seed_accounts(db: &Db) -> Result<bool, AppError> {
     if meta::get(db, SEEDED_KEY).await?.is_some() {
         return Ok(false);
     }
     let now = db::now();
-    let mut merchant_ids = Vec::new();
-    for name in MERCHANTS {
-        let id = match db::merchants::find_by_name(db, name).await? {
-            Some(id) => id,
-            None => db::merchants::insert(db, name, now).await?,
-        };
-        merchant_ids.push(id);
-    }
+    let merchant_ids = merchant_ids(db, now).await?;
     for login in &DEMO_LOGINS {
         if db::users::find_by_username(db, login.username)
             .await?
@@ -115,45 +110,169 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
         };
         db::users::insert(db, &record, now).await?;
     }
+    Ok(true)
+}
+
+async fn merchant_ids(db: &Db, now: i64) -> Result<Vec<i64>, AppError> {
+    let mut ids = Vec::new();
+    for name in MERCHANTS {
+        let id = match db::merchants::find_by_name(db, name).await? {
+            Some(id) => id,
+            None => db::merchants::insert(db, name, now).await?,
+        };
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// One demo mini program: who owns it and in which state it should end up.
+pub struct DemoProgram {
+    pub appid: String,
+    pub nick_name: String,
+    pub principal_name: String,
+    pub subject: SubjectType,
+    /// Index into MERCHANTS; None = not yet assigned.
+    pub merchant: Option<usize>,
+    pub status: AppStatus,
+    /// When it was "added", so sorting by time means something.
+    pub created_at: i64,
+    /// Category on the account (first name, second name) with provisional ids.
+    pub category: (i64, &'static str, i64, &'static str),
+}
+
+pub fn demo_program(i: u64, now: i64) -> DemoProgram {
+    let m = (i % 4) as usize; // every fourth mini program is not yet assigned to a merchant
+    let brand = MERCHANTS.get(m).copied().unwrap_or("独立开发者");
+    let product = PRODUCTS[(i / 4 % 10) as usize];
+    let subject = SUBJECTS[(i * 7 % 10) as usize];
+    let status = match i % 13 {
+        5 => AppStatus::NeedsReauthorization,
+        11 => AppStatus::Unauthorized,
+        _ => AppStatus::Authorized,
+    };
+    let principal_name = match subject {
+        SubjectType::Individual => format!("个人开发者{}", i + 1),
+        SubjectType::Government => format!("{brand}所在区政务服务中心"),
+        _ => format!("{brand}（上海）有限公司"),
+    };
+    let tree = wechat::simulator::provisional::CATEGORY_TREE;
+    DemoProgram {
+        appid: demo_appid(i),
+        nick_name: format!("{brand}{product}{}", i / 40 + 1),
+        principal_name,
+        subject,
+        merchant: (m < MERCHANTS.len()).then_some(m),
+        status,
+        created_at: now - (DEMO_MINI_PROGRAMS as i64 - i as i64) * 86_400 + (i as i64 * 37 % 3600),
+        category: tree[m % tree.len()],
+    }
+}
+
+/// Creates the demo mini programs the way a real one arrives: a pre-auth code,
+/// the simulated owner confirms, the console exchanges the code. Then a few are
+/// moved to other states through the simulator (refresh token revoked → needs
+/// re-authorization; authorization cancelled → unauthorized push).
+pub async fn seed_mini_programs(
+    state: &AppState,
+    control: &wechat::simulator::SimControl,
+) -> Result<bool, AppError> {
+    let db = &state.db;
+    if meta::get(db, SEEDED_KEY).await?.is_some() {
+        return Ok(false);
+    }
+    let now = db::now();
+    let merchant_ids = merchant_ids(db, now).await?;
+    wait_for_component_token(state).await?;
     for i in 0..DEMO_MINI_PROGRAMS {
-        let appid = demo_appid(i);
-        if db::mini_programs::find(db, &appid).await?.is_some() {
+        let p = demo_program(i, now);
+        if db::mini_programs::find(db, &p.appid).await?.is_some() {
             continue;
         }
-        let m = (i % 4) as usize; // every fourth mini program is not yet assigned to a merchant
-        let merchant_id = merchant_ids.get(m).copied();
-        let brand = MERCHANTS.get(m).copied().unwrap_or("独立开发者");
-        let product = PRODUCTS[(i / 4 % 10) as usize];
-        let subject = SUBJECTS[(i * 7 % 10) as usize];
-        let status = match i % 13 {
-            5 => AppStatus::NeedsReauthorization,
-            11 => AppStatus::Unauthorized,
-            _ => AppStatus::Authorized,
+        let merchant_id = p.merchant.and_then(|m| merchant_ids.get(m).copied());
+        let request =
+            authorization::create_request(state, merchant_id, None, Some(p.subject)).await?;
+        let (first_id, first, second_id, second) = p.category;
+        let profile = wechat::simulator::AuthorizerProfile {
+            appid: Some(p.appid.clone()),
+            nick_name: p.nick_name.clone(),
+            principal_name: p.principal_name.clone(),
+            verify_type: 0,
+            categories: vec![wechat::simulator::Category {
+                first_id,
+                first_name: first.into(),
+                second_id,
+                second_name: second.into(),
+            }],
         };
-        let nick_name = format!("{brand}{product}{}", i / 40 + 1);
-        let principal_name = match subject {
-            SubjectType::Individual => format!("个人开发者{}", i + 1),
-            SubjectType::Government => format!("{brand}所在区政务服务中心"),
-            _ => format!("{brand}（上海）有限公司"),
-        };
-        db::mini_programs::insert(
-            &db.pool,
-            &NewMiniProgram {
-                appid: &appid,
-                nick_name: &nick_name,
-                principal_name: &principal_name,
-                subject,
-                merchant_id,
-                status,
-                // Spread over the last 60 days so sorting by time means something.
-                created_at: now - (DEMO_MINI_PROGRAMS as i64 - i as i64) * 86_400
-                    + (i as i64 * 37 % 3600),
-            },
-        )
-        .await?;
+        let confirmed = control
+            .authorize(&request.pre_auth_code, &profile)
+            .await
+            .map_err(simulator_error)?;
+        authorization::complete(state, Some(request), &confirmed.auth_code).await?;
+        sqlx::query("UPDATE mini_programs SET created_at = $1 WHERE appid = $2")
+            .bind(p.created_at)
+            .bind(p.appid.as_str())
+            .execute(&db.pool)
+            .await?;
+        match p.status {
+            AppStatus::Authorized => {}
+            AppStatus::NeedsReauthorization => {
+                control
+                    .revoke_refresh_token(&p.appid)
+                    .await
+                    .map_err(simulator_error)?;
+                // The next refresh meets 61023 and marks it, as in production.
+                let platform = state.platform()?;
+                let _ = platform
+                    .tokens
+                    .force_refresh(&wechat::TokenKey::Authorizer(p.appid.clone()))
+                    .await;
+            }
+            AppStatus::Unauthorized => {
+                control
+                    .unauthorize(&p.appid)
+                    .await
+                    .map_err(simulator_error)?;
+                wait_for_status(db, &p.appid, AppStatus::Unauthorized).await?;
+            }
+        }
     }
     meta::set(db, SEEDED_KEY, &now.to_string()).await?;
     Ok(true)
+}
+
+fn simulator_error(e: wechat::simulator::control_client::ControlError) -> AppError {
+    AppError::WechatUnavailable(e.to_string())
+}
+
+/// The simulator pushes a ticket when it starts; wait until the console has it.
+async fn wait_for_component_token(state: &AppState) -> Result<(), AppError> {
+    let platform = state.platform()?;
+    let mut last = None;
+    for _ in 0..100 {
+        match platform.tokens.token(&wechat::TokenKey::Component).await {
+            Ok(_) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(last.map(AppError::from).unwrap_or(AppError::Internal))
+}
+
+/// Pushes are processed in the background; demo seeding waits for their effect.
+async fn wait_for_status(db: &Db, appid: &str, status: AppStatus) -> Result<(), AppError> {
+    for _ in 0..100 {
+        if db::mini_programs::find(db, appid)
+            .await?
+            .is_some_and(|p| p.status == status)
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Err(AppError::WechatUnavailable(format!(
+        "{appid}: the simulator's push did not arrive"
+    )))
 }
 
 #[cfg(test)]

@@ -2,11 +2,16 @@
 
 pub mod audit;
 pub mod auth;
+pub mod authorization;
+pub mod callbacks;
 pub mod demo;
 pub mod merchants;
 pub mod mini_programs;
 pub mod password;
+pub mod platform;
+pub mod secrets;
 pub mod state;
+pub mod tokens;
 pub mod users;
 
 pub use state::{AppState, Settings, ThrottlePolicy};

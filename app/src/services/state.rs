@@ -1,4 +1,6 @@
+use super::platform::Platform;
 use crate::db::Db;
+use crate::error::AppError;
 use std::sync::Arc;
 
 /// What every server function and handler shares.
@@ -6,6 +8,8 @@ use std::sync::Arc;
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
+    /// The WeChat side; absent only in tools that never call WeChat (benchmarks).
+    pub platform: Option<Arc<Platform>>,
 }
 
 #[derive(Clone, Debug)]
@@ -52,6 +56,19 @@ impl AppState {
         Self {
             db,
             settings: Arc::new(settings),
+            platform: None,
         }
+    }
+
+    pub fn with_platform(mut self, platform: Arc<Platform>) -> Self {
+        self.platform = Some(platform);
+        self
+    }
+
+    pub fn platform(&self) -> Result<&Arc<Platform>, AppError> {
+        self.platform.as_ref().ok_or_else(|| {
+            tracing::error!("the WeChat platform is not configured in this process");
+            AppError::Internal
+        })
     }
 }

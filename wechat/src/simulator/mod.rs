@@ -15,6 +15,7 @@ mod auth_page;
 pub mod code;
 mod component;
 mod control;
+pub mod control_client;
 pub mod error;
 pub mod provisional;
 pub mod push;
@@ -34,6 +35,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
+pub use control_client::SimControl;
 pub use error::{SimError, SimResult};
 pub use push::Targets;
 pub use state::{Authorizer, AuthorizerProfile, Category, SimState};

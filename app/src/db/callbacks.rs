@@ -1,0 +1,146 @@
+//! `wechat_callbacks`: the inbox of decrypted pushes.
+
+use super::sql::Sql;
+use super::Db;
+use crate::domain::callbacks::CallbackQuery;
+use crate::model::CallbackRow;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    received_at: i64,
+    kind: String,
+    appid: Option<String>,
+    nick_name: Option<String>,
+    outcome: String,
+    outcome_detail: String,
+    processed_at: Option<i64>,
+    attempts: i64,
+    deliveries: i64,
+}
+
+impl From<Row> for CallbackRow {
+    fn from(r: Row) -> Self {
+        CallbackRow {
+            id: r.id,
+            received_at: r.received_at,
+            kind: r.kind,
+            appid: r.appid,
+            nick_name: r.nick_name,
+            outcome: r.outcome,
+            outcome_detail: r.outcome_detail,
+            processed_at: r.processed_at,
+            attempts: r.attempts,
+            deliveries: r.deliveries,
+        }
+    }
+}
+
+const COLUMNS: &str = "c.id, c.received_at, c.kind, c.appid, p.nick_name, c.outcome, \
+     c.outcome_detail, c.processed_at, c.attempts, c.deliveries \
+     FROM wechat_callbacks c LEFT JOIN mini_programs p ON p.appid = c.appid";
+
+/// Stores a push unless an identical one is already there; returns its id when new.
+pub async fn insert_once(
+    db: &Db,
+    dedupe_key: &str,
+    kind: &str,
+    appid: Option<&str>,
+    payload: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO wechat_callbacks (dedupe_key, received_at, kind, appid, payload, outcome) \
+         VALUES ($1, $2, $3, $4, $5, 'received') ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+    )
+    .bind(dedupe_key)
+    .bind(now)
+    .bind(kind)
+    .bind(appid)
+    .bind(payload)
+    .fetch_optional(&db.pool)
+    .await?;
+    if inserted.is_none() {
+        sqlx::query("UPDATE wechat_callbacks SET deliveries = deliveries + 1 WHERE dedupe_key = $1")
+            .bind(dedupe_key)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(inserted)
+}
+
+pub async fn payload(db: &Db, id: i64) -> Result<Option<(String, Option<String>, String)>, sqlx::Error> {
+    sqlx::query_as::<_, (String, Option<String>, String)>(
+        "SELECT kind, appid, payload FROM wechat_callbacks WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+pub async fn set_outcome(
+    db: &Db,
+    id: i64,
+    outcome: &str,
+    detail: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE wechat_callbacks SET outcome = $1, outcome_detail = $2, processed_at = $3, \
+         attempts = attempts + 1 WHERE id = $4",
+    )
+    .bind(outcome)
+    .bind(detail)
+    .bind(now)
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+fn filtered(select: &str, q: &CallbackQuery) -> Sql {
+    let mut sql = Sql::new(select);
+    sql.push(" WHERE 1 = 1");
+    if !q.kind.is_empty() {
+        sql.push(" AND c.kind = ").bind(q.kind.as_str());
+    }
+    if !q.appid.is_empty() {
+        sql.push(" AND c.appid = ").bind(q.appid.as_str());
+    }
+    if !q.outcome.is_empty() {
+        sql.push(" AND c.outcome = ").bind(q.outcome.as_str());
+    }
+    sql
+}
+
+pub async fn list(db: &Db, q: &CallbackQuery) -> Result<(Vec<CallbackRow>, i64), sqlx::Error> {
+    let total: i64 = filtered("SELECT COUNT(*) FROM wechat_callbacks c", q)
+        .query()
+        .fetch_one(&db.pool)
+        .await
+        .and_then(|row| sqlx::Row::try_get(&row, 0))?;
+    let mut sql = filtered(&format!("SELECT {COLUMNS}"), q);
+    sql.push(" ORDER BY c.received_at DESC, c.id DESC LIMIT ")
+        .bind(q.page_size())
+        .push(" OFFSET ")
+        .bind(q.offset());
+    let rows = sql.query_as::<Row>().fetch_all(&db.pool).await?;
+    Ok((rows.into_iter().map(Into::into).collect(), total))
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<CallbackRow>, sqlx::Error> {
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS}"));
+    sql.push(" WHERE c.id = ").bind(id);
+    Ok(sql
+        .query_as::<Row>()
+        .fetch_optional(&db.pool)
+        .await?
+        .map(Into::into))
+}
+
+/// The kinds seen so far (for the filter).
+pub async fn kinds(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT DISTINCT kind FROM wechat_callbacks ORDER BY kind")
+        .fetch_all(&db.pool)
+        .await
+}

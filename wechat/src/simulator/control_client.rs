@@ -1,0 +1,91 @@
+//! A typed client for the simulator's control API (`/__sim`), used by the
+//! console's demo seeding and by tests. Never used in real mode.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::AuthorizerProfile;
+
+#[derive(Clone, Debug)]
+pub struct SimControl {
+    http: reqwest::Client,
+    /// e.g. `http://127.0.0.1:3100/__sim`
+    base: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ControlError {
+    #[error("simulator control API unreachable: {0}")]
+    Transport(String),
+    #[error("simulator refused: {errcode} {errmsg}")]
+    Refused { errcode: i64, errmsg: String },
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Confirmed {
+    pub appid: String,
+    pub auth_code: String,
+}
+
+impl SimControl {
+    pub fn new(base: impl Into<String>) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            base: base.into().trim_end_matches('/').to_owned(),
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Result<Value, ControlError> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| ControlError::Transport(e.without_url().to_string()))?;
+        let ok = response.status().is_success();
+        let value: Value = response
+            .json()
+            .await
+            .map_err(|e| ControlError::Transport(e.without_url().to_string()))?;
+        if ok {
+            Ok(value)
+        } else {
+            Err(ControlError::Refused {
+                errcode: value["errcode"].as_i64().unwrap_or(0),
+                errmsg: value["errmsg"].as_str().unwrap_or("").to_owned(),
+            })
+        }
+    }
+
+    /// Plays the owner's "scan and confirm" for a pre-auth code.
+    pub async fn authorize(
+        &self,
+        pre_auth_code: &str,
+        profile: &AuthorizerProfile,
+    ) -> Result<Confirmed, ControlError> {
+        let mut body = serde_json::to_value(profile)
+            .map_err(|e| ControlError::Transport(e.to_string()))?;
+        body["pre_auth_code"] = json!(pre_auth_code);
+        let value = self.post("/authorize", body).await?;
+        serde_json::from_value(value).map_err(|e| ControlError::Transport(e.to_string()))
+    }
+
+    /// The owner cancels the authorization (an `unauthorized` push follows).
+    pub async fn unauthorize(&self, appid: &str) -> Result<(), ControlError> {
+        self.post("/unauthorize", json!({"appid": appid}))
+            .await
+            .map(|_| ())
+    }
+
+    /// The refresh token silently stops working (61023 on the next refresh).
+    pub async fn revoke_refresh_token(&self, appid: &str) -> Result<(), ControlError> {
+        self.post("/revoke-refresh-token", json!({"appid": appid}))
+            .await
+            .map(|_| ())
+    }
+}
