@@ -31,12 +31,18 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
         "获取access_token时AppSecret错误，或者access_token无效",
         "AppSecret was wrong when fetching the access_token, or the access_token is invalid",
     ),
+    // General: /cgi-bin/token with a grant_type other than client_credential.
+    info(40002, "不合法的凭证类型", "Invalid credential type (grant_type)"),
+    // General: template send without a recipient openid.
+    info(40003, "不合法的 OpenID", "Invalid OpenID"),
     // template-message-api.md shows it only as {"errcode": 40013,
     // "errmsg": "invalid appid"} ("AppID 无效错误"); wording from the global table.
     info(40013, "不合法的APPID", "Invalid AppID"),
     // General.
     info(40014, "不合法的access_token", "Invalid access_token"),
     info(40037, "template_id不正确", "Incorrect template_id"),
+    // General: /cgi-bin/token with a wrong AppSecret.
+    info(40125, "无效的 AppSecret", "Invalid AppSecret"),
     // General.
     info(41001, "缺少access_token参数", "The access_token parameter is missing"),
     info(
@@ -53,6 +59,8 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
         "接口调用超过限额（目前默认每个帐号日调用限额为100万）",
         "API call quota exceeded (the default daily quota is currently 1,000,000 calls per account)",
     ),
+    // General: a request body that is not the JSON the endpoint expects.
+    info(47001, "解析 JSON/XML 内容错误", "The JSON/XML content could not be parsed"),
     // General (open platform), used by the token center and the authorization flow.
     info(
         61003,
@@ -259,7 +267,8 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
 
 /// Codes above that come from WeChat's general tables rather than a seed.
 pub const GENERAL_CODES: &[i64] = &[
-    40001, 40014, 41001, 42001, 61003, 61005, 61006, 61009, 61010, 61011, 61023,
+    40001, 40002, 40003, 40014, 40125, 47001, 41001, 42001, 61003, 61005, 61006, 61009, 61010,
+    61011, 61023,
 ];
 
 /// The catalogue entry for `code`, if any.

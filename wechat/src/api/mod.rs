@@ -1,3 +1,5 @@
 //! Typed requests and responses, one module per area of the seeds.
 
 pub mod component;
+pub mod template;
+pub mod widget;

@@ -266,3 +266,62 @@ pub fn errcode<T: std::fmt::Debug>(result: Result<T, Error>) -> i64 {
         other => panic!("expected a WeChat error, got {other:?}"),
     }
 }
+
+// Helpers for the widget and template contract tests.
+impl Harness {
+    /// The authorizer's current access token (refreshed if needed).
+    pub async fn access_token(&self, appid: &str) -> String {
+        self.tokens
+            .access_token(&TokenKey::Authorizer(appid.to_owned()))
+            .await
+            .expect("access token")
+    }
+
+    /// A POST with a raw body straight to the simulator (bodies the typed
+    /// client cannot produce); `path_and_query` starts with `/`.
+    pub async fn raw_post(&self, path_and_query: &str, body: &str) -> Value {
+        self.http
+            .post(format!("{}{path_and_query}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn raw_get(&self, path_and_query: &str) -> Value {
+        self.http
+            .get(format!("{}{path_and_query}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Serves `routes` (state: this harness's simulator) under `/__sim` on a
+    /// port of its own; returns its base URL. For control routes not yet
+    /// merged into the simulator's own control API.
+    pub async fn serve_control(&self, routes: axum::Router<Sim>) -> String {
+        let router = axum::Router::new()
+            .nest("/__sim", routes)
+            .with_state(self.sim.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.unwrap();
+        });
+        base
+    }
+
+    /// Moves the simulated clock far ahead and keeps the platform's tokens
+    /// obtainable (a fresh verify ticket).
+    pub async fn advance_days(&self, days: i64) {
+        self.advance(days * 86_400).await;
+        self.sim.push_ticket();
+    }
+}
