@@ -24,6 +24,7 @@ pub fn routes() -> Router<Sim> {
         .route("/pushes", get(pushes))
         .route("/targets", post(set_targets))
         .merge(super::code::control_routes())
+        .merge(super::widget::control_routes())
 }
 
 type ControlResult = Result<Json<Value>, (axum::http::StatusCode, Json<Value>)>;
