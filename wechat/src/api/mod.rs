@@ -1,3 +1,4 @@
 //! Typed requests and responses, one module per area of the seeds.
 
+pub mod code;
 pub mod component;
