@@ -53,6 +53,12 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
         "接口调用超过限额（目前默认每个帐号日调用限额为100万）",
         "API call quota exceeded (the default daily quota is currently 1,000,000 calls per account)",
     ),
+    // General: the request body is not the JSON the endpoint expects.
+    info(
+        47001,
+        "解析JSON/XML内容错误",
+        "The JSON/XML body could not be parsed",
+    ),
     // General (open platform), used by the token center and the authorization flow.
     info(
         61003,
@@ -110,6 +116,11 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
     info(85046, "tabBar 中缺少 path", "tabBar is missing path"),
     info(85047, "pages 字段为空", "The pages field is empty"),
     info(85048, "ext_json 解析失败", "Failed to parse ext_json"),
+    // Provisional (code template library, no seed): addtotemplate's "找不到草稿";
+    // deletetemplate answers it for an unknown template_id too.
+    info(85064, "找不到草稿", "Draft not found"),
+    // Provisional (code template library, no seed).
+    info(85065, "模板库已满", "The template library is full"),
     info(85066, "链接错误", "Invalid link"),
     info(
         85068,
@@ -259,8 +270,12 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
 
 /// Codes above that come from WeChat's general tables rather than a seed.
 pub const GENERAL_CODES: &[i64] = &[
-    40001, 40014, 41001, 42001, 61003, 61005, 61006, 61009, 61010, 61011, 61023,
+    40001, 40014, 41001, 42001, 47001, 61003, 61005, 61006, 61009, 61010, 61011, 61023,
 ];
+
+/// Codes of endpoints the seeds reference without documenting (the code
+/// template library); see `simulator::provisional`.
+pub const PROVISIONAL_CODES: &[i64] = &[85064, 85065];
 
 /// The catalogue entry for `code`, if any.
 pub fn lookup(code: i64) -> Option<&'static ErrCodeInfo> {

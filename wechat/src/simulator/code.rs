@@ -1671,10 +1671,7 @@ mod tests {
     fn tags_and_titles() {
         assert!(check_tag("学习 生活").is_ok());
         assert!(check_tag("").is_ok());
-        assert_eq!(
-            check_tag(&["a"; 11].join(" ")).unwrap_err().errcode,
-            85006
-        );
+        assert_eq!(check_tag(&["a"; 11].join(" ")).unwrap_err().errcode, 85006);
         assert!(check_tag(&"字".repeat(20)).is_ok());
         assert_eq!(check_tag(&"字".repeat(21)).unwrap_err().errcode, 85006);
 
