@@ -1202,3 +1202,38 @@ async fn code_state_survives_a_restart() {
         .await;
     assert_eq!(inspected["live"]["auditid"], auditid);
 }
+
+#[tokio::test]
+async fn too_many_mini_programs_submitted_in_seven_days_is_85085() {
+    let h = Harness::start().await;
+    let limit = wechat::simulator::code::WEEKLY_SUBMITTED_APPS_MAX;
+    for i in 0..limit {
+        let appid = h.authorize(&format!("批量提审{i}")).await;
+        commit(&h, &appid, 1).await;
+        submit(&h, &appid).await;
+    }
+    let last = h.authorize("第一百零一个").await;
+    commit(&h, &last, 1).await;
+    let result = h
+        .client
+        .submit_audit(&h.ctx(&last), &audit_of(vec![item()]))
+        .await;
+    assert_eq!(errcode(result), 85085);
+    // Seven days later the window has moved on.
+    h.advance(7 * 86400).await;
+    h.sim.push_ticket();
+    submit(&h, &last).await;
+}
+
+#[tokio::test]
+async fn an_audit_of_an_unauthorized_account_finishes_without_a_push() {
+    let h = Harness::start().await;
+    let appid = h.authorize("取消授权后审核").await;
+    commit(&h, &appid, 1).await;
+    submit(&h, &appid).await;
+    h.control("/unauthorize", json!({"appid": appid})).await;
+    h.advance(61).await;
+    assert!(audit_pushes(&h).await.is_empty());
+    let code = &h.sim.snapshot().authorizers[&appid].code;
+    assert_eq!(code.audits.last().unwrap().status, 0);
+}

@@ -1522,7 +1522,11 @@ pub fn finish_due(sim: &super::Sim, now: i64) -> Vec<(super::push::Target, Strin
         } else {
             default
         };
-        pushes.extend(finish_audit(authorizer, outcome, None, None, now, delay));
+        let push = finish_audit(authorizer, outcome, None, None, now, delay);
+        // A platform that lost the authorization hears nothing more of the account.
+        if authorizer.authorized {
+            pushes.extend(push);
+        }
     }
     pushes
 }
