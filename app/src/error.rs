@@ -127,7 +127,11 @@ impl From<sqlx::Error> for AppError {
 impl From<wechat::Error> for AppError {
     fn from(e: wechat::Error) -> Self {
         match e {
-            wechat::Error::Api { errcode, ref errmsg, ref rid } => {
+            wechat::Error::Api {
+                errcode,
+                ref errmsg,
+                ref rid,
+            } => {
                 let (zh, en) = wechat::errcode::describe(errcode, errmsg);
                 AppError::Wechat {
                     errcode,

@@ -3,16 +3,11 @@
 use crate::config::Config;
 use crate::security::{self, SESSION_COOKIE};
 use crate::wechat_routes;
+use app::app::{shell, App};
+use app::db::{session_store::DbSessionStore, Db};
 use app::services::platform::Platform;
 use app::services::secrets::SecretBox;
 use app::services::tokens::{ComponentCredentials, TokenCenter};
-use secrecy::SecretString;
-use std::sync::Arc;
-use wechat::crypto::MsgCrypt;
-use wechat::simulator::{Sim, SimConfig, SimControl, Targets};
-use wechat::Client;
-use app::app::{shell, App};
-use app::db::{session_store::DbSessionStore, Db};
 use app::services::{demo, AppState, Settings};
 use axum::routing::get;
 use axum::serve::ListenerExt;
@@ -22,14 +17,19 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use rand::RngCore;
 use secrecy::ExposeSecret;
+use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
+use wechat::crypto::MsgCrypt;
+use wechat::simulator::{Sim, SimConfig, SimControl, Targets};
+use wechat::Client;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {

@@ -50,7 +50,10 @@ async fn verify_url(State(state): State<AppState>, Query(p): Query<CallbackParam
     else {
         return rejected("missing signature, timestamp, nonce or echostr");
     };
-    if platform.crypt.verify_plain_signature(&signature, &timestamp, &nonce) {
+    if platform
+        .crypt
+        .verify_plain_signature(&signature, &timestamp, &nonce)
+    {
         echostr.into_response()
     } else {
         tracing::warn!("callback URL check with a bad signature");
@@ -129,10 +132,7 @@ pub struct AuthorizedParams {
 /// The owner confirmed; WeChat sends the browser here with `auth_code`.
 /// Session cookies are SameSite=Strict and so absent on this cross-site
 /// arrival: finish the exchange, then continue with a same-site navigation.
-async fn authorized(
-    State(state): State<AppState>,
-    Query(p): Query<AuthorizedParams>,
-) -> Response {
+async fn authorized(State(state): State<AppState>, Query(p): Query<AuthorizedParams>) -> Response {
     let (Some(request), Some(code)) = (p.request, p.auth_code.filter(|c| !c.is_empty())) else {
         return rejected("missing request or auth_code");
     };

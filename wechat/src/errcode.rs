@@ -118,6 +118,11 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
     info(85046, "tabBar 中缺少 path", "tabBar is missing path"),
     info(85047, "pages 字段为空", "The pages field is empty"),
     info(85048, "ext_json 解析失败", "Failed to parse ext_json"),
+    // Provisional (code template library, no seed): addtotemplate's "找不到草稿";
+    // deletetemplate answers it for an unknown template_id too.
+    info(85064, "找不到草稿", "Draft not found"),
+    // Provisional (code template library, no seed).
+    info(85065, "模板库已满", "The template library is full"),
     info(85066, "链接错误", "Invalid link"),
     info(
         85068,
@@ -267,9 +272,13 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
 
 /// Codes above that come from WeChat's general tables rather than a seed.
 pub const GENERAL_CODES: &[i64] = &[
-    40001, 40002, 40003, 40014, 40125, 47001, 41001, 42001, 61003, 61005, 61006, 61009, 61010,
+    40001, 40002, 40003, 40014, 40125, 41001, 42001, 47001, 61003, 61005, 61006, 61009, 61010,
     61011, 61023,
 ];
+
+/// Codes of endpoints the seeds reference without documenting (the code
+/// template library); see `simulator::provisional`.
+pub const PROVISIONAL_CODES: &[i64] = &[85064, 85065];
 
 /// The catalogue entry for `code`, if any.
 pub fn lookup(code: i64) -> Option<&'static ErrCodeInfo> {

@@ -52,12 +52,14 @@ pub async fn update_refresh_token(
     refresh_token_enc: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE authorizations SET refresh_token_enc = $1, updated_at = $2 WHERE appid = $3")
-        .bind(refresh_token_enc)
-        .bind(now)
-        .bind(appid)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE authorizations SET refresh_token_enc = $1, updated_at = $2 WHERE appid = $3",
+    )
+    .bind(refresh_token_enc)
+    .bind(now)
+    .bind(appid)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 

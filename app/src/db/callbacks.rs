@@ -61,15 +61,20 @@ pub async fn insert_once(
     .fetch_optional(&db.pool)
     .await?;
     if inserted.is_none() {
-        sqlx::query("UPDATE wechat_callbacks SET deliveries = deliveries + 1 WHERE dedupe_key = $1")
-            .bind(dedupe_key)
-            .execute(&db.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE wechat_callbacks SET deliveries = deliveries + 1 WHERE dedupe_key = $1",
+        )
+        .bind(dedupe_key)
+        .execute(&db.pool)
+        .await?;
     }
     Ok(inserted)
 }
 
-pub async fn payload(db: &Db, id: i64) -> Result<Option<(String, Option<String>, String)>, sqlx::Error> {
+pub async fn payload(
+    db: &Db,
+    id: i64,
+) -> Result<Option<(String, Option<String>, String)>, sqlx::Error> {
     sqlx::query_as::<_, (String, Option<String>, String)>(
         "SELECT kind, appid, payload FROM wechat_callbacks WHERE id = $1",
     )

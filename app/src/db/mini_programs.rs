@@ -210,10 +210,7 @@ pub async fn set_status(
 
 /// Creates the registry row of a freshly authorized mini program, or refreshes its
 /// profile and status when it was authorized before (the merchant is kept unless given).
-pub async fn upsert_authorized(
-    db: &Db,
-    p: &NewMiniProgram<'_>,
-) -> Result<(), sqlx::Error> {
+pub async fn upsert_authorized(db: &Db, p: &NewMiniProgram<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO mini_programs (appid, nick_name, principal_name, subject_type, merchant_id, status, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (appid) DO UPDATE SET \

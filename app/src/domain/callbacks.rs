@@ -66,7 +66,11 @@ impl CallbackQuery {
     /// URL parameters for links (the page number given separately).
     pub fn to_params(&self, page: u32) -> Vec<(&'static str, String)> {
         let mut params = Vec::new();
-        for (k, v) in [("kind", &self.kind), ("appid", &self.appid), ("outcome", &self.outcome)] {
+        for (k, v) in [
+            ("kind", &self.kind),
+            ("appid", &self.appid),
+            ("outcome", &self.outcome),
+        ] {
             if !v.is_empty() {
                 params.push((k, v.clone()));
             }

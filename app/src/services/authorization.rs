@@ -195,7 +195,9 @@ async fn wait_for_other_delivery(state: &AppState, id: i64) -> Result<String, Ap
             ("completed", Some(appid)) => return Ok(appid),
             ("failed", _) => {
                 return Err(AppError::WechatUnavailable(
-                    current.error.unwrap_or_else(|| "authorization failed".into()),
+                    current
+                        .error
+                        .unwrap_or_else(|| "authorization failed".into()),
                 ))
             }
             _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
@@ -247,7 +249,10 @@ async fn exchange_and_register(
         .map(|f| f.funcscope_category.id.to_string())
         .collect::<Vec<_>>()
         .join(",");
-    let sealed = platform.tokens.secrets().seal(&auth.authorizer_refresh_token);
+    let sealed = platform
+        .tokens
+        .secrets()
+        .seal(&auth.authorizer_refresh_token);
     db::authorizations::upsert(
         &state.db,
         &appid,

@@ -55,9 +55,8 @@ pub async fn store(
             .await?;
         }
     }
-    let dedupe_key = wechat::crypto::sha1_hex(
-        format!("{}\n{plaintext}", url_appid.unwrap_or("")).as_bytes(),
-    );
+    let dedupe_key =
+        wechat::crypto::sha1_hex(format!("{}\n{plaintext}", url_appid.unwrap_or("")).as_bytes());
     let kind = if push.kind.is_empty() {
         "unknown".to_owned()
     } else {
@@ -117,7 +116,9 @@ async fn handle(
             let ticket = push
                 .field("ComponentVerifyTicket")
                 .filter(|t| !t.is_empty())
-                .ok_or_else(|| AppError::WechatUnavailable("push has no ComponentVerifyTicket".into()))?;
+                .ok_or_else(|| {
+                    AppError::WechatUnavailable("push has no ComponentVerifyTicket".into())
+                })?;
             platform.tokens.store_ticket(ticket, now).await?;
             Ok(Handled::Done("ticket stored".into()))
         }
@@ -125,14 +126,16 @@ async fn handle(
             let code = push
                 .field("AuthorizationCode")
                 .filter(|c| !c.is_empty())
-                .ok_or_else(|| AppError::WechatUnavailable("push has no AuthorizationCode".into()))?;
-            let appid = authorization::complete_from_push(state, push.field("PreAuthCode"), code).await?;
+                .ok_or_else(|| {
+                    AppError::WechatUnavailable("push has no AuthorizationCode".into())
+                })?;
+            let appid =
+                authorization::complete_from_push(state, push.field("PreAuthCode"), code).await?;
             Ok(Handled::Done(format!("{appid} authorized")))
         }
         "unauthorized" => {
-            let appid = appid.ok_or_else(|| {
-                AppError::WechatUnavailable("push has no AuthorizerAppid".into())
-            })?;
+            let appid = appid
+                .ok_or_else(|| AppError::WechatUnavailable("push has no AuthorizerAppid".into()))?;
             let changed =
                 db::mini_programs::set_status(&state.db, appid, AppStatus::Unauthorized, now)
                     .await?;
@@ -156,7 +159,9 @@ async fn handle(
                 )
                 .await?;
             }
-            Ok(Handled::Done(format!("{appid} marked unauthorized; its tokens were dropped")))
+            Ok(Handled::Done(format!(
+                "{appid} marked unauthorized; its tokens were dropped"
+            )))
         }
         "weapp_audit_success" | "weapp_audit_fail" | "weapp_audit_delay" => {
             let appid = appid.ok_or_else(|| {
@@ -231,7 +236,11 @@ pub async fn detail(
 }
 
 /// Runs the processing of a stored push again (after fixing what made it fail).
-pub async fn replay(state: &AppState, user: &CurrentUser, id: i64) -> Result<CallbackDetail, AppError> {
+pub async fn replay(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<CallbackDetail, AppError> {
     staff_only(user)?;
     process(state, id).await?;
     let detail = detail(state, user, id).await?;

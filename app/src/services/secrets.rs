@@ -95,6 +95,9 @@ mod tests {
         let tampered = String::from_utf8(tampered).unwrap();
         assert!(secret.open(&tampered).is_err());
         assert_eq!(secret.open("plain"), Err(SecretError::Malformed));
-        assert_eq!(SecretBox::new(&[1u8; 16]).err(), Some(SecretError::KeyLength));
+        assert_eq!(
+            SecretBox::new(&[1u8; 16]).err(),
+            Some(SecretError::KeyLength)
+        );
     }
 }

@@ -260,9 +260,7 @@ impl TokenCenter {
         let stored = db::authorizations::get(&self.db, appid)
             .await
             .map_err(db_error)?
-            .ok_or_else(|| {
-                WxError::Token(format!("{appid} is not authorized to this platform"))
-            })?;
+            .ok_or_else(|| WxError::Token(format!("{appid} is not authorized to this platform")))?;
         let refresh_token = self.secrets.open(&stored.refresh_token_enc).map_err(|e| {
             WxError::Token(format!("{appid}: stored refresh token unreadable: {e}"))
         })?;
@@ -337,7 +335,11 @@ impl TokenCenter {
         if let Ok(appids) = db::mini_programs::authorized_appids(&self.db).await {
             for appid in appids {
                 let name = TokenKey::Authorizer(appid).storage_key();
-                if db::tokens::get(&self.db, &name).await.ok().flatten().is_none()
+                if db::tokens::get(&self.db, &name)
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_none()
                     && db::authorizations::get(&self.db, name.trim_start_matches("authorizer:"))
                         .await
                         .ok()
@@ -385,7 +387,9 @@ impl TokenSource for TokenCenter {
 
     async fn invalidate(&self, key: &TokenKey, stale: &str) {
         match db::tokens::expire_if_current(&self.db, &key.storage_key(), stale).await {
-            Ok(true) => tracing::info!(key = %key.storage_key(), "token rejected by WeChat; expired"),
+            Ok(true) => {
+                tracing::info!(key = %key.storage_key(), "token rejected by WeChat; expired")
+            }
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "could not expire a rejected token"),
         }

@@ -53,6 +53,8 @@ pub fn config_for(database_url: &str, dir: &std::path::Path, extra: &[(&str, &st
     let mut vars: HashMap<String, String> = HashMap::new();
     vars.insert("WXA_DATABASE_URL".into(), database_url.into());
     vars.insert("WXA_DATA_DIR".into(), dir.display().to_string());
+    // Every test app starts its own simulator on a free port.
+    vars.insert("WXA_SIMULATOR_LISTEN".into(), "127.0.0.1:0".into());
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }

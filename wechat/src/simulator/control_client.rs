@@ -68,8 +68,8 @@ impl SimControl {
         pre_auth_code: &str,
         profile: &AuthorizerProfile,
     ) -> Result<Confirmed, ControlError> {
-        let mut body = serde_json::to_value(profile)
-            .map_err(|e| ControlError::Transport(e.to_string()))?;
+        let mut body =
+            serde_json::to_value(profile).map_err(|e| ControlError::Transport(e.to_string()))?;
         body["pre_auth_code"] = json!(pre_auth_code);
         let value = self.post("/authorize", body).await?;
         serde_json::from_value(value).map_err(|e| ControlError::Transport(e.to_string()))

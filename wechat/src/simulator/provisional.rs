@@ -33,6 +33,60 @@
 //!   - `/cgi-bin/token`: the simulator mints each account's AppSecret
 //!     (control API); wrong grant_type 40002, unknown appid 40013, wrong
 //!     secret 40125.
+//!
+//! Code management (third-party-code-management.rst), see `simulator::code`:
+//! * Code template library, `component_access_token`, shapes from WeChat's
+//!   public docs: `GET /wxa/gettemplatedraftlist` → `draft_list[]` of
+//!   `{create_time, user_version, user_desc, draft_id, source_miniprogram_appid,
+//!   source_miniprogram, developer}`; `GET /wxa/gettemplatelist[?template_type=0|1]`
+//!   → `template_list[]` of the same plus `template_id`, `template_type`;
+//!   `POST /wxa/addtotemplate {draft_id, template_type?}` (85064 no such draft,
+//!   85065 library full at 100 templates); `POST /wxa/deletetemplate
+//!   {template_id}` (85064 for an unknown template too). A fresh platform is
+//!   seeded with 4 drafts and 3 templates (template 2 calls
+//!   navigateToMiniProgram, template 3 is a 2300 KB package).
+//! * commit: package limit 2048 KB (85044); `user_version` empty or over 64
+//!   characters is 85013; `ext_json` sent as a non-string is 85048; `ext`
+//!   not an object, `extAppid` not an AppID, `pages`/`extPages`/`tabBar.list`
+//!   of the wrong type are 85013; `extPages` keys and `tabBar.list[].pagePath`
+//!   outside the pages are 85045; `navigateToMiniProgramAppIdList` is the
+//!   declaration 85087 asks for.
+//! * get_qrcode: no committed code is 86001; a `path` whose page is not in the
+//!   committed pages is 85007. The JPEG is an 8×8 grey image whose comment
+//!   segment carries appid, version and path (no real QR pattern).
+//! * submit_audit: no commit is 85086 (86001 on the reading endpoints); a
+//!   component token instead of an authorizer token is 86000; an empty
+//!   nickname is 86002; `third_class`/`third_id` are 85008 (accounts only have
+//!   two-level categories here); a category no longer in [`CATEGORY_TREE`] is
+//!   85077; an empty title is 85011; 85085 when 100 other mini programs of the
+//!   platform were submitted in the last 7 days. `feedback_info` (≤ 200
+//!   characters, else 47001), `feedback_stuff` and `version_desc` are accepted
+//!   from WeChat's current docs.
+//! * Audit status 4 (delayed) and the `weapp_audit_delay` push
+//!   (`Reason`, `DelayTime`), and `ScreenShot` (`|`-separated media ids) on
+//!   `weapp_audit_fail` and `screenshot` in the status answers, come from
+//!   WeChat's public docs, not the seed. A delayed audit finishes after
+//!   another `audit_delay` (passed if the default outcome is itself "delayed").
+//! * undocodeaudit with nothing in review is 85019; quota days and months are
+//!   Beijing calendar days/months on the simulated clock.
+//! * change_visitstatus without a live version is 85021; setting the current
+//!   state again is accepted.
+//! * revertgrayrelease without a running plan is a no-op success; release of
+//!   a version in gray marks the plan finished (3).
+//! * getweappsupportversion: the base-library versions and user shares are
+//!   [`crate::simulator::code::BASE_LIBRARY_VERSIONS`]; set accepts only those
+//!   (85015 otherwise); `now_version` starts at 1.0.0.
+//! * QR-jump rules: at most 10 rules (85073); 20 publications a month (the
+//!   seed's example quota), beyond that 45009; the principal "个人" is a
+//!   personal account (85075); blacklisted hosts (85070) are
+//!   `BLACKLISTED_HOSTS`; IP hosts and `.test`/`.local`/`.localhost`/
+//!   `.invalid`/`.internal` or dotless hosts have no ICP filing (85076); more
+//!   than 5 `debug_url`, editing or deleting or publishing an unknown prefix
+//!   are 85066; rules are added only after `qrcodejumpdownload` handed out the
+//!   verify file (85069 before); a prefix equal to another mini program's, or
+//!   under another's exclusive (`permit_sub_rule` 2) prefix, or an exclusive
+//!   prefix above another's, is 85072; bad `permit_sub_rule`/`open_version`/
+//!   `is_edit` values and an empty `path` are 47001.
 
 /// (first id, first name, second id, second name) — provisional category ids.
 pub const CATEGORY_TREE: [(i64, &str, i64, &str); 4] = [

@@ -34,6 +34,9 @@ pub struct SimState {
     pub authorizers: BTreeMap<String, Authorizer>,
     /// Pushes waiting to be (re)delivered.
     pub outbox: Vec<super::push::Push>,
+    /// The platform's code drafts and template library (and audit defaults).
+    #[serde(default)]
+    pub code_templates: super::code::CodeLibrary,
 }
 
 /// A mini program known to the simulator (created by the authorization page or the control API).

@@ -325,3 +325,86 @@ impl Harness {
         self.sim.push_ticket();
     }
 }
+
+// --- Helpers added for the code-management contract tests -----------------
+
+impl Harness {
+    /// Authorizes a mini program with a custom profile (`nick_name`,
+    /// `principal_name`, `categories`…), through the same round trip as
+    /// [`Harness::authorize`].
+    pub async fn authorize_profile(&self, profile: Value) -> String {
+        let pre = self
+            .client
+            .create_preauthcode(&self.component_ctx(), &self.component_appid())
+            .await
+            .expect("pre_auth_code");
+        let mut body = profile;
+        body["pre_auth_code"] = json!(pre.pre_auth_code);
+        let confirmed = self.control("/authorize", body).await;
+        let code = confirmed["auth_code"]
+            .as_str()
+            .expect("auth_code")
+            .to_owned();
+        let auth = self
+            .client
+            .query_auth(
+                &self.component_ctx(),
+                &QueryAuthRequest {
+                    component_appid: self.component_appid(),
+                    authorization_code: code,
+                },
+            )
+            .await
+            .expect("query_auth")
+            .authorization_info;
+        self.tokens.refresh_tokens.lock().unwrap().insert(
+            auth.authorizer_appid.clone(),
+            auth.authorizer_refresh_token.clone(),
+        );
+        self.tokens.current.lock().unwrap().insert(
+            TokenKey::Authorizer(auth.authorizer_appid.clone()),
+            auth.authorizer_access_token,
+        );
+        auth.authorizer_appid
+    }
+
+    /// The current token for `key` (fetching one if needed).
+    pub async fn token(&self, key: &TokenKey) -> String {
+        self.tokens.access_token(key).await.expect("token")
+    }
+
+    /// A raw WeChat call with a hand-written query and body, for shapes the
+    /// typed client cannot send. Returns (content type, body bytes).
+    pub async fn raw(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&str>,
+    ) -> (String, Vec<u8>) {
+        let url = format!("{}{path_and_query}", self.base);
+        let request = match method {
+            "GET" => self.http.get(url),
+            _ => self.http.post(url),
+        };
+        let request = match body {
+            Some(b) => request
+                .header("content-type", "application/json")
+                .body(b.to_owned()),
+            None => request,
+        };
+        let response = request.send().await.unwrap();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        (content_type, response.bytes().await.unwrap().to_vec())
+    }
+
+    /// [`Harness::raw`] decoded as JSON.
+    pub async fn raw_json(&self, method: &str, path_and_query: &str, body: Option<&str>) -> Value {
+        let (_, bytes) = self.raw(method, path_and_query, body).await;
+        serde_json::from_slice(&bytes).expect("a JSON answer")
+    }
+}
