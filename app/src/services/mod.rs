@@ -11,6 +11,7 @@ pub mod password;
 pub mod platform;
 pub mod secrets;
 pub mod state;
+pub mod token_health;
 pub mod tokens;
 pub mod users;
 

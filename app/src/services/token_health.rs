@@ -1,0 +1,89 @@
+//! The token-health screen: every token's age, expiry, last refresh and last
+//! error, the verify ticket's age, and a manual refresh.
+
+use wechat::TokenKey;
+
+use super::{tokens, AppState};
+use crate::db;
+use crate::domain::audit::Outcome;
+use crate::domain::platform::{ticket_is_late, TokenHealth};
+use crate::error::AppError;
+use crate::model::{CurrentUser, TokenHealthRow, TokenHealthView};
+
+fn staff_only(user: &CurrentUser) -> Result<(), AppError> {
+    if user.role.sees_whole_fleet() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn view(state: &AppState, user: &CurrentUser) -> Result<TokenHealthView, AppError> {
+    staff_only(user)?;
+    let now = db::now();
+    let rows = db::tokens::all(&state.db).await?;
+    let names: std::collections::HashMap<String, String> =
+        sqlx::query_as::<_, (String, String)>("SELECT appid, nick_name FROM mini_programs")
+            .fetch_all(&state.db.pool)
+            .await?
+            .into_iter()
+            .collect();
+    let mut ticket_received_at = None;
+    let mut tokens = Vec::new();
+    for row in rows {
+        if row.key == tokens::TICKET_KEY {
+            ticket_received_at = row.refreshed_at;
+            continue;
+        }
+        let appid = match TokenKey::from_storage_key(&row.key) {
+            Some(TokenKey::Authorizer(appid)) => Some(appid),
+            _ => None,
+        };
+        tokens.push(TokenHealthRow {
+            key: row.key.clone(),
+            nick_name: appid.as_ref().and_then(|a| names.get(a).cloned()),
+            appid,
+            health: TokenHealth::of(
+                row.expires_at,
+                row.last_error.as_deref().is_some_and(|e| !e.is_empty()),
+                now,
+            ),
+            expires_at: row.expires_at,
+            refreshed_at: row.refreshed_at,
+            refresh_count: row.refresh_count,
+            last_error: row.last_error.filter(|e| !e.is_empty()),
+            last_error_at: row.last_error_at,
+        });
+    }
+    // Problems first, then the component token, then by name.
+    tokens.sort_by_key(|t| {
+        (
+            !matches!(t.health, TokenHealth::Failing | TokenHealth::Expired),
+            t.appid.is_some(),
+            t.nick_name.clone().unwrap_or_default(),
+        )
+    });
+    Ok(TokenHealthView {
+        now,
+        ticket_late: ticket_received_at.is_none_or(|at| ticket_is_late(at, now)),
+        ticket_received_at,
+        tokens,
+    })
+}
+
+/// Refreshes one token now (after fixing what made it fail, or to test the path).
+pub async fn refresh(state: &AppState, user: &CurrentUser, key: &str) -> Result<(), AppError> {
+    staff_only(user)?;
+    let token_key = TokenKey::from_storage_key(key).ok_or(AppError::NotFound)?;
+    if db::tokens::get(&state.db, key).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let platform = state.platform()?;
+    let result = platform.tokens.force_refresh(&token_key).await;
+    let (outcome, detail) = match &result {
+        Ok(()) => (Outcome::Success, String::new()),
+        Err(e) => (Outcome::Failure, e.to_string()),
+    };
+    tokens::record_manual_refresh(&state.db, user.into(), key, outcome, &detail).await;
+    result.map_err(AppError::from)
+}
