@@ -17,6 +17,9 @@ pub struct TestApp {
     pub db: Db,
     pub database_url: String,
     pub dir: tempfile::TempDir,
+    pub state: app::services::AppState,
+    /// The built-in simulator, e.g. `http://127.0.0.1:41234`.
+    pub sim_base: String,
 }
 
 /// A fresh database name per test on the shared PostgreSQL server.
@@ -93,6 +96,11 @@ pub async fn start_on(
         db: running.state.db.clone(),
         database_url,
         dir,
+        sim_base: running
+            .simulator
+            .map(|a| format!("http://{a}"))
+            .unwrap_or_default(),
+        state: running.state,
     }
 }
 

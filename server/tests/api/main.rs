@@ -7,3 +7,4 @@ mod auth;
 mod helpers;
 mod registry;
 mod security;
+mod wechat_layer;

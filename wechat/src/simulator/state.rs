@@ -240,9 +240,10 @@ impl SimState {
     pub fn sweep(&mut self, now: i64) {
         self.tickets
             .retain(|(_, issued)| now - issued <= TICKET_TTL_SECS);
-        self.component_tokens.retain(|_, e| *e > now);
+        // Expired tokens are remembered a day, so they still answer 42001 (not 40001).
+        self.component_tokens.retain(|_, e| *e > now - 86_400);
         self.pre_auth_codes.retain(|_, (e, _)| *e > now);
         self.auth_codes.retain(|_, (_, e)| *e > now);
-        self.access_tokens.retain(|_, (_, e)| *e > now);
+        self.access_tokens.retain(|_, (_, e)| *e > now - 86_400);
     }
 }
