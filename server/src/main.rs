@@ -21,6 +21,9 @@ struct Cli {
 enum Command {
     /// Serve the console (the default).
     Serve,
+    /// Run the WeChat simulator alone (for a console in real mode pointed at it:
+    /// WXA_WECHAT_API_BASE=http://<this address>).
+    Simulate,
     /// Apply database migrations and exit.
     Migrate,
     /// Create an admin user (the password is read from WXA_ADMIN_PASSWORD or standard input).
@@ -49,6 +52,7 @@ async fn main() -> ExitCode {
     };
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
+        Command::Simulate => simulate(&config).await,
         Command::Migrate => startup::open_database(&config)
             .await
             .map(|_| println!("migrations applied"))
@@ -74,6 +78,9 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     println!("wxa-console listening on http://{}", running.addr);
+    if let Some(sim) = running.simulator {
+        println!("WeChat simulator on http://{sim} (control API: http://{sim}/__sim/state)");
+    }
     if config.demo_data {
         println!(
             "{}",
@@ -93,6 +100,40 @@ async fn serve(config: Config) -> Result<(), String> {
         }
     }
     running.server.await.map_err(|e| e.to_string())
+}
+
+async fn simulate(config: &Config) -> Result<(), String> {
+    let mut sim_config = startup::simulator_config(config);
+    // A console in real mode names the platform; the simulator plays that platform.
+    if let Some(p) = &config.platform {
+        use secrecy::ExposeSecret;
+        sim_config.component_appid = p.component_appid.clone();
+        sim_config.component_secret = p.component_secret.expose_secret().to_owned();
+        sim_config.message_token = p.message_token.expose_secret().to_owned();
+        sim_config.encoding_aes_key = p.encoding_aes_key.expose_secret().to_owned();
+    }
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| e.to_string())?;
+    let sim = wechat::simulator::Sim::new(sim_config.clone()).map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(config.simulator.listen)
+        .await
+        .map_err(|e| format!("{}: {e}", config.simulator.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let callback = std::env::var("WXA_SIMULATOR_CALLBACK_URL").unwrap_or_else(|_| {
+        format!(
+            "{}{}",
+            config.public_url.trim_end_matches('/'),
+            config.callback_path
+        )
+    });
+    sim.set_targets(wechat::simulator::Targets {
+        component_url: Some(callback.clone()),
+        message_url: Some(format!("{callback}/$APPID$")),
+    });
+    println!("WeChat simulator listening on http://{addr}");
+    println!("  component appid  {}", sim_config.component_appid);
+    println!("  pushes go to     {callback} (and {callback}/$APPID$)");
+    println!("  control API      http://{addr}/__sim/state");
+    sim.serve(listener).await.map_err(|e| e.to_string())
 }
 
 async fn create_admin(config: &Config, username: &str, display_name: &str) -> Result<(), String> {

@@ -136,11 +136,12 @@ async fn handle(
         "unauthorized" => {
             let appid = appid
                 .ok_or_else(|| AppError::WechatUnavailable("push has no AuthorizerAppid".into()))?;
+            // Credentials go first, so "unauthorized" never shows while a token remains.
+            db::authorizations::delete(&state.db, appid).await?;
+            platform.tokens.forget_authorizer(appid).await?;
             let changed =
                 db::mini_programs::set_status(&state.db, appid, AppStatus::Unauthorized, now)
                     .await?;
-            db::authorizations::delete(&state.db, appid).await?;
-            platform.tokens.forget_authorizer(appid).await?;
             if changed {
                 let merchant = db::mini_programs::find(&state.db, appid)
                     .await?

@@ -215,7 +215,7 @@ pub async fn seed_mini_programs(
             .execute(&db.pool)
             .await?;
         match p.status {
-            AppStatus::Authorized => {}
+            AppStatus::Authorized => seed_code_state(state, control, &p.appid, i).await?,
             AppStatus::NeedsReauthorization => {
                 control
                     .revoke_refresh_token(&p.appid)
@@ -239,6 +239,103 @@ pub async fn seed_mini_programs(
     }
     meta::set(db, SEEDED_KEY, &now.to_string()).await?;
     Ok(true)
+}
+
+/// Where a demo mini program's code stands: the code goes through the same
+/// WeChat endpoints as real work (commit, submit_audit, release), the reviewer's
+/// verdict is played by the simulator.
+enum CodeStage {
+    /// Committed: an experience version only.
+    Committed,
+    /// Released; nothing newer.
+    Released,
+    /// Released, and a newer version is under review.
+    ReleasedAndAuditing,
+    /// The latest submission was rejected.
+    Rejected,
+}
+
+fn code_stage(i: u64) -> CodeStage {
+    match i % 5 {
+        0 | 4 => CodeStage::Released,
+        1 => CodeStage::ReleasedAndAuditing,
+        2 => CodeStage::Rejected,
+        _ => CodeStage::Committed,
+    }
+}
+
+async fn seed_code_state(
+    state: &AppState,
+    control: &wechat::simulator::SimControl,
+    appid: &str,
+    i: u64,
+) -> Result<(), AppError> {
+    use wechat::api::code::{AuditItem, CommitRequest, SubmitAuditRequest};
+    let platform = state.platform()?;
+    let client = &platform.client;
+    let ctx = platform.ctx(appid);
+    let templates = client
+        .get_template_list(&platform.component_ctx(), None)
+        .await?
+        .template_list;
+    let Some(template) = templates.first() else {
+        return Ok(());
+    };
+    let commit = |version: &str| CommitRequest {
+        template_id: template.template_id,
+        ext_json: serde_json::json!({"extAppid": appid, "ext": {"demo": true}}).to_string(),
+        user_version: version.to_owned(),
+        user_desc: format!("演示版本 {version}"),
+    };
+    let submit = || async {
+        let category = client.get_category(&ctx).await?.category_list;
+        let pages = client.get_page(&ctx).await?.page_list;
+        let (Some(c), Some(page)) = (category.first(), pages.first()) else {
+            return Err(AppError::WechatUnavailable("no category or page to submit".into()));
+        };
+        client
+            .submit_audit(
+                &ctx,
+                &SubmitAuditRequest {
+                    item_list: vec![AuditItem {
+                        address: page.clone(),
+                        tag: "点单 会员".into(),
+                        first_class: c.first_class.clone(),
+                        second_class: c.second_class.clone(),
+                        first_id: c.first_id,
+                        second_id: c.second_id,
+                        title: "首页".into(),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(AppError::from)
+    };
+    let minor = i % 7;
+    client.commit_code(&ctx, &commit(&format!("1.0.{minor}"))).await?;
+    if matches!(code_stage(i), CodeStage::Committed) {
+        return Ok(());
+    }
+    submit().await?;
+    if matches!(code_stage(i), CodeStage::Rejected) {
+        control
+            .finish_audit(appid, 1, Some("1:小程序首页内容与所选类目不符"))
+            .await
+            .map_err(simulator_error)?;
+        return Ok(());
+    }
+    control
+        .finish_audit(appid, 0, None)
+        .await
+        .map_err(simulator_error)?;
+    client.release(&ctx).await?;
+    if matches!(code_stage(i), CodeStage::ReleasedAndAuditing) {
+        client.commit_code(&ctx, &commit(&format!("1.1.{minor}"))).await?;
+        submit().await?;
+    }
+    Ok(())
 }
 
 fn simulator_error(e: wechat::simulator::control_client::ControlError) -> AppError {

@@ -88,4 +88,19 @@ impl SimControl {
             .await
             .map(|_| ())
     }
+
+    /// Finishes the audit in review of `appid` now: status 0 passed, 1 rejected, 4 delayed.
+    pub async fn finish_audit(
+        &self,
+        appid: &str,
+        status: i64,
+        reason: Option<&str>,
+    ) -> Result<(), ControlError> {
+        self.post(
+            "/audit/outcome",
+            json!({"appid": appid, "status": status, "reason": reason}),
+        )
+        .await
+        .map(|_| ())
+    }
 }
