@@ -28,11 +28,12 @@ cargo leptos build --release
 E2E_DIR="$(mktemp -d /tmp/wxa-e2e.XXXXXX)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 WXA_LISTEN="127.0.0.1:$PORT" WXA_PUBLIC_URL="http://127.0.0.1:$PORT" WXA_DATA_DIR="$E2E_DIR" \
-  WXA_DATABASE_URL="sqlite://$E2E_DIR/e2e.db?mode=rwc" LEPTOS_SITE_ROOT=target/site \
+  WXA_SIMULATOR_LISTEN="127.0.0.1:0" WXA_DATABASE_URL="sqlite://$E2E_DIR/e2e.db?mode=rwc" LEPTOS_SITE_ROOT=target/site \
   target/release/server serve >"$E2E_DIR/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+# "listening" is printed once start-up (demo data through the simulator included) is done.
+for _ in $(seq 1 300); do
+  grep -q "wxa-console listening" "$E2E_DIR/server.log" 2>/dev/null && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$E2E_DIR/server.log"; exit 1; }
   sleep 0.2
 done

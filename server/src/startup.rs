@@ -180,7 +180,12 @@ pub fn router(
         .layer(sessions)
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(security::header_layers())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(
+            // The path only: query strings may carry auth codes or signatures.
+            |req: &axum::http::Request<axum::body::Body>| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            },
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(leptos_options)

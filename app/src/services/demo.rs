@@ -291,7 +291,9 @@ async fn seed_code_state(
         let category = client.get_category(&ctx).await?.category_list;
         let pages = client.get_page(&ctx).await?.page_list;
         let (Some(c), Some(page)) = (category.first(), pages.first()) else {
-            return Err(AppError::WechatUnavailable("no category or page to submit".into()));
+            return Err(AppError::WechatUnavailable(
+                "no category or page to submit".into(),
+            ));
         };
         client
             .submit_audit(
@@ -314,7 +316,9 @@ async fn seed_code_state(
             .map_err(AppError::from)
     };
     let minor = i % 7;
-    client.commit_code(&ctx, &commit(&format!("1.0.{minor}"))).await?;
+    client
+        .commit_code(&ctx, &commit(&format!("1.0.{minor}")))
+        .await?;
     if matches!(code_stage(i), CodeStage::Committed) {
         return Ok(());
     }
@@ -332,7 +336,9 @@ async fn seed_code_state(
         .map_err(simulator_error)?;
     client.release(&ctx).await?;
     if matches!(code_stage(i), CodeStage::ReleasedAndAuditing) {
-        client.commit_code(&ctx, &commit(&format!("1.1.{minor}"))).await?;
+        client
+            .commit_code(&ctx, &commit(&format!("1.1.{minor}")))
+            .await?;
         submit().await?;
     }
     Ok(())

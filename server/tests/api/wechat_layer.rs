@@ -119,13 +119,17 @@ async fn admin(db: &Db) -> CurrentUser {
 async fn pushes_are_stored_once_and_bad_ones_refused() {
     let app = spawn_app().await;
     let crypt = sim_crypt();
-    let xml = "<xml><AppId><![CDATA[wx5ac1a7a7c0de0001]]></AppId><CreateTime>1700000000</CreateTime>\
+    let xml =
+        "<xml><AppId><![CDATA[wx5ac1a7a7c0de0001]]></AppId><CreateTime>1700000000</CreateTime>\
                <InfoType><![CDATA[notify_third_fasteregister]]></InfoType><Extra>1</Extra></xml>";
     for _ in 0..3 {
         let (status, body) = push(&app, "/wechat/callback", xml, &crypt).await;
         assert_eq!((status, body.as_str()), (200, "success"));
     }
-    assert_eq!(count_callbacks(&app.db, "notify_third_fasteregister").await, 1);
+    assert_eq!(
+        count_callbacks(&app.db, "notify_third_fasteregister").await,
+        1
+    );
     let deliveries: i64 = sqlx::query_scalar(
         "SELECT deliveries FROM wechat_callbacks WHERE kind = 'notify_third_fasteregister'",
     )
@@ -225,11 +229,17 @@ async fn fifty_concurrent_callers_cause_exactly_one_refresh() {
     db::tokens::expire_if_current(
         &app.db,
         "component",
-        &db::tokens::get(&app.db, "component").await.unwrap().unwrap().token,
+        &db::tokens::get(&app.db, "component")
+            .await
+            .unwrap()
+            .unwrap()
+            .token,
     )
     .await
     .unwrap();
-    let before = sim_calls(&app, "/cgi-bin/component/api_component_token").await.len();
+    let before = sim_calls(&app, "/cgi-bin/component/api_component_token")
+        .await
+        .len();
     let mut tasks = Vec::new();
     for _ in 0..50 {
         let p = platform.clone();
@@ -243,7 +253,9 @@ async fn fifty_concurrent_callers_cause_exactly_one_refresh() {
     }
     tokens.dedup();
     assert_eq!(tokens.len(), 1, "everyone got the same fresh token");
-    let after = sim_calls(&app, "/cgi-bin/component/api_component_token").await.len();
+    let after = sim_calls(&app, "/cgi-bin/component/api_component_token")
+        .await
+        .len();
     assert_eq!(after - before, 1, "exactly one refresh");
 }
 
@@ -255,7 +267,9 @@ async fn two_instances_on_one_database_refresh_once() {
     let config = SimConfig::demo();
     let mut centers = Vec::new();
     for instance in ["instance-a", "instance-b"] {
-        let db = Db::connect(&app.database_url, 10).await.expect("second pool");
+        let db = Db::connect(&app.database_url, 10)
+            .await
+            .expect("second pool");
         let key = std::fs::read_to_string(app.dir.path().join("secret-key")).unwrap();
         use base64::Engine;
         let key = base64::engine::general_purpose::STANDARD
@@ -275,8 +289,14 @@ async fn two_instances_on_one_database_refresh_once() {
     let appid = app::services::demo::demo_appid(0);
     let key = TokenKey::Authorizer(appid.clone());
     let name = key.storage_key();
-    let stale = db::tokens::get(&app.db, &name).await.unwrap().unwrap().token;
-    db::tokens::expire_if_current(&app.db, &name, &stale).await.unwrap();
+    let stale = db::tokens::get(&app.db, &name)
+        .await
+        .unwrap()
+        .unwrap()
+        .token;
+    db::tokens::expire_if_current(&app.db, &name, &stale)
+        .await
+        .unwrap();
     let path = "/cgi-bin/component/api_authorizer_token";
     let before = sim_calls(&app, path).await.len();
     let mut tasks = Vec::new();
@@ -293,7 +313,11 @@ async fn two_instances_on_one_database_refresh_once() {
     tokens.dedup();
     assert_eq!(tokens.len(), 1);
     assert_ne!(tokens[0], stale);
-    assert_eq!(sim_calls(&app, path).await.len() - before, 1, "exactly one refresh");
+    assert_eq!(
+        sim_calls(&app, path).await.len() - before,
+        1,
+        "exactly one refresh"
+    );
 }
 
 #[tokio::test]
@@ -309,10 +333,7 @@ async fn a_token_wechat_rejects_is_expired_and_the_call_retried() {
         .unwrap()
         .unwrap();
     assert!(stored.expires_at > db::now());
-    let category = platform
-        .client
-        .get_category(&platform.ctx(&appid))
-        .await;
+    let category = platform.client.get_category(&platform.ctx(&appid)).await;
     assert!(category.is_ok(), "{category:?}");
     let codes: Vec<i64> = sim_calls_for(&app, "/wxa/get_category", &appid)
         .await
@@ -344,7 +365,10 @@ async fn a_revoked_refresh_token_marks_the_mini_program_for_reauthorization() {
         .force_refresh(&TokenKey::Authorizer(appid.clone()))
         .await;
     assert_eq!(result.unwrap_err().errcode(), Some(61023));
-    let program = db::mini_programs::find(&app.db, &appid).await.unwrap().unwrap();
+    let program = db::mini_programs::find(&app.db, &appid)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(program.status, AppStatus::NeedsReauthorization);
     let row = db::tokens::get(&app.db, &TokenKey::Authorizer(appid.clone()).storage_key())
         .await
@@ -357,10 +381,14 @@ async fn a_revoked_refresh_token_marks_the_mini_program_for_reauthorization() {
         .execute(&app.db.pool)
         .await
         .unwrap();
-    let before = sim_calls(&app, "/cgi-bin/component/api_authorizer_token").await.len();
+    let before = sim_calls(&app, "/cgi-bin/component/api_authorizer_token")
+        .await
+        .len();
     platform.tokens.refresh_due().await;
     assert_eq!(
-        sim_calls(&app, "/cgi-bin/component/api_authorizer_token").await.len(),
+        sim_calls(&app, "/cgi-bin/component/api_authorizer_token")
+            .await
+            .len(),
         before
     );
 }
@@ -393,12 +421,15 @@ async fn the_owner_authorizes_through_the_simulator_page() {
         .await
         .unwrap()
         .unwrap();
-    let started = authorization::start(&app.state, &admin, Some(merchant), Some(SubjectType::Media))
-        .await
-        .expect("start");
+    let started =
+        authorization::start(&app.state, &admin, Some(merchant), Some(SubjectType::Media))
+            .await
+            .expect("start");
     assert_eq!(started.status, "pending");
     assert!(started.qr_svg.starts_with("<?xml") || started.qr_svg.contains("<svg"));
-    assert!(started.link.starts_with(&format!("{}/cgi-bin/componentloginpage?", app.sim_base)));
+    assert!(started
+        .link
+        .starts_with(&format!("{}/cgi-bin/componentloginpage?", app.sim_base)));
 
     // The owner's browser: the link shows the confirmation page …
     let browser = client();
@@ -415,9 +446,15 @@ async fn the_owner_authorizes_through_the_simulator_page() {
     let confirm = browser
         .post(format!("{}/cgi-bin/componentloginpage", app.sim_base))
         .form(&[
-            ("component_appid", SimConfig::demo().component_appid.as_str()),
+            (
+                "component_appid",
+                SimConfig::demo().component_appid.as_str(),
+            ),
             ("pre_auth_code", pre_auth_code.as_str()),
-            ("redirect_uri", &format!("{}/wechat/authorized?request={}", app.base, started.id)),
+            (
+                "redirect_uri",
+                &format!("{}/wechat/authorized?request={}", app.base, started.id),
+            ),
             ("appid", ""),
             ("nick_name", "云途出行新站"),
             ("principal_name", "云途出行（上海）有限公司"),
@@ -434,16 +471,24 @@ async fn the_owner_authorizes_through_the_simulator_page() {
     let landing = landing.text().await.unwrap();
     assert!(landing.contains(&format!("/apps/authorize?request={}", started.id)));
 
-    let view = authorization::view(&app.state, &admin, started.id).await.unwrap();
+    let view = authorization::view(&app.state, &admin, started.id)
+        .await
+        .unwrap();
     assert_eq!(view.status, "completed");
     let appid = view.appid.expect("appid");
-    let program = db::mini_programs::find(&app.db, &appid).await.unwrap().unwrap();
+    let program = db::mini_programs::find(&app.db, &appid)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(program.nick_name, "云途出行新站");
     assert_eq!(program.merchant_id, Some(merchant));
     assert_eq!(program.subject, SubjectType::Media);
     assert_eq!(program.status, AppStatus::Authorized);
     // The refresh token is stored encrypted, the access token is ready.
-    let stored = db::authorizations::get(&app.db, &appid).await.unwrap().unwrap();
+    let stored = db::authorizations::get(&app.db, &appid)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(stored.refresh_token_enc.starts_with("v1:"));
     assert!(!stored.refresh_token_enc.contains("sim_rt_"));
     let token = db::tokens::get(&app.db, &TokenKey::Authorizer(appid.clone()).storage_key())
@@ -473,7 +518,10 @@ async fn the_owner_authorizes_through_the_simulator_page() {
     let again = browser.get(&back).send().await.unwrap();
     assert_eq!(again.status(), 200);
     assert_eq!(
-        authorization::view(&app.state, &admin, started.id).await.unwrap().status,
+        authorization::view(&app.state, &admin, started.id)
+            .await
+            .unwrap()
+            .status,
         "completed"
     );
 }
@@ -496,11 +544,16 @@ async fn an_unauthorized_push_drops_the_tokens() {
         }
     })
     .await;
-    assert!(db::authorizations::get(&app.db, &appid).await.unwrap().is_none());
-    assert!(db::tokens::get(&app.db, &TokenKey::Authorizer(appid).storage_key())
+    assert!(db::authorizations::get(&app.db, &appid)
         .await
         .unwrap()
         .is_none());
+    assert!(
+        db::tokens::get(&app.db, &TokenKey::Authorizer(appid).storage_key())
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -523,11 +576,12 @@ async fn a_failed_push_can_be_replayed() {
     wait_until("processing", || {
         let db = db.clone();
         async move {
-            let o: String = sqlx::query_scalar("SELECT outcome FROM wechat_callbacks WHERE id = $1")
-                .bind(id)
-                .fetch_one(&db.pool)
-                .await
-                .unwrap();
+            let o: String =
+                sqlx::query_scalar("SELECT outcome FROM wechat_callbacks WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
             o == "failed"
         }
     })
