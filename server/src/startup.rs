@@ -257,7 +257,7 @@ pub async fn start(
         }
     });
     spawn_session_sweeper(state.clone());
-    spawn_token_worker(platform.clone(), config.token_worker_secs);
+    spawn_platform_worker(state.clone(), platform.clone(), config.token_worker_secs);
     let seeded_demo = match (&platform.simulator_control, config.demo_data) {
         (Some(control), true) => demo::seed_mini_programs(&state, &SimControl::new(control))
             .await
@@ -355,8 +355,9 @@ fn instance_id() -> String {
     )
 }
 
-/// Refreshes tokens ahead of expiry, on every instance (the lease keeps it to one refresh).
-fn spawn_token_worker(platform: Arc<Platform>, every_secs: i64) {
+/// Refreshes tokens ahead of expiry, on every instance (the lease keeps it to
+/// one refresh), and processes pushes a stopped process left unprocessed.
+fn spawn_platform_worker(state: AppState, platform: Arc<Platform>, every_secs: i64) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(every_secs.max(1) as u64));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -365,6 +366,10 @@ fn spawn_token_worker(platform: Arc<Platform>, every_secs: i64) {
             let refreshed = platform.tokens.refresh_due().await;
             if refreshed > 0 {
                 tracing::info!(refreshed, "token worker refreshed tokens");
+            }
+            let recovered = app::services::callbacks::process_stuck(&state).await;
+            if recovered > 0 {
+                tracing::info!(recovered, "processed pushes left over by a stopped process");
             }
         }
     });

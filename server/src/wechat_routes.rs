@@ -110,7 +110,7 @@ async fn receive(
         Ok(Some(id)) => {
             let worker = state.clone();
             tokio::spawn(async move {
-                if let Err(e) = callbacks::process(&worker, id).await {
+                if let Err(e) = callbacks::process_new(&worker, id).await {
                     tracing::warn!(error = %e, id, "push processing failed");
                 }
             });

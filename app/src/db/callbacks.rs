@@ -149,3 +149,36 @@ pub async fn kinds(db: &Db) -> Result<Vec<String>, sqlx::Error> {
         .fetch_all(&db.pool)
         .await
 }
+
+/// Takes a freshly received push for processing; false if another worker has it.
+pub async fn claim(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE wechat_callbacks SET outcome = 'processing' WHERE id = $1 AND outcome = 'received'",
+    )
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Pushes stored but never processed (the process stopped in between), and
+/// pushes whose processing was interrupted long ago.
+pub async fn stuck(db: &Db, received_before: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM wechat_callbacks WHERE outcome IN ('received', 'processing') \
+         AND received_at < $1 ORDER BY id LIMIT 100",
+    )
+    .bind(received_before)
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn reset_to_received(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE wechat_callbacks SET outcome = 'received' WHERE id = $1 AND outcome = 'processing'",
+    )
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}

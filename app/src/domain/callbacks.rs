@@ -14,7 +14,7 @@ pub const KNOWN_KINDS: [&str; 7] = [
     "weapp_audit_delay",
 ];
 
-pub const OUTCOMES: [&str; 4] = ["received", "processed", "ignored", "failed"];
+pub const OUTCOMES: [&str; 5] = ["received", "processing", "processed", "ignored", "failed"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]

@@ -73,6 +73,31 @@ pub async fn store(
     .await?)
 }
 
+/// Processes a push just stored (unless another worker already took it).
+pub async fn process_new(state: &AppState, id: i64) -> Result<(), AppError> {
+    if db::callbacks::claim(&state.db, id).await? {
+        process(state, id).await?;
+    }
+    Ok(())
+}
+
+/// Recovers pushes that were stored but not processed because the process
+/// stopped in between (crash, restart): nothing WeChat delivered is lost.
+pub async fn process_stuck(state: &AppState) -> usize {
+    let Ok(ids) = db::callbacks::stuck(&state.db, db::now() - 60).await else {
+        return 0;
+    };
+    let mut done = 0;
+    for id in ids {
+        // A push left "processing" a minute ago belongs to a worker that died.
+        let _ = db::callbacks::reset_to_received(&state.db, id).await;
+        if process_new(state, id).await.is_ok() {
+            done += 1;
+        }
+    }
+    done
+}
+
 /// Acts on a stored push and records the outcome on its row.
 pub async fn process(state: &AppState, id: i64) -> Result<(), AppError> {
     let (kind, appid, payload) = db::callbacks::payload(&state.db, id)

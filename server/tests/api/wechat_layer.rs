@@ -599,3 +599,33 @@ async fn a_failed_push_can_be_replayed() {
     assert_eq!(detail.row.attempts, 2);
     assert!(detail.payload.contains("weapp_audit_success"));
 }
+
+#[tokio::test]
+async fn a_push_stored_before_a_crash_is_processed_later() {
+    let app = spawn_app().await;
+    // Stored, then the process "stopped" before processing it.
+    let xml =
+        "<xml><AppId><![CDATA[wx5ac1a7a7c0de0001]]></AppId><CreateTime>1700000123</CreateTime>\
+               <InfoType><![CDATA[component_verify_ticket]]></InfoType>\
+               <ComponentVerifyTicket><![CDATA[ticket@@@left-over]]></ComponentVerifyTicket></xml>";
+    let id = callbacks::store(&app.state, None, xml)
+        .await
+        .unwrap()
+        .expect("new push");
+    sqlx::query("UPDATE wechat_callbacks SET received_at = received_at - 120 WHERE id = $1")
+        .bind(id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(callbacks::process_stuck(&app.state).await >= 1);
+    let outcome: String = sqlx::query_scalar("SELECT outcome FROM wechat_callbacks WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(outcome, "processed");
+    let ticket = db::tokens::get(&app.db, "ticket").await.unwrap().unwrap();
+    assert_eq!(ticket.token, "ticket@@@left-over");
+    // Nothing is processed twice.
+    assert_eq!(callbacks::process_stuck(&app.state).await, 0);
+}
