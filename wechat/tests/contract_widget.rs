@@ -6,9 +6,7 @@ mod common;
 
 use common::{errcode, Harness};
 use serde_json::json;
-use wechat::api::widget::{
-    status, FuncWidget, Material, MaterialItem, ModifyFuncWidget, WidgetCategory,
-};
+use wechat::api::widget::{status, FuncWidget, MaterialItem, ModifyFuncWidget, WidgetCategory};
 use wechat::simulator::widget::{force_review, set_eligible, set_monthly_limit, Verdict};
 
 const CREATE: &str = "/widget/funcwidget/createfuncwidget";
@@ -24,20 +22,7 @@ fn item(n: usize) -> MaterialItem {
 
 /// The seed's example request.
 fn sample() -> FuncWidget {
-    FuncWidget {
-        keyword: "here_is_keyword".into(),
-        areacode: vec![110000, 120000],
-        brandname: "here_is_brandname".into(),
-        categorylist: vec![WidgetCategory {
-            id1: 10564,
-            id2: 10707,
-            id3: 0,
-        }],
-        material: Material {
-            icon_type: 1,
-            items: (1..=4).map(item).collect(),
-        },
-    }
+    FuncWidget::seed_example()
 }
 
 fn modify(index: i64, widget: FuncWidget) -> ModifyFuncWidget {

@@ -193,6 +193,15 @@ pub async fn current_user(
     }
 }
 
+/// Platform screens (tokens, callbacks, authorization) are for admins and operators.
+pub fn require_staff(user: &CurrentUser) -> Result<(), AppError> {
+    if user.role.sees_whole_fleet() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 pub async fn require_user(state: &AppState, session: &Session) -> Result<CurrentUser, AppError> {
     current_user(state, session)
         .await?

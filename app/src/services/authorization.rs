@@ -7,6 +7,7 @@
 use wechat::api::component::{authorization_link, AuthorizerInfoRequest, QueryAuthRequest};
 
 use super::audit::{self, Actor, Event};
+use super::auth::require_staff;
 use super::AppState;
 use crate::db::{self, authorization_requests::RequestRow, mini_programs::NewMiniProgram};
 use crate::domain::audit::{action, Outcome};
@@ -15,14 +16,6 @@ use crate::domain::validation::FieldProblem;
 use crate::error::{field_error, AppError};
 use crate::model::{AuthorizationRequestView, CurrentUser};
 
-fn staff_only(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role.sees_whole_fleet() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// Creates a pre-auth code and the link for the owner.
 pub async fn start(
     state: &AppState,
@@ -30,7 +23,7 @@ pub async fn start(
     merchant_id: Option<i64>,
     subject: Option<SubjectType>,
 ) -> Result<AuthorizationRequestView, AppError> {
-    staff_only(user)?;
+    require_staff(user)?;
     if let Some(m) = merchant_id {
         if db::merchants::find(&state.db, m).await?.is_none() {
             return Err(field_error("merchant_id", FieldProblem::UnknownValue));
@@ -93,7 +86,7 @@ pub async fn view(
     user: &CurrentUser,
     id: i64,
 ) -> Result<AuthorizationRequestView, AppError> {
-    staff_only(user)?;
+    require_staff(user)?;
     let row = db::authorization_requests::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;

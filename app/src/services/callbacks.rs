@@ -3,6 +3,7 @@
 use wechat::events::Push;
 
 use super::audit::{self, Actor, Event};
+use super::auth::require_staff;
 use super::{authorization, AppState};
 use crate::db::{self};
 use crate::domain::audit::{action, Outcome};
@@ -18,14 +19,6 @@ fn system() -> Actor<'static> {
         name: "wechat",
         role: None,
         merchant_id: None,
-    }
-}
-
-fn staff_only(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role.sees_whole_fleet() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
     }
 }
 
@@ -230,7 +223,7 @@ pub async fn list(
     user: &CurrentUser,
     q: &CallbackQuery,
 ) -> Result<Page<CallbackRow>, AppError> {
-    staff_only(user)?;
+    require_staff(user)?;
     let q = q.clone().normalized();
     let (items, total) = db::callbacks::list(&state.db, &q).await?;
     Ok(Page {
@@ -242,7 +235,7 @@ pub async fn list(
 }
 
 pub async fn kinds(state: &AppState, user: &CurrentUser) -> Result<Vec<String>, AppError> {
-    staff_only(user)?;
+    require_staff(user)?;
     Ok(db::callbacks::kinds(&state.db).await?)
 }
 
@@ -251,7 +244,7 @@ pub async fn detail(
     user: &CurrentUser,
     id: i64,
 ) -> Result<CallbackDetail, AppError> {
-    staff_only(user)?;
+    require_staff(user)?;
     let row = db::callbacks::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -267,7 +260,7 @@ pub async fn replay(
     user: &CurrentUser,
     id: i64,
 ) -> Result<CallbackDetail, AppError> {
-    staff_only(user)?;
+    require_staff(user)?;
     process(state, id).await?;
     let detail = detail(state, user, id).await?;
     audit::record(

@@ -3,6 +3,7 @@
 
 use wechat::TokenKey;
 
+use super::auth::require_staff;
 use super::{tokens, AppState};
 use crate::db;
 use crate::domain::audit::Outcome;
@@ -10,16 +11,8 @@ use crate::domain::platform::{ticket_is_late, TokenHealth};
 use crate::error::AppError;
 use crate::model::{CurrentUser, TokenHealthRow, TokenHealthView};
 
-fn staff_only(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role.sees_whole_fleet() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 pub async fn view(state: &AppState, user: &CurrentUser) -> Result<TokenHealthView, AppError> {
-    staff_only(user)?;
+    require_staff(user)?;
     let now = db::now();
     let rows = db::tokens::all(&state.db).await?;
     let names: std::collections::HashMap<String, String> =
@@ -73,7 +66,7 @@ pub async fn view(state: &AppState, user: &CurrentUser) -> Result<TokenHealthVie
 
 /// Refreshes one token now (after fixing what made it fail, or to test the path).
 pub async fn refresh(state: &AppState, user: &CurrentUser, key: &str) -> Result<(), AppError> {
-    staff_only(user)?;
+    require_staff(user)?;
     let token_key = TokenKey::from_storage_key(key).ok_or(AppError::NotFound)?;
     if db::tokens::get(&state.db, key).await?.is_none() {
         return Err(AppError::NotFound);

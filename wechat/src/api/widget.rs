@@ -79,6 +79,32 @@ pub struct FuncWidget {
     pub material: Material,
 }
 
+impl FuncWidget {
+    /// The example request of func-widget-submit.md (a grid of four items).
+    pub fn seed_example() -> Self {
+        let item = |n: usize| MaterialItem {
+            icon: format!("https://pic.pic/pic{n}.png"),
+            title: format!("here_is_title{n}"),
+            desc: format!("here_is_desc{n}"),
+            jump_url: format!("pages/index/index{n}"),
+        };
+        FuncWidget {
+            keyword: "here_is_keyword".into(),
+            areacode: vec![110000, 120000],
+            brandname: "here_is_brandname".into(),
+            categorylist: vec![WidgetCategory {
+                id1: 10564,
+                id2: 10707,
+                id3: 0,
+            }],
+            material: Material {
+                icon_type: 1,
+                items: (1..=4).map(item).collect(),
+            },
+        }
+    }
+}
+
 /// The body of `modifyfuncwidget`: the `index` from the access check plus the
 /// same fields as a new function.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -698,22 +698,8 @@ mod tests {
         }
     }
 
-    /// The seed's example request.
     fn seed_example() -> FuncWidget {
-        FuncWidget {
-            keyword: "here_is_keyword".into(),
-            areacode: vec![110000, 120000],
-            brandname: "here_is_brandname".into(),
-            categorylist: vec![WidgetCategory {
-                id1: 10564,
-                id2: 10707,
-                id3: 0,
-            }],
-            material: Material {
-                icon_type: 1,
-                items: (1..=4).map(item).collect(),
-            },
-        }
+        FuncWidget::seed_example()
     }
 
     fn code(r: Result<(), SimError>) -> i64 {

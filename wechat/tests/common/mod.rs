@@ -199,47 +199,12 @@ impl Harness {
     /// Authorizes a new simulated mini program the way the console does
     /// (pre-auth code → owner confirms → api_query_auth) and keeps its tokens.
     pub async fn authorize(&self, nick_name: &str) -> String {
-        let pre = self
-            .client
-            .create_preauthcode(&self.component_ctx(), &self.component_appid())
-            .await
-            .expect("pre_auth_code");
-        let confirmed = self
-            .control(
-                "/authorize",
-                json!({
-                    "pre_auth_code": pre.pre_auth_code,
-                    "nick_name": nick_name,
-                    "principal_name": "模拟科技有限公司",
-                    "categories": [{"first_id": 304, "first_name": "餐饮", "second_id": 305, "second_name": "咖啡"}],
-                }),
-            )
-            .await;
-        let code = confirmed["auth_code"]
-            .as_str()
-            .expect("auth_code")
-            .to_owned();
-        let auth = self
-            .client
-            .query_auth(
-                &self.component_ctx(),
-                &QueryAuthRequest {
-                    component_appid: self.component_appid(),
-                    authorization_code: code,
-                },
-            )
-            .await
-            .expect("query_auth")
-            .authorization_info;
-        self.tokens.refresh_tokens.lock().unwrap().insert(
-            auth.authorizer_appid.clone(),
-            auth.authorizer_refresh_token.clone(),
-        );
-        self.tokens.current.lock().unwrap().insert(
-            TokenKey::Authorizer(auth.authorizer_appid.clone()),
-            auth.authorizer_access_token,
-        );
-        auth.authorizer_appid
+        self.authorize_profile(json!({
+            "nick_name": nick_name,
+            "principal_name": "模拟科技有限公司",
+            "categories": [{"first_id": 304, "first_name": "餐饮", "second_id": 305, "second_name": "咖啡"}],
+        }))
+        .await
     }
 
     /// Injects a fault for the next `times` calls to `path`.
