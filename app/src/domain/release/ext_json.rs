@@ -64,7 +64,10 @@ fn fits<T: DeserializeOwned>(v: &Value) -> bool {
     serde_json::from_value::<T>(v.clone()).is_ok()
 }
 
-const KEY_SHAPES: [(&str, fn(&Value) -> bool); 9] = [
+/// Whether a value has the shape its key needs.
+type ShapeCheck = fn(&Value) -> bool;
+
+const KEY_SHAPES: [(&str, ShapeCheck); 9] = [
     ("extEnable", fits::<bool>),
     ("extAppid", fits::<String>),
     ("directCommit", fits::<bool>),

@@ -131,9 +131,9 @@ fn title_at_most_32_characters_85011() {
 #[test]
 fn at_most_ten_tags_of_at_most_20_characters_85006() {
     let mut item = memo_item();
-    item.tag = vec!["标签"; 10].join(" ");
+    item.tag = ["标签"; 10].join(" ");
     assert!(one(item.clone()).is_empty());
-    item.tag = vec!["标签"; 11].join(" ");
+    item.tag = ["标签"; 11].join(" ");
     assert_eq!(
         one(item.clone()),
         vec![(
