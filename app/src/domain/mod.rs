@@ -7,6 +7,7 @@ pub mod merchant;
 pub mod mini_program;
 pub mod pagination;
 pub mod platform;
+pub mod release;
 pub mod time;
 pub mod user;
 pub mod validation;

@@ -26,6 +26,11 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The calendar date (year, month, day) in UTC+8, for per-day and per-month quotas.
+pub fn cst_date(ts: i64) -> (i64, u32, u32) {
+    civil_from_days((ts + CST_OFFSET_SECS).div_euclid(86_400))
+}
+
 /// "2026-11-27 08:31" in UTC+8.
 pub fn format_cst(ts: i64) -> String {
     let local = ts + CST_OFFSET_SECS;

@@ -4,8 +4,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FieldProblem {
     Required,
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     InvalidChars,
     UnknownValue,
     AlreadyTaken,
@@ -13,6 +17,31 @@ pub enum FieldProblem {
     MerchantNotAllowed,
     CannotChangeSelf,
     InvalidDate,
+    /// More entries than allowed (audit items, tags).
+    TooMany {
+        max: usize,
+    },
+    /// A number outside min..=max (gray percentage).
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    /// Must rise above the value already set (gray percentage).
+    NotHigherThan {
+        current: i64,
+    },
+    /// Text that is not JSON at all.
+    InvalidJson,
+    /// JSON of the wrong shape for the configuration.
+    InvalidConfig,
+    /// A path (tab, extPages) that is not one of the configuration's pages.
+    PathNotInPages,
+    /// A page the committed code does not have.
+    PageNotInCode,
+    /// Category names that do not belong to the chosen category ids.
+    CategoryMismatch,
+    /// A list entry with nothing filled in.
+    EmptyItem,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -103,6 +103,15 @@ pub struct Texts {
     pub merchant_not_allowed: &'static str,
     pub cannot_change_self: &'static str,
     pub invalid_date: &'static str,
+    pub too_many: fn(usize) -> String,
+    pub out_of_range: fn(i64, i64) -> String,
+    pub not_higher_than: fn(i64) -> String,
+    pub invalid_json: &'static str,
+    pub invalid_config: &'static str,
+    pub path_not_in_pages: &'static str,
+    pub page_not_in_code: &'static str,
+    pub category_mismatch: &'static str,
+    pub empty_item: &'static str,
 
     pub search: &'static str,
     pub search_placeholder: &'static str,
@@ -228,6 +237,15 @@ impl Texts {
             FieldProblem::MerchantNotAllowed => self.merchant_not_allowed.into(),
             FieldProblem::CannotChangeSelf => self.cannot_change_self.into(),
             FieldProblem::InvalidDate => self.invalid_date.into(),
+            FieldProblem::TooMany { max } => (self.too_many)(*max),
+            FieldProblem::OutOfRange { min, max } => (self.out_of_range)(*min, *max),
+            FieldProblem::NotHigherThan { current } => (self.not_higher_than)(*current),
+            FieldProblem::InvalidJson => self.invalid_json.into(),
+            FieldProblem::InvalidConfig => self.invalid_config.into(),
+            FieldProblem::PathNotInPages => self.path_not_in_pages.into(),
+            FieldProblem::PageNotInCode => self.page_not_in_code.into(),
+            FieldProblem::CategoryMismatch => self.category_mismatch.into(),
+            FieldProblem::EmptyItem => self.empty_item.into(),
         }
     }
 }
@@ -251,5 +269,19 @@ mod tests {
         assert!((Locale::ZhCn.texts().too_long)(64).contains("64"));
         assert!((Locale::En.texts().showing)(21, 40, 61).contains("61"));
         assert_ne!(Locale::ZhCn.texts().sign_in, Locale::En.texts().sign_in);
+    }
+
+    #[test]
+    fn release_problems_render_their_numbers() {
+        for locale in [Locale::ZhCn, Locale::En] {
+            let t = locale.texts();
+            assert!(t.problem(&FieldProblem::TooMany { max: 10 }).contains("10"));
+            let range = t.problem(&FieldProblem::OutOfRange { min: 1, max: 100 });
+            assert!(range.contains('1') && range.contains("100"));
+            assert!(t
+                .problem(&FieldProblem::NotHigherThan { current: 20 })
+                .contains("20"));
+            assert!(!t.problem(&FieldProblem::PathNotInPages).is_empty());
+        }
     }
 }

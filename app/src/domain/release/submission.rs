@@ -1,0 +1,185 @@
+//! The audit submission (submit_audit item_list), checked against the code's pages
+//! (get_page) and the account's categories (get_category) before WeChat sees it.
+
+use super::errcode::{BAD_CATEGORY, BAD_PAGE_PATH, BAD_TAG, BAD_TITLE, EMPTY_ITEM, ITEM_COUNT};
+use super::{finish, Violation};
+use crate::domain::validation::FieldProblem;
+use serde::{Deserialize, Serialize};
+
+/// "至少填写 1 项,至多填写 5 项".
+pub const ITEM_LIST_MAX: usize = 5;
+pub const TITLE_MAX: usize = 32;
+pub const TAGS_MAX: usize = 10;
+pub const TAG_MAX: usize = 20;
+
+/// One reviewed page. Ids are 0 when not chosen, as a form starts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditItem {
+    pub address: String,
+    /// Space-separated tags.
+    pub tag: String,
+    pub first_class: String,
+    pub second_class: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub third_class: Option<String>,
+    pub first_id: u32,
+    pub second_id: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub third_id: Option<u32>,
+    pub title: String,
+}
+
+/// One entry of get_category's category_list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub first_class: String,
+    pub second_class: String,
+    #[serde(default)]
+    pub third_class: Option<String>,
+    pub first_id: u32,
+    pub second_id: u32,
+    #[serde(default)]
+    pub third_id: Option<u32>,
+}
+
+/// WeChat may send a missing third level as 0.
+fn third(id: Option<u32>) -> Option<u32> {
+    id.filter(|&id| id != 0)
+}
+
+impl AuditItem {
+    fn is_empty(&self) -> bool {
+        [
+            &self.address,
+            &self.tag,
+            &self.title,
+            &self.first_class,
+            &self.second_class,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
+            && self.first_id == 0
+            && self.second_id == 0
+            && third(self.third_id).is_none()
+    }
+}
+
+pub fn check_audit_items(
+    items: &[AuditItem],
+    pages: &[String],
+    categories: &[Category],
+) -> Result<(), Vec<Violation>> {
+    let mut violations = Vec::new();
+    if items.is_empty() {
+        violations.push(Violation::new(
+            "item_list",
+            FieldProblem::Required,
+            ITEM_COUNT,
+        ));
+    } else if items.len() > ITEM_LIST_MAX {
+        violations.push(Violation::new(
+            "item_list",
+            FieldProblem::TooMany { max: ITEM_LIST_MAX },
+            ITEM_COUNT,
+        ));
+    }
+    for (i, item) in items.iter().enumerate() {
+        let at = |name: &str| format!("item_list[{i}].{name}");
+        if item.is_empty() {
+            violations.push(Violation::new(
+                format!("item_list[{i}]"),
+                FieldProblem::EmptyItem,
+                EMPTY_ITEM,
+            ));
+            continue;
+        }
+        let address = item.address.trim();
+        if address.is_empty() {
+            violations.push(Violation::new(
+                at("address"),
+                FieldProblem::Required,
+                BAD_PAGE_PATH,
+            ));
+        } else if !pages.iter().any(|p| p == address) {
+            violations.push(Violation::new(
+                at("address"),
+                FieldProblem::PageNotInCode,
+                BAD_PAGE_PATH,
+            ));
+        }
+        if item.title.chars().count() > TITLE_MAX {
+            violations.push(Violation::new(
+                at("title"),
+                FieldProblem::TooLong { max: TITLE_MAX },
+                BAD_TITLE,
+            ));
+        }
+        if let Some(problem) = tag_problem(&item.tag) {
+            violations.push(Violation::new(at("tag"), problem, BAD_TAG));
+        }
+        if let Some((name, problem)) = category_problem(item, categories) {
+            violations.push(Violation::new(at(name), problem, BAD_CATEGORY));
+        }
+    }
+    finish(violations)
+}
+
+/// At most 10 tags, each at most 20 characters. Tags are optional: the specification
+/// only bounds them.
+fn tag_problem(tag: &str) -> Option<FieldProblem> {
+    let tags: Vec<&str> = tag.split_whitespace().collect();
+    if tags.len() > TAGS_MAX {
+        Some(FieldProblem::TooMany { max: TAGS_MAX })
+    } else if tags.iter().any(|t| t.chars().count() > TAG_MAX) {
+        Some(FieldProblem::TooLong { max: TAG_MAX })
+    } else {
+        None
+    }
+}
+
+/// The ids must name one entry of get_category, and the names must be that entry's.
+fn category_problem(
+    item: &AuditItem,
+    categories: &[Category],
+) -> Option<(&'static str, FieldProblem)> {
+    if item.first_id == 0 || item.second_id == 0 {
+        return Some(("category", FieldProblem::Required));
+    }
+    let same_second = |c: &&Category| c.first_id == item.first_id && c.second_id == item.second_id;
+    let Some(entry) = categories
+        .iter()
+        .filter(same_second)
+        .find(|c| third(c.third_id) == third(item.third_id))
+    else {
+        // The second level exists but only with a third level to pick.
+        let needs_third = third(item.third_id).is_none()
+            && categories
+                .iter()
+                .filter(same_second)
+                .any(|c| third(c.third_id).is_some());
+        return Some(if needs_third {
+            ("third_id", FieldProblem::Required)
+        } else {
+            ("category", FieldProblem::UnknownValue)
+        });
+    };
+    let same = |a: &str, b: &str| a.trim() == b.trim();
+    if !same(&item.first_class, &entry.first_class) {
+        Some(("first_class", FieldProblem::CategoryMismatch))
+    } else if !same(&item.second_class, &entry.second_class) {
+        Some(("second_class", FieldProblem::CategoryMismatch))
+    } else if entry.third_class.as_deref().map(str::trim)
+        != item
+            .third_class
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    {
+        Some(("third_class", FieldProblem::CategoryMismatch))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests;
