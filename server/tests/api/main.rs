@@ -5,5 +5,6 @@ mod admin;
 mod audit;
 mod auth;
 mod helpers;
+mod platform;
 mod registry;
 mod security;
