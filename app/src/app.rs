@@ -1,9 +1,10 @@
 use crate::components::layout::ConsoleLayout;
 use crate::i18n::Locale;
 use crate::pages::{
-    audit_log::AuditLogPage, login::LoginPage, merchants::MerchantsPage,
+    audit_log::AuditLogPage, authorize::AuthorizePage, callback_detail::CallbackDetailPage,
+    callbacks::CallbacksPage, login::LoginPage, merchants::MerchantsPage,
     mini_program_detail::MiniProgramDetailPage, mini_programs::MiniProgramsPage,
-    not_found::NotFound, users::UsersPage,
+    not_found::NotFound, tokens::TokensPage, users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -69,8 +70,12 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/apps" /> } ssr=SsrMode::Async />
                     <Route path=path!("apps") view=MiniProgramsPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/authorize") view=AuthorizePage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid") view=MiniProgramDetailPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("platform/tokens") view=TokensPage ssr=SsrMode::Async />
+                    <Route path=path!("platform/callbacks") view=CallbacksPage ssr=SsrMode::Async />
+                    <Route path=path!("platform/callbacks/:id") view=CallbackDetailPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("admin/merchants") view=MerchantsPage ssr=SsrMode::Async />
                 </ParentRoute>

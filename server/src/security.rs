@@ -49,6 +49,8 @@ fn is_console_page(path: &str) -> bool {
         || path == "/apps"
         || path.starts_with("/apps/")
         || path == "/audit"
+        || path == "/platform"
+        || path.starts_with("/platform/")
         || path == "/admin"
         || path.starts_with("/admin/")
 }
@@ -172,6 +174,10 @@ mod tests {
         assert!(is_console_page("/apps"));
         assert!(is_console_page("/apps/wx0123456789abcdef"));
         assert!(is_console_page("/admin/users"));
+        assert!(is_console_page("/platform/tokens"));
+        assert!(is_console_page("/platform/callbacks/7"));
+        assert!(is_console_page("/apps/authorize"));
+        assert!(!is_console_page("/platformx"));
         assert!(!is_console_page("/login"));
         assert!(!is_console_page("/pkg/wxa-console.js"));
         assert!(!is_console_page("/appsx"));

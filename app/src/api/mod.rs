@@ -7,4 +7,5 @@ pub mod auth;
 pub mod ctx;
 pub mod merchants;
 pub mod mini_programs;
+pub mod platform;
 pub mod users;

@@ -36,12 +36,18 @@ pub fn ConsoleLayout() -> impl IntoView {
 fn Sidebar(user: CurrentUser) -> impl IntoView {
     let t = use_texts();
     let admin = user.role.manages_users();
+    let staff = user.role.sees_whole_fleet();
     view! {
         <aside class="sidebar" data-testid="sidebar">
             <a class="brand" href="/apps">{t.app_name}</a>
             <nav>
                 <A href="/apps" attr:data-testid="nav-apps">{t.nav_mini_programs}</A>
                 <A href="/audit" attr:data-testid="nav-audit">{t.nav_audit_log}</A>
+                {staff.then(|| view! {
+                    <p class="nav-group">{t.nav_platform}</p>
+                    <A href="/platform/tokens" attr:data-testid="nav-tokens">{t.nav_tokens}</A>
+                    <A href="/platform/callbacks" attr:data-testid="nav-callbacks">{t.nav_callbacks}</A>
+                })}
                 {admin.then(|| view! {
                     <p class="nav-group">{t.nav_admin}</p>
                     <A href="/admin/users" attr:data-testid="nav-users">{t.nav_users}</A>
@@ -61,11 +67,27 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
         .collect();
     match segments.as_slice() {
         ["apps"] => vec![(t.nav_mini_programs.into(), None)],
+        ["apps", "authorize"] => vec![
+            (t.nav_mini_programs.into(), Some("/apps".into())),
+            (t.add_mini_program.into(), None),
+        ],
         ["apps", appid] => vec![
             (t.nav_mini_programs.into(), Some("/apps".into())),
             ((*appid).to_string(), None),
         ],
         ["audit"] => vec![(t.nav_audit_log.into(), None)],
+        ["platform", "tokens"] => vec![(t.nav_platform.into(), None), (t.nav_tokens.into(), None)],
+        ["platform", "callbacks"] => {
+            vec![
+                (t.nav_platform.into(), None),
+                (t.nav_callbacks.into(), None),
+            ]
+        }
+        ["platform", "callbacks", id] => vec![
+            (t.nav_platform.into(), None),
+            (t.nav_callbacks.into(), Some("/platform/callbacks".into())),
+            (format!("#{id}"), None),
+        ],
         ["admin", "users"] => vec![(t.nav_admin.into(), None), (t.nav_users.into(), None)],
         ["admin", "merchants"] => vec![(t.nav_admin.into(), None), (t.nav_merchants.into(), None)],
         _ => vec![],
@@ -154,5 +176,9 @@ mod tests {
         assert_eq!(detail[1].0, "wx0123456789abcdef");
         assert_eq!(detail[0].1.as_deref(), Some("/apps"));
         assert!(crumbs(t, "/nowhere").is_empty());
+        assert_eq!(crumbs(t, "/apps/authorize")[1].0, t.add_mini_program);
+        let callback = crumbs(t, "/platform/callbacks/42");
+        assert_eq!(callback[1].1.as_deref(), Some("/platform/callbacks"));
+        assert_eq!(callback[2].0, "#42");
     }
 }

@@ -4,5 +4,6 @@
 pub mod csp;
 pub mod field;
 pub mod layout;
+pub mod page_error;
 pub mod pager;
 pub mod url;

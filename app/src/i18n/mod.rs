@@ -8,6 +8,7 @@ mod zh;
 
 use crate::domain::auth::Role;
 use crate::domain::mini_program::{AppStatus, SubjectType};
+use crate::domain::platform::TokenHealth;
 use crate::domain::validation::FieldProblem;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -195,6 +196,63 @@ pub struct Texts {
     pub status_authorized: &'static str,
     pub status_needs_reauth: &'static str,
     pub status_unauthorized: &'static str,
+
+    pub nav_platform: &'static str,
+    pub nav_tokens: &'static str,
+    pub nav_callbacks: &'static str,
+    pub add_mini_program: &'static str,
+    pub duration: fn(i64) -> String,
+    pub ago: fn(&str) -> String,
+    pub verify_ticket: &'static str,
+    pub ticket_received: &'static str,
+    pub ticket_age: &'static str,
+    pub ticket_never: &'static str,
+    pub ticket_late: &'static str,
+    pub ticket_ok: &'static str,
+    pub col_token: &'static str,
+    pub component_token: &'static str,
+    pub col_health: &'static str,
+    pub col_refreshed: &'static str,
+    pub col_expires_in: &'static str,
+    pub col_refresh_count: &'static str,
+    pub col_last_error: &'static str,
+    pub health_fresh: &'static str,
+    pub health_due: &'static str,
+    pub health_expired: &'static str,
+    pub health_failing: &'static str,
+    pub expired_for: fn(&str) -> String,
+    pub refresh_now: &'static str,
+    pub refreshed: &'static str,
+    pub lifetime_chart: &'static str,
+    pub col_kind: &'static str,
+    pub col_mini_program: &'static str,
+    pub col_received: &'static str,
+    pub col_deliveries: &'static str,
+    pub col_attempts: &'static str,
+    pub col_processed_at: &'static str,
+    pub outcome_received: &'static str,
+    pub outcome_processed: &'static str,
+    pub outcome_ignored: &'static str,
+    pub outcome_failed: &'static str,
+    pub platform_component: &'static str,
+    pub view: &'static str,
+    pub callback_detail: &'static str,
+    pub decrypted_payload: &'static str,
+    pub replay: &'static str,
+    pub replay_done: &'static str,
+    pub authorize_intro: &'static str,
+    pub subject_infer: &'static str,
+    pub generate_link: &'static str,
+    pub authorization_link: &'static str,
+    pub open_authorization_page: &'static str,
+    pub scan_to_authorize: &'static str,
+    pub valid_until: &'static str,
+    pub auth_pending: &'static str,
+    pub auth_completing: &'static str,
+    pub auth_completed: &'static str,
+    pub auth_failed: &'static str,
+    pub auth_expired: &'static str,
+    pub open_new_mini_program: &'static str,
 }
 
 impl Texts {
@@ -222,6 +280,38 @@ impl Texts {
             AppStatus::Authorized => self.status_authorized,
             AppStatus::NeedsReauthorization => self.status_needs_reauth,
             AppStatus::Unauthorized => self.status_unauthorized,
+        }
+    }
+
+    pub fn health(&self, h: TokenHealth) -> &'static str {
+        match h {
+            TokenHealth::Fresh => self.health_fresh,
+            TokenHealth::Due => self.health_due,
+            TokenHealth::Expired => self.health_expired,
+            TokenHealth::Failing => self.health_failing,
+        }
+    }
+
+    /// A callback's outcome (`received`, `processed`, `ignored`, `failed`).
+    pub fn callback_outcome(&self, outcome: &str) -> String {
+        match outcome {
+            "received" => self.outcome_received.into(),
+            "processed" => self.outcome_processed.into(),
+            "ignored" => self.outcome_ignored.into(),
+            "failed" => self.outcome_failed.into(),
+            other => other.into(),
+        }
+    }
+
+    /// An authorization attempt's status.
+    pub fn auth_status(&self, status: &str) -> String {
+        match status {
+            "pending" => self.auth_pending.into(),
+            "completing" => self.auth_completing.into(),
+            "completed" => self.auth_completed.into(),
+            "failed" => self.auth_failed.into(),
+            "expired" => self.auth_expired.into(),
+            other => other.into(),
         }
     }
 
@@ -283,5 +373,16 @@ mod tests {
                 .contains("20"));
             assert!(!t.problem(&FieldProblem::PathNotInPages).is_empty());
         }
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        let en = Locale::En.texts();
+        assert_eq!((en.duration)(42), "42 s");
+        assert_eq!((en.duration)(3 * 60 + 5), "3 min");
+        assert_eq!((en.duration)(7200 + 300), "2 h 5 min");
+        assert_eq!((Locale::ZhCn.texts().duration)(-5), "0 秒");
+        assert_eq!(en.callback_outcome("failed"), "Failed");
+        assert_eq!(Locale::ZhCn.texts().auth_status("completed"), "授权完成");
     }
 }

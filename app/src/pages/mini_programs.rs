@@ -1,5 +1,6 @@
 use crate::api::merchants::merchant_options;
 use crate::api::mini_programs::list_mini_programs;
+use crate::components::layout::UserResource;
 use crate::components::pager::Pager;
 use crate::components::url::with_param;
 use crate::domain::mini_program::{AppStatus, MiniProgramQuery, MiniProgramSort, SubjectType};
@@ -21,6 +22,7 @@ pub fn MiniProgramsPage() -> impl IntoView {
     let query = Memo::new(move |_| params.with(|p| MiniProgramQuery::from_params(|k| p.get(k))));
     let rows = Resource::new(move || query.get(), list_mini_programs);
     let merchants = Resource::new(|| (), |_| merchant_options());
+    let me = use_context::<UserResource>();
 
     let merchant_select = move || {
         Suspend::new(async move {
@@ -39,7 +41,20 @@ pub fn MiniProgramsPage() -> impl IntoView {
 
     view! {
         <Title text=t.nav_mini_programs />
-        <div class="page-head"><h1>{t.nav_mini_programs}</h1></div>
+        <div class="page-head">
+            <h1>{t.nav_mini_programs}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let staff = match me {
+                        Some(r) => r.await.ok().flatten().is_some_and(|u| u.role.sees_whole_fleet()),
+                        None => false,
+                    };
+                    staff.then(|| view! {
+                        <a href="/apps/authorize" class="button primary" data-testid="add-mini-program">{t.add_mini_program}</a>
+                    })
+                })}
+            </Suspense>
+        </div>
         <Form method="GET" action=PATH attr:class="filters" attr:data-testid="filters">
             <input type="search" name="q" maxlength="64" placeholder=t.search_placeholder
                 value=move || query.get().search data-testid="filter-search" />

@@ -1,9 +1,13 @@
 //! One module per screen.
 
 pub mod audit_log;
+pub mod authorize;
+pub mod callback_detail;
+pub mod callbacks;
 pub mod login;
 pub mod merchants;
 pub mod mini_program_detail;
 pub mod mini_programs;
 pub mod not_found;
+pub mod tokens;
 pub mod users;

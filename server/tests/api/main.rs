@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod auth;
 mod helpers;
+mod platform;
 mod registry;
 mod security;
 mod wechat_layer;
