@@ -229,10 +229,3 @@ pub async fn upsert_authorized(db: &Db, p: &NewMiniProgram<'_>) -> Result<(), sq
     .await?;
     Ok(())
 }
-
-/// Appids with a stored authorization (for the token worker).
-pub async fn authorized_appids(db: &Db) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT appid FROM mini_programs WHERE status = 'authorized' ORDER BY appid")
-        .fetch_all(&db.pool)
-        .await
-}

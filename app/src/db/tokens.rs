@@ -32,11 +32,21 @@ pub async fn all(db: &Db) -> Result<Vec<TokenRow>, sqlx::Error> {
         .await
 }
 
-/// Keys whose token runs out before `before` (and that are not leased right now).
-pub async fn expiring(db: &Db, before: i64, now: i64) -> Result<Vec<String>, sqlx::Error> {
+/// What the worker refreshes, in one query: the component token and the
+/// tokens of authorized mini programs that run out before `before` (and are not
+/// leased right now), plus authorized mini programs with a stored
+/// authorization but no token row yet.
+pub async fn due_for_refresh(db: &Db, before: i64, now: i64) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar::<_, String>(
-        "SELECT key FROM wechat_tokens WHERE key <> 'ticket' AND expires_at < $1 \
-         AND lease_until < $2 ORDER BY expires_at",
+        "SELECT key FROM wechat_tokens WHERE key = 'component' AND expires_at < $1 \
+         AND lease_until < $2 \
+         UNION ALL \
+         SELECT 'authorizer:' || p.appid FROM mini_programs p \
+         LEFT JOIN wechat_tokens t ON t.key = 'authorizer:' || p.appid \
+         LEFT JOIN authorizations a ON a.appid = p.appid \
+         WHERE p.status = 'authorized' AND ( \
+             (t.key IS NOT NULL AND t.expires_at < $1 AND t.lease_until < $2) \
+             OR (t.key IS NULL AND a.appid IS NOT NULL))",
     )
     .bind(before)
     .bind(now)

@@ -324,48 +324,19 @@ impl TokenCenter {
     /// within [`REFRESH_AHEAD_SECS`]. Returns how many were refreshed.
     pub async fn refresh_due(&self) -> usize {
         let now = db::now();
-        let mut keys = match db::tokens::expiring(&self.db, now + REFRESH_AHEAD_SECS, now).await {
+        let keys = match db::tokens::due_for_refresh(&self.db, now + REFRESH_AHEAD_SECS, now).await
+        {
             Ok(k) => k,
             Err(e) => {
                 tracing::warn!(error = %e, "token worker could not read tokens");
                 return 0;
             }
         };
-        // Authorized mini programs without a token row yet get one too.
-        if let Ok(appids) = db::mini_programs::authorized_appids(&self.db).await {
-            for appid in appids {
-                let name = TokenKey::Authorizer(appid).storage_key();
-                if db::tokens::get(&self.db, &name)
-                    .await
-                    .ok()
-                    .flatten()
-                    .is_none()
-                    && db::authorizations::get(&self.db, name.trim_start_matches("authorizer:"))
-                        .await
-                        .ok()
-                        .flatten()
-                        .is_some()
-                {
-                    keys.push(name);
-                }
-            }
-        }
         let mut refreshed = 0;
-        for name in keys {
-            let Some(key) = TokenKey::from_storage_key(&name) else {
-                continue;
-            };
-            if let TokenKey::Authorizer(appid) = &key {
-                // Tokens of mini programs that lost their authorization are not refreshed.
-                let authorized = db::mini_programs::find(&self.db, appid)
-                    .await
-                    .ok()
-                    .flatten()
-                    .is_some_and(|p| p.status == AppStatus::Authorized);
-                if !authorized {
-                    continue;
-                }
-            }
+        for key in keys
+            .iter()
+            .filter_map(|name| TokenKey::from_storage_key(name))
+        {
             if self.refresh_if_due(&key, REFRESH_AHEAD_SECS).await.is_ok() {
                 refreshed += 1;
             }

@@ -411,6 +411,13 @@ async fn the_worker_refreshes_tokens_ahead_of_expiry() {
     assert_ne!(after.token, before.token);
     assert_eq!(after.refresh_count, before.refresh_count + 1);
     assert!(after.expires_at - db::now() > 7000);
+
+    // An authorized mini program whose token row is missing gets a token too.
+    let missing = TokenKey::Authorizer(app::services::demo::demo_appid(7)).storage_key();
+    db::tokens::delete(&app.db, &missing).await.unwrap();
+    assert!(platform.tokens.refresh_due().await >= 1);
+    let fresh = db::tokens::get(&app.db, &missing).await.unwrap().unwrap();
+    assert!(fresh.expires_at - db::now() > 7000);
 }
 
 #[tokio::test]
