@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { hydrated, login } from "./helpers";
+import { hydrated, login, LOGINS } from "./helpers";
 
 /** services::demo::demo_appid: the demo's AppIDs are a fixed function of their index. */
 function demoAppid(i: number): string {
@@ -144,10 +144,8 @@ test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
   test("the release page renders on the server", async ({ page }) => {
-    await page.goto(`/login?next=${encodeURIComponent(`/apps/${REJECTED_APP}/release`)}`);
-    await page.getByTestId("login-username").fill("operator");
-    await page.getByTestId("login-password").fill("operator-demo-2026");
-    await page.getByTestId("login-submit").click();
+    await page.goto("/login");
+    await page.request.post("/api/auth/login", { form: LOGINS.operator });
     await page.goto(`/apps/${REJECTED_APP}/release`);
     await expect(page.getByTestId("release-timeline")).toBeVisible();
     await expect(page.getByTestId("audit-reason")).toContainText("类目不符");

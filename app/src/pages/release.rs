@@ -480,7 +480,7 @@ fn History(view: ReleaseView) -> impl IntoView {
             <table class="table">
                 <thead><tr>
                     <th>{r.auditid}</th><th>{r.user_version}</th><th>{r.status}</th>
-                    <th>{r.submitted_at}</th><th>{t.release.released_at}</th><th>{r.submitted_by}</th>
+                    <th>{r.submitted_at}</th><th>{r.finished_at}</th><th>{r.submitted_by}</th>
                 </tr></thead>
                 <tbody>{view.history.into_iter().map(row).collect_view()}</tbody>
             </table>

@@ -426,7 +426,7 @@ async fn read_submit_options(state: &AppState, appid: &str) -> Result<SubmitOpti
     let pages = match platform.client.get_page(&ctx).await {
         Ok(p) => p.page_list,
         // Nothing committed yet: no pages to choose from.
-        Err(wechat::Error::Api { errcode, .. }) if errcode == 85086 => Vec::new(),
+        Err(wechat::Error::Api { errcode: 85086, .. }) => Vec::new(),
         Err(e) => return Err(e.into()),
     };
     let categories = categories_of(platform.client.get_category(&ctx).await?.category_list);
@@ -626,10 +626,7 @@ pub async fn submit_as(
         Err(wechat::Error::OutcomeUnknown(why)) => {
             // The answer was lost: ask WeChat what the latest audit is before anything else.
             let latest = platform.client.get_latest_auditstatus(&ctx).await;
-            let known = match &loaded.audit {
-                Some(a) => Some(a.auditid),
-                None => None,
-            };
+            let known = loaded.audit.as_ref().map(|a| a.auditid);
             match latest {
                 Ok(l)
                     if Some(l.auditid) != known
