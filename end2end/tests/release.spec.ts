@@ -47,6 +47,9 @@ test("commit with ext_json, preview, QR, review, release, gray steps and reverts
   await expect(page.getByTestId("reason-release")).toContainText("85019");
 
   // ext_json through the structured fields; the raw JSON and the merge preview follow.
+  // The form starts from the development version's ext_json: start afresh.
+  await expect(page.getByTestId("ext-raw")).toHaveValue(/"extAppid"/);
+  await page.getByTestId("ext-raw").fill("");
   await page.getByTestId("ext-appid").fill(COMMITTED_APP);
   await page.getByTestId("ext-add").click();
   await page.getByTestId("ext-value-0").fill("星辰");
