@@ -476,7 +476,7 @@ async fn audit_items_are_checked_at_their_fields_before_wechat() {
     );
     let mut bad = good.clone();
     bad[0]["address"] = json!("pages/nowhere/nowhere");
-    bad[0]["tag"] = json!(vec!["t"; 11].join(" "));
+    bad[0]["tag"] = json!(["t"; 11].join(" "));
     bad[0]["title"] = json!("标".repeat(33));
     assert_eq!(
         invalid(&app, &c, "release/submit_audit", call(bad)).await,
