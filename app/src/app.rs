@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("apps") view=MiniProgramsPage ssr=SsrMode::Async />
                     <Route path=path!("apps/authorize") view=AuthorizePage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid") view=MiniProgramDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/release") view=crate::pages::release::ReleasePage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("platform/tokens") view=TokensPage ssr=SsrMode::Async />
                     <Route path=path!("platform/callbacks") view=CallbacksPage ssr=SsrMode::Async />

@@ -35,6 +35,9 @@ pub enum AppError {
     /// WeChat could not be reached, or a write got no answer (its outcome is checked later).
     #[error("WeChat unavailable: {0}")]
     WechatUnavailable(String),
+    /// A release action that WeChat's state rules do not allow now (release page).
+    #[error("release action unavailable: {0:?}")]
+    ReleaseUnavailable(crate::domain::release::state::Unavailable),
     /// The request never reached the function (network, decoding).
     #[error("request failed: {0}")]
     Transport(String),
@@ -84,6 +87,7 @@ impl AppError {
                 errcode, zh, en, ..
             } => format!("{} {errcode}：{zh} / {en}", t.err_wechat),
             AppError::WechatUnavailable(_) => t.err_wechat_unavailable.into(),
+            AppError::ReleaseUnavailable(u) => t.release.why(*u),
         }
     }
 
@@ -111,6 +115,7 @@ impl AppError {
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Wechat { .. } => StatusCode::BAD_GATEWAY,
             AppError::WechatUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::ReleaseUnavailable(_) => StatusCode::CONFLICT,
         }
     }
 }

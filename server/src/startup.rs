@@ -165,10 +165,12 @@ pub fn router(
         .with_signed(key);
     let context_state = state.clone();
     let wechat = wechat_routes::routes(state.clone(), callback_path);
+    let release = crate::release_routes::routes(state.clone());
     let shell_options = leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(wechat)
+        .merge(release)
         .leptos_routes_with_context(
             &leptos_options,
             routes,

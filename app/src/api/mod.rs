@@ -8,4 +8,5 @@ pub mod ctx;
 pub mod merchants;
 pub mod mini_programs;
 pub mod platform;
+pub mod release;
 pub mod users;

@@ -22,6 +22,30 @@ pub mod action {
     pub const WECHAT_AUDIT_RESULT: &str = "wechat.audit_result";
     pub const CALLBACK_REPLAY: &str = "callback.replay";
     pub const TOKEN_REFRESH: &str = "token.refresh";
+    // release page
+    pub const RELEASE_COMMIT: &str = "release.commit";
+    pub const RELEASE_SUBMIT_AUDIT: &str = "release.submit_audit";
+    pub const RELEASE_AUDIT_REFRESH: &str = "release.audit_refresh";
+    pub const RELEASE_UNDO_AUDIT: &str = "release.undo_audit";
+    pub const RELEASE_RELEASE: &str = "release.release";
+    pub const RELEASE_VISIT_STATUS: &str = "release.visit_status";
+    pub const RELEASE_REVERT: &str = "release.revert";
+    pub const RELEASE_GRAY: &str = "release.gray_release";
+    pub const RELEASE_REVERT_GRAY: &str = "release.revert_gray";
+    pub const RELEASE_SUPPORT_VERSION: &str = "release.support_version";
+    /// The release page's actions (kept apart from ALL so parallel additions merge cleanly).
+    pub const RELEASE_ACTIONS: [&str; 10] = [
+        RELEASE_COMMIT,
+        RELEASE_SUBMIT_AUDIT,
+        RELEASE_AUDIT_REFRESH,
+        RELEASE_UNDO_AUDIT,
+        RELEASE_RELEASE,
+        RELEASE_VISIT_STATUS,
+        RELEASE_REVERT,
+        RELEASE_GRAY,
+        RELEASE_REVERT_GRAY,
+        RELEASE_SUPPORT_VERSION,
+    ];
 
     pub const ALL: [&str; 18] = [
         LOGIN,

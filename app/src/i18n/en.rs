@@ -205,4 +205,6 @@ pub const TEXTS: Texts = Texts {
     auth_failed: "Authorization failed",
     auth_expired: "The link has expired; generate a new one",
     open_new_mini_program: "Open the new mini program",
+    // release page
+    release: &super::release::EN,
 };

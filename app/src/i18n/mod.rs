@@ -4,6 +4,7 @@
 //! wasm bundle carries no locale runtime. Switching language sets a cookie and reloads.
 
 mod en;
+pub mod release;
 mod zh;
 
 use crate::domain::auth::Role;
@@ -253,6 +254,8 @@ pub struct Texts {
     pub auth_failed: &'static str,
     pub auth_expired: &'static str,
     pub open_new_mini_program: &'static str,
+    // release page
+    pub release: &'static release::ReleaseTexts,
 }
 
 impl Texts {

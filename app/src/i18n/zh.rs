@@ -201,4 +201,6 @@ pub const TEXTS: Texts = Texts {
     auth_failed: "授权失败",
     auth_expired: "授权链接已过期，请重新生成",
     open_new_mini_program: "查看新添加的小程序",
+    // release page
+    release: &super::release::ZH,
 };

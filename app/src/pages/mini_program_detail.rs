@@ -30,6 +30,7 @@ pub fn MiniProgramDetailPage() -> impl IntoView {
                             <dt>{t.col_created}</dt><dd>{format_cst(p.created_at)}</dd>
                             <dt>{t.updated_at}</dt><dd>{format_cst(p.updated_at)}</dd>
                         </dl>
+                        <p><a href=format!("/apps/{}/release", p.appid) class="button" data-testid="detail-release-link">{t.release.link}</a></p>
                     }.into_any(),
                     Err(e) => view! {
                         <Title text=t.mini_program_detail />

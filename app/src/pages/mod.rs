@@ -9,5 +9,7 @@ pub mod merchants;
 pub mod mini_program_detail;
 pub mod mini_programs;
 pub mod not_found;
+pub mod release;
+pub mod release_forms;
 pub mod tokens;
 pub mod users;

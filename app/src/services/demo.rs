@@ -264,16 +264,20 @@ fn code_stage(i: u64) -> CodeStage {
     }
 }
 
+/// Seeds through the release services, so the console's records (commits, audits, release
+/// status, audit log) match what the simulator holds: a pending audit stays at status 2 for
+/// the tracker to poll, a rejected one carries its reason.
 async fn seed_code_state(
     state: &AppState,
     control: &wechat::simulator::SimControl,
     appid: &str,
     i: u64,
 ) -> Result<(), AppError> {
-    use wechat::api::code::{AuditItem, CommitRequest, SubmitAuditRequest};
+    use super::release::{self, Operator};
+    use crate::domain::release::commit::CommitForm;
+    use crate::domain::release::submission::AuditItem;
     let platform = state.platform()?;
     let client = &platform.client;
-    let ctx = platform.ctx(appid);
     let templates = client
         .get_template_list(&platform.component_ctx(), None)
         .await?
@@ -281,13 +285,18 @@ async fn seed_code_state(
     let Some(template) = templates.first() else {
         return Ok(());
     };
-    let commit = |version: &str| CommitRequest {
-        template_id: template.template_id,
+    let Some(program) = db::mini_programs::find(&state.db, appid).await? else {
+        return Ok(());
+    };
+    let op = Operator::system(DEMO_ACTOR);
+    let commit = |version: &str| CommitForm {
+        template_id: Some(template.template_id),
         ext_json: serde_json::json!({"extAppid": appid, "ext": {"demo": true}}).to_string(),
         user_version: version.to_owned(),
         user_desc: format!("演示版本 {version}"),
     };
     let submit = || async {
+        let ctx = platform.ctx(appid);
         let category = client.get_category(&ctx).await?.category_list;
         let pages = client.get_page(&ctx).await?.page_list;
         let (Some(c), Some(page)) = (category.first(), pages.first()) else {
@@ -295,30 +304,21 @@ async fn seed_code_state(
                 "no category or page to submit".into(),
             ));
         };
-        client
-            .submit_audit(
-                &ctx,
-                &SubmitAuditRequest {
-                    item_list: vec![AuditItem {
-                        address: page.clone(),
-                        tag: "点单 会员".into(),
-                        first_class: c.first_class.clone(),
-                        second_class: c.second_class.clone(),
-                        first_id: c.first_id,
-                        second_id: c.second_id,
-                        title: "首页".into(),
-                        ..Default::default()
-                    }],
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(AppError::from)
+        let id = |v: i64| u32::try_from(v).unwrap_or(0);
+        let item = AuditItem {
+            address: page.clone(),
+            tag: "点单 会员".into(),
+            first_class: c.first_class.clone(),
+            second_class: c.second_class.clone(),
+            first_id: id(c.first_id),
+            second_id: id(c.second_id),
+            title: "首页".into(),
+            ..Default::default()
+        };
+        release::submit_as(state, &op, &program, vec![item], None).await
     };
     let minor = i % 7;
-    client
-        .commit_code(&ctx, &commit(&format!("1.0.{minor}")))
-        .await?;
+    release::commit_as(state, &op, &program, commit(&format!("1.0.{minor}"))).await?;
     if matches!(code_stage(i), CodeStage::Committed) {
         return Ok(());
     }
@@ -328,21 +328,24 @@ async fn seed_code_state(
             .finish_audit(appid, 1, Some("1:小程序首页内容与所选类目不符"))
             .await
             .map_err(simulator_error)?;
+        release::refresh_as(state, &op, &program).await?;
         return Ok(());
     }
     control
         .finish_audit(appid, 0, None)
         .await
         .map_err(simulator_error)?;
-    client.release(&ctx).await?;
+    release::refresh_as(state, &op, &program).await?;
+    release::release_as(state, &op, &program).await?;
     if matches!(code_stage(i), CodeStage::ReleasedAndAuditing) {
-        client
-            .commit_code(&ctx, &commit(&format!("1.1.{minor}")))
-            .await?;
+        release::commit_as(state, &op, &program, commit(&format!("1.1.{minor}"))).await?;
         submit().await?;
     }
     Ok(())
 }
+
+/// The name demo seeding acts under in the audit log and the release records.
+pub const DEMO_ACTOR: &str = "demo-seed";
 
 fn simulator_error(e: wechat::simulator::control_client::ControlError) -> AppError {
     AppError::WechatUnavailable(e.to_string())

@@ -9,6 +9,7 @@ pub mod merchants;
 pub mod mini_programs;
 pub mod password;
 pub mod platform;
+pub mod release;
 pub mod secrets;
 pub mod state;
 pub mod token_health;

@@ -7,5 +7,6 @@ mod auth;
 mod helpers;
 mod platform;
 mod registry;
+mod release;
 mod security;
 mod wechat_layer;

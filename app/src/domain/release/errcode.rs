@@ -30,6 +30,9 @@ pub const REVERT_DURING_GRAY: i64 = 87011;
 pub const NOT_REVERTIBLE: i64 = 87012;
 pub const UNDO_QUOTA_REACHED: i64 = 87013;
 
+// minimum base-library version
+pub const INVALID_SUPPORT_VERSION: i64 = 85015;
+
 // gray release
 pub const GRAY_WITHOUT_ONLINE_VERSION: i64 = 85079;
 pub const GRAY_AUDIT_NOT_APPROVED: i64 = 85080;

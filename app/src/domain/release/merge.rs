@@ -172,6 +172,66 @@ mod tests {
     }
 
     #[test]
+    fn tab_bar_style_merges_key_by_key_while_its_list_is_replaced_whole() {
+        // Nested: the tab items' own keys are not merged with the template's items.
+        let ext = ExtJson::parse(
+            r#"{"tabBar":{"color":"black","borderStyle":"white",
+                "list":[{"pagePath":"cart","text":"购物车"}]}}"#,
+        )
+        .unwrap();
+        let mut base = template();
+        base["tabBar"]["list"][1]["iconPath"] = json!("cart.png");
+        let app = effective_app_json(&base, &ext);
+        assert_eq!(
+            app["tabBar"],
+            json!({"color": "black", "selectedColor": "#f00", "borderStyle": "white",
+                   "list": [{"pagePath": "cart", "text": "购物车"}]})
+        );
+        // An ext_json without tabBar.list keeps the template's list untouched.
+        let ext = ExtJson::parse(r#"{"tabBar":{"color":"black"}}"#).unwrap();
+        assert_eq!(
+            effective_app_json(&base, &ext)["tabBar"]["list"],
+            base["tabBar"]["list"]
+        );
+    }
+
+    #[test]
+    fn a_template_without_tab_bar_takes_ext_jsons_whole() {
+        let mut base = template();
+        base.remove("tabBar");
+        let ext =
+            ExtJson::parse(r#"{"tabBar":{"list":[{"pagePath":"index","text":"首页"}]}}"#).unwrap();
+        assert_eq!(
+            effective_app_json(&base, &ext)["tabBar"],
+            json!({"list": [{"pagePath": "index", "text": "首页"}]})
+        );
+    }
+
+    #[test]
+    fn ext_pages_merge_deeply_nested_objects_and_replace_lists() {
+        let ext = ExtJson::parse(
+            r#"{"extPages":{"index":{"window":{"nav":{"title":"B"}},"tags":["x"]}}}"#,
+        )
+        .unwrap();
+        let page = object(
+            json!({"window": {"nav": {"title": "A", "color": "red"}, "x": 1},
+                                  "tags": ["a", "b"]}),
+        );
+        assert_eq!(
+            Value::Object(effective_page_json("index", &page, &ext)),
+            json!({"window": {"nav": {"title": "B", "color": "red"}, "x": 1}, "tags": ["x"]})
+        );
+        // A list named "list" deeper than tabBar is merged like any other value: replaced.
+        let ext = ExtJson::parse(r#"{"window":{"list":{"a":1}}}"#).unwrap();
+        let mut base = template();
+        base["window"]["list"] = json!({"b": 2});
+        assert_eq!(
+            effective_app_json(&base, &ext)["window"]["list"],
+            json!({"a": 1, "b": 2})
+        );
+    }
+
+    #[test]
     fn reads_pages() {
         assert_eq!(pages_of(&template()).unwrap().len(), 3);
         assert_eq!(pages_of(&JsonObject::new()), None);

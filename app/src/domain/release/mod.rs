@@ -12,6 +12,7 @@ pub mod gray;
 pub mod merge;
 pub mod state;
 pub mod submission;
+pub mod support_version;
 pub mod undo_quota;
 
 use super::validation::{FieldError, FieldProblem};

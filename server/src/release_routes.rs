@@ -1,0 +1,68 @@
+//! Plain HTTP routes of the release page: the experience QR code as an image
+//! (`<img src>` and download need a URL, not a server function). The session decides who
+//! may see it; another merchant's mini program answers 404, like a missing one.
+
+use app::error::AppError;
+use app::services::{auth, release, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QrParams {
+    path: Option<String>,
+    /// `1`: served as an attachment (the download link).
+    download: Option<String>,
+}
+
+pub fn routes(state: AppState) -> Router<leptos::prelude::LeptosOptions> {
+    Router::new()
+        .route("/apps/{appid}/release/qrcode.jpg", get(qrcode))
+        .with_state(state)
+}
+
+async fn qrcode(
+    State(state): State<AppState>,
+    session: Session,
+    Path(appid): Path<String>,
+    Query(params): Query<QrParams>,
+) -> Response {
+    let result = async {
+        let user = auth::require_user(&state, &session).await?;
+        release::qrcode(&state, &user, &appid, params.path.as_deref()).await
+    }
+    .await;
+    match result {
+        Ok((content_type, bytes)) => {
+            let disposition = if params.download.as_deref() == Some("1") {
+                format!("attachment; filename=\"{appid}-experience.jpg\"")
+            } else {
+                "inline".to_owned()
+            };
+            (
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, content_type),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::CACHE_CONTROL, "private, no-store".to_owned()),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => {
+            let status = e.status();
+            let text = match &e {
+                AppError::Wechat {
+                    errcode, zh, en, ..
+                } => format!("{errcode} {zh} / {en}"),
+                other => other.to_string(),
+            };
+            (status, text).into_response()
+        }
+    }
+}
