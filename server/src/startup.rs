@@ -367,6 +367,12 @@ fn spawn_platform_worker(state: AppState, platform: Arc<Platform>, every_secs: i
             if refreshed > 0 {
                 tracing::info!(refreshed, "token worker refreshed tokens");
             }
+            // Audits still with the reviewers: pushes get lost, polling finds every result.
+            let polled =
+                app::services::audit_tracking::poll_due(&state, platform.tokens.instance()).await;
+            if polled > 0 {
+                tracing::debug!(polled, "audit poller asked WeChat");
+            }
             let recovered = app::services::callbacks::process_stuck(&state).await;
             if recovered > 0 {
                 tracing::info!(recovered, "processed pushes left over by a stopped process");

@@ -7,5 +7,6 @@ pub mod auth;
 pub mod ctx;
 pub mod merchants;
 pub mod mini_programs;
+pub mod notifications;
 pub mod platform;
 pub mod users;

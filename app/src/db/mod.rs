@@ -1,13 +1,16 @@
 //! Repositories, one module per aggregate. SQL lives here and nowhere else.
 
 pub mod audit_log;
+pub mod audit_tracking;
 pub mod authorization_requests;
 pub mod authorizations;
 pub mod callbacks;
+pub mod code_audits;
 pub mod login_failures;
 pub mod merchants;
 pub mod meta;
 pub mod mini_programs;
+pub mod notifications;
 pub mod pool;
 pub mod session_store;
 pub mod sql;

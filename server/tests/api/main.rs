@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod audit_tracking;
 mod auth;
 mod helpers;
 mod platform;
