@@ -1,6 +1,7 @@
 //! Builds the whole application: database, sessions, routes, background tasks.
 
 use crate::config::Config;
+use crate::exports;
 use crate::security::{self, SESSION_COOKIE};
 use crate::wechat_routes;
 use app::app::{shell, App};
@@ -169,6 +170,7 @@ pub fn router(
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(wechat)
+        .merge(exports::routes(state.clone()))
         .leptos_routes_with_context(
             &leptos_options,
             routes,

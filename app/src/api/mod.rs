@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod ctx;
+pub mod fleet_release;
 pub mod merchants;
 pub mod mini_programs;
 pub mod notifications;

@@ -6,6 +6,7 @@ pub mod authorization_requests;
 pub mod authorizations;
 pub mod callbacks;
 pub mod code_audits;
+pub mod fleet_release;
 pub mod login_failures;
 pub mod merchants;
 pub mod meta;

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod audit_tracking;
 pub mod auth;
 pub mod callbacks;
+pub mod fleet_release;
 pub mod merchant;
 pub mod mini_program;
 pub mod notifications;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod authorization;
 pub mod callbacks;
 pub mod demo;
+pub mod fleet_release;
 pub mod merchants;
 pub mod mini_programs;
 pub mod notifications;
