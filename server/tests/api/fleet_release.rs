@@ -41,7 +41,9 @@ async fn fleet_app() -> TestApp {
                 q = match a {
                     Value::Number(n) => q.bind(n.as_i64().unwrap()),
                     Value::String(s) => q.bind(s),
-                    _ => q.bind(None::<String>),
+                    // Typed NULLs (PostgreSQL checks them): true = text, anything else = bigint.
+                    Value::Bool(true) => q.bind(None::<String>),
+                    _ => q.bind(None::<i64>),
                 };
             }
             q.execute(&pool).await.expect(sql);
