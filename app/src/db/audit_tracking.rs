@@ -72,10 +72,11 @@ pub async fn reschedule(
     Ok(())
 }
 
-/// The newest audit of `appid` still with the reviewers, as the console knows it.
-pub async fn pending_for(db: &Db, appid: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar::<_, i64>(
-        "SELECT auditid FROM code_audits WHERE appid = $1 AND status IN (2, 4) \
+/// The newest audit of `appid` still with the reviewers, as the console knows it:
+/// (auditid, submitted_at).
+pub async fn pending_for(db: &Db, appid: &str) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as::<_, (i64, i64)>(
+        "SELECT auditid, submitted_at FROM code_audits WHERE appid = $1 AND status IN (2, 4) \
          ORDER BY submitted_at DESC, id DESC LIMIT 1",
     )
     .bind(appid)

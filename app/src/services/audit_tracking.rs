@@ -16,6 +16,9 @@ use crate::domain::audit_tracking::{
 };
 use crate::error::AppError;
 
+/// Tolerated clock difference between WeChat's CreateTime and the console's clock.
+const PUSH_CLOCK_SLACK_SECS: i64 = 300;
+
 /// A result as one of the paths reports it.
 pub struct Reported<'a> {
     pub appid: &'a str,
@@ -116,14 +119,45 @@ pub async fn from_push(
     let status =
         status_of_push(kind).ok_or_else(|| AppError::WechatUnavailable(kind.to_owned()))?;
     let auditid = match db::audit_tracking::pending_for(&state.db, appid).await? {
-        Some(id) => id,
+        // A result from before this audit was submitted (a late retry about an older one)
+        // says nothing about it.
+        Some((_, submitted_at))
+            if push
+                .create_time
+                .is_some_and(|t| t < submitted_at - PUSH_CLOCK_SLACK_SECS) =>
+        {
+            return Ok(format!(
+                "result about an audit older than the one of {appid} in review; nothing changed"
+            ));
+        }
+        Some((id, _)) => id,
         None => {
             let platform = state.platform()?;
-            platform
+            let latest = platform
                 .client
                 .get_latest_auditstatus(&platform.ctx(appid))
-                .await?
-                .auditid
+                .await?;
+            if latest.status != status {
+                // The push is about an earlier audit than WeChat's latest (submitted since,
+                // outside the console): track the latest one as it stands instead.
+                record(
+                    state,
+                    &Reported {
+                        appid,
+                        auditid: latest.auditid,
+                        status: latest.status,
+                        reason: latest.reason.as_deref(),
+                        screenshots: latest.screenshot.as_deref(),
+                        source: "poll",
+                    },
+                )
+                .await?;
+                return Ok(format!(
+                    "result about an audit before {} of {appid} (status {}), now tracked",
+                    latest.auditid, latest.status
+                ));
+            }
+            latest.auditid
         }
     };
     let changed = record(

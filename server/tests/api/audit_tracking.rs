@@ -519,6 +519,10 @@ async fn a_push_for_an_audit_submitted_elsewhere_becomes_a_row() {
     assert_eq!(row.user_version, "", "version unknown");
     assert_eq!(row.result_source.as_deref(), Some("push"));
     // Unassigned mini program: a notification for staff only.
+    wait_for("the notification", || async {
+        !notifications_for(&app, &appid).await.is_empty()
+    })
+    .await;
     let merchant: Option<i64> =
         sqlx::query_scalar("SELECT merchant_id FROM notifications WHERE appid = $1")
             .bind(&appid)
@@ -610,4 +614,35 @@ async fn notifications_are_scoped_to_the_merchant_and_marked_read_per_user() {
         .call(&crate::helpers::client(), "notifications/unread", json!({}))
         .await;
     assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn a_late_push_about_an_older_audit_does_not_touch_the_newer_one() {
+    let app = spawn_app_with_fast_retries().await;
+    let appid = demo_appid(UNASSIGNED);
+    lose_pushes(&app).await;
+    // Both submitted outside the console; the first one's result is delivered late.
+    let first = submit_in_wechat(&app, &appid).await;
+    sim_post(&app, "/audit/outcome", json!({"appid": appid, "status": 0})).await;
+    let second = submit_in_wechat(&app, &appid).await;
+    assert_ne!(first, second);
+    deliver_pushes(&app).await;
+    wait_for("the late push", || async {
+        !processed_pushes(&app, &appid, "weapp_audit_success")
+            .await
+            .is_empty()
+    })
+    .await;
+    // The newer audit is tracked as in review, the old result not pinned on it.
+    let row = audit_row(&app, &appid, second).await.expect("tracked");
+    assert_eq!(row.status, 2);
+    assert!(row.next_poll_at > 0);
+    assert!(notifications_for(&app, &appid).await.is_empty());
+    // Its own result is found by polling.
+    lose_pushes(&app).await;
+    sim_post(&app, "/audit/outcome", json!({"appid": appid, "status": 1})).await;
+    make_due(&app, &appid).await;
+    assert_eq!(audit_tracking::poll_due(&app.state, "poller").await, 1);
+    assert_eq!(audit_row(&app, &appid, second).await.unwrap().status, 1);
+    assert_eq!(notifications_for(&app, &appid).await.len(), 1);
 }
