@@ -6,6 +6,7 @@ use crate::pages::{
     mini_program_detail::MiniProgramDetailPage, mini_programs::MiniProgramsPage,
     not_found::NotFound, tokens::TokensPage, users::UsersPage,
 };
+use crate::pages::{fleet_release::FleetReleasePage, notifications::NotificationsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
@@ -74,6 +75,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("apps/:appid") view=MiniProgramDetailPage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/release") view=crate::pages::release::ReleasePage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("releases") view=FleetReleasePage ssr=SsrMode::Async />
+                    <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("platform/tokens") view=TokensPage ssr=SsrMode::Async />
                     <Route path=path!("platform/callbacks") view=CallbacksPage ssr=SsrMode::Async />
                     <Route path=path!("platform/callbacks/:id") view=CallbackDetailPage ssr=SsrMode::Async />

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod release_routes;
+pub mod exports;
 pub mod security;
 pub mod startup;
 pub mod wechat_routes;

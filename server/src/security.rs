@@ -49,6 +49,8 @@ fn is_console_page(path: &str) -> bool {
         || path == "/apps"
         || path.starts_with("/apps/")
         || path == "/audit"
+        || path == "/releases"
+        || path == "/notifications"
         || path == "/platform"
         || path.starts_with("/platform/")
         || path == "/admin"

@@ -1,6 +1,7 @@
 //! Builds the whole application: database, sessions, routes, background tasks.
 
 use crate::config::Config;
+use crate::exports;
 use crate::security::{self, SESSION_COOKIE};
 use crate::wechat_routes;
 use app::app::{shell, App};
@@ -171,6 +172,7 @@ pub fn router(
         .route("/healthz", get(|| async { "ok" }))
         .merge(wechat)
         .merge(release)
+        .merge(exports::routes(state.clone()))
         .leptos_routes_with_context(
             &leptos_options,
             routes,
@@ -368,6 +370,12 @@ fn spawn_platform_worker(state: AppState, platform: Arc<Platform>, every_secs: i
             let refreshed = platform.tokens.refresh_due().await;
             if refreshed > 0 {
                 tracing::info!(refreshed, "token worker refreshed tokens");
+            }
+            // Audits still with the reviewers: pushes get lost, polling finds every result.
+            let polled =
+                app::services::audit_tracking::poll_due(&state, platform.tokens.instance()).await;
+            if polled > 0 {
+                tracing::debug!(polled, "audit poller asked WeChat");
             }
             let recovered = app::services::callbacks::process_stuck(&state).await;
             if recovered > 0 {

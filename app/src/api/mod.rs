@@ -5,8 +5,10 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod ctx;
+pub mod fleet_release;
 pub mod merchants;
 pub mod mini_programs;
+pub mod notifications;
 pub mod platform;
 pub mod release;
 pub mod users;

@@ -1,4 +1,5 @@
 use crate::api::auth::{load_current_user, Logout, SetLocale};
+use crate::api::notifications::unread_notifications;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Locale, Texts};
 use crate::model::CurrentUser;
@@ -42,6 +43,8 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
             <a class="brand" href="/apps">{t.app_name}</a>
             <nav>
                 <A href="/apps" attr:data-testid="nav-apps">{t.nav_mini_programs}</A>
+                <A href="/releases" attr:data-testid="nav-releases">{t.nav_releases}</A>
+                <A href="/notifications" attr:data-testid="nav-notifications">{t.nav_notifications}</A>
                 <A href="/audit" attr:data-testid="nav-audit">{t.nav_audit_log}</A>
                 {staff.then(|| view! {
                     <p class="nav-group">{t.nav_platform}</p>
@@ -76,6 +79,8 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
             ((*appid).to_string(), None),
         ],
         ["audit"] => vec![(t.nav_audit_log.into(), None)],
+        ["releases"] => vec![(t.nav_releases.into(), None)],
+        ["notifications"] => vec![(t.nav_notifications.into(), None)],
         ["platform", "tokens"] => vec![(t.nav_platform.into(), None), (t.nav_tokens.into(), None)],
         ["platform", "callbacks"] => {
             vec![
@@ -117,10 +122,44 @@ fn Header(user: CurrentUser) -> impl IntoView {
                 <span data-testid="current-user">{user.display_name.clone()}</span>
                 <span class="badge" data-testid="current-role">{t.role(user.role)}</span>
                 {user.merchant_name.clone().map(|m| view! { <span class="muted" data-testid="current-merchant">{m}</span> })}
+                <NotificationBell />
                 <LocaleSwitch />
                 <LogoutButton />
             </div>
         </header>
+    }
+}
+
+/// The bell: unread notifications, rendered on the server, refreshed every 30 s after
+/// hydration and on every navigation.
+#[component]
+fn NotificationBell() -> impl IntoView {
+    let t = use_texts();
+    let location = use_location();
+    let tick = RwSignal::new(0u32);
+    let unread = Resource::new(
+        move || (location.pathname.get(), tick.get()),
+        |_| unread_notifications(),
+    );
+    Effect::new(move |_| {
+        let _ = set_interval_with_handle(
+            move || tick.update(|n| *n = n.wrapping_add(1)),
+            std::time::Duration::from_secs(30),
+        );
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let n = unread.await.unwrap_or(0);
+                view! {
+                    <a href="/notifications" class="bell" data-testid="bell" data-unread=n.to_string()
+                        title=(t.notifications_unread)(n) aria-label=(t.notifications_unread)(n)>
+                        "🔔"
+                        {(n > 0).then(|| view! { <span class="bell-count" data-testid="bell-count">{n.to_string()}</span> })}
+                    </a>
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -120,18 +120,20 @@ pub async fn record_result(
         return Ok(false);
     }
     // A delay is not an end: the audit stays pending and keeps being polled.
-    let finished_at = (status != AUDITING && status != DELAYED).then_some(now);
+    let finished_at = (status != DELAYED).then_some(now);
     let done = sqlx::query(
-        "UPDATE code_audits SET status = $1, reason = $2, screenshots = $3, finished_at = $4, \
-         result_source = $5 WHERE appid = $6 AND auditid = $7 AND status IN (2, 4)",
+        "UPDATE code_audits SET status = $1, reason = $2, screenshots = $3, result_source = $4, \
+         finished_at = COALESCE($5, finished_at), lease_owner = NULL, lease_until = 0 \
+         WHERE appid = $6 AND auditid = $7 AND status IN (2, 4) AND status <> $8",
     )
     .bind(status)
     .bind(reason)
     .bind(screenshots)
-    .bind(finished_at)
     .bind(source)
+    .bind(finished_at)
     .bind(appid)
     .bind(auditid)
+    .bind(status)
     .execute(&db.pool)
     .await?;
     Ok(done.rows_affected() == 1)

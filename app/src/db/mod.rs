@@ -1,15 +1,18 @@
 //! Repositories, one module per aggregate. SQL lives here and nowhere else.
 
 pub mod audit_log;
+pub mod audit_tracking;
 pub mod authorization_requests;
 pub mod authorizations;
 pub mod callbacks;
 pub mod code_audits;
 pub mod code_commits;
+pub mod fleet_release;
 pub mod login_failures;
 pub mod merchants;
 pub mod meta;
 pub mod mini_programs;
+pub mod notifications;
 pub mod pool;
 pub mod release_status;
 pub mod session_store;

@@ -1,10 +1,13 @@
 //! Pure rules shared by the browser and the server: no I/O, no framework types.
 
 pub mod audit;
+pub mod audit_tracking;
 pub mod auth;
 pub mod callbacks;
+pub mod fleet_release;
 pub mod merchant;
 pub mod mini_program;
+pub mod notifications;
 pub mod pagination;
 pub mod platform;
 pub mod release;

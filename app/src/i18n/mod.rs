@@ -256,6 +256,31 @@ pub struct Texts {
     pub open_new_mini_program: &'static str,
     // release page
     pub release: &'static release::ReleaseTexts,
+
+    // audit tracking, notifications, fleet
+    pub nav_releases: &'static str,
+    pub nav_notifications: &'static str,
+    pub notifications_unread: fn(i64) -> String,
+    /// (kind, mini program name, reason) → the notification's text.
+    pub notification_text: fn(&str, &str, &str) -> String,
+    pub mark_read: &'static str,
+    pub mark_all_read: &'static str,
+    pub unread_only: &'static str,
+    pub no_notifications: &'static str,
+    pub open_release: &'static str,
+    pub fleet_state: fn(&str) -> &'static str,
+    pub fleet_col_state: &'static str,
+    pub fleet_col_online: &'static str,
+    pub fleet_col_audit_version: &'static str,
+    pub fleet_col_audit_secs: &'static str,
+    pub fleet_col_gray: &'static str,
+    pub fleet_col_rejection: &'static str,
+    pub fleet_col_template: &'static str,
+    pub fleet_version_search: &'static str,
+    pub fleet_chart: &'static str,
+    pub fleet_export_csv: &'static str,
+    pub fleet_in_audit_for: fn(&str) -> String,
+    pub fleet_unknown_version: &'static str,
 }
 
 impl Texts {

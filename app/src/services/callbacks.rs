@@ -186,6 +186,9 @@ async fn handle(
             let appid = appid.ok_or_else(|| {
                 AppError::WechatUnavailable("audit push for an unknown mini program".into())
             })?;
+            // The audit row first (and its notification): a failure here leaves the push
+            // "failed" for the worker's replay, before anything was logged.
+            let tracked = super::audit_tracking::from_push(state, appid, kind, &push).await?;
             let program = db::mini_programs::find(&state.db, appid).await?;
             let reason = push.field("Reason").unwrap_or("");
             let detail = if reason.is_empty() {
@@ -210,7 +213,9 @@ async fn handle(
                 },
             )
             .await?;
-            Ok(Handled::Done(format!("audit result recorded for {appid}")))
+            Ok(Handled::Done(format!(
+                "audit result recorded for {appid}; {tracked}"
+            )))
         }
         other => Ok(Handled::Ignored(format!(
             "kept; the console has no handler for `{other}`"

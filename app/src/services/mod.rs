@@ -1,12 +1,15 @@
 //! Use cases: authorization, validation, repositories and the audit log, composed.
 
 pub mod audit;
+pub mod audit_tracking;
 pub mod auth;
 pub mod authorization;
 pub mod callbacks;
 pub mod demo;
+pub mod fleet_release;
 pub mod merchants;
 pub mod mini_programs;
+pub mod notifications;
 pub mod password;
 pub mod platform;
 pub mod release;

@@ -3,7 +3,9 @@
 
 mod admin;
 mod audit;
+mod audit_tracking;
 mod auth;
+mod fleet_release;
 mod helpers;
 mod platform;
 mod registry;

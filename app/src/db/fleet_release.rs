@@ -1,0 +1,166 @@
+//! The fleet release view: mini_programs LEFT JOIN release_status LEFT JOIN the newest
+//! code_audits / code_commits per appid, each row with its one release state
+//! (see domain::fleet_release). Filters, sort and pagination run in the database.
+
+use super::sql::Sql;
+use super::Db;
+use crate::domain::fleet_release::{FleetQuery, FleetRow, STATES};
+use crate::domain::mini_program::like_pattern;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    appid: String,
+    nick_name: String,
+    merchant_id: Option<i64>,
+    merchant_name: Option<String>,
+    template_id: Option<i64>,
+    online_version: Option<String>,
+    online_released_at: Option<i64>,
+    gray_percentage: Option<i64>,
+    audit_version: Option<String>,
+    audit_status: Option<i64>,
+    audit_submitted_at: Option<i64>,
+    last_rejection: Option<String>,
+    release_state: String,
+}
+
+impl From<Row> for FleetRow {
+    fn from(r: Row) -> Self {
+        FleetRow {
+            appid: r.appid,
+            nick_name: r.nick_name,
+            merchant_id: r.merchant_id,
+            merchant_name: r.merchant_name,
+            template_id: r.template_id,
+            online_version: r.online_version,
+            online_released_at: r.online_released_at,
+            gray_percentage: r.gray_percentage,
+            audit_version: r.audit_version,
+            audit_status: r.audit_status,
+            audit_submitted_at: r.audit_submitted_at,
+            last_rejection: r.last_rejection,
+            release_state: r.release_state,
+        }
+    }
+}
+
+/// One row per mini program; `release_state` follows the order documented in the domain.
+const BASE: &str = "SELECT p.appid, p.nick_name, p.merchant_id, m.name AS merchant_name, \
+     COALESCE(rs.online_template_id, (SELECT c.template_id FROM code_commits c \
+         WHERE c.appid = p.appid ORDER BY c.committed_at DESC, c.id DESC LIMIT 1)) AS template_id, \
+     rs.online_version, rs.online_released_at, rs.gray_percentage, \
+     a.user_version AS audit_version, a.status AS audit_status, a.submitted_at AS audit_submitted_at, \
+     (SELECT r.reason FROM code_audits r WHERE r.appid = p.appid AND r.status = 1 \
+         ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1) AS last_rejection, \
+     CASE \
+         WHEN a.status IN (2, 4) THEN 'auditing' \
+         WHEN a.status = 1 THEN 'rejected' \
+         WHEN a.status = 0 AND (rs.online_released_at IS NULL \
+             OR rs.online_released_at < COALESCE(a.finished_at, a.submitted_at)) THEN 'approved' \
+         WHEN rs.gray_status IN (1, 2) THEN 'gray' \
+         WHEN rs.online_version IS NOT NULL THEN 'online' \
+         ELSE 'never' \
+     END AS release_state \
+     FROM mini_programs p \
+     LEFT JOIN merchants m ON m.id = p.merchant_id \
+     LEFT JOIN release_status rs ON rs.appid = p.appid \
+     LEFT JOIN code_audits a ON a.id = (SELECT x.id FROM code_audits x WHERE x.appid = p.appid \
+         ORDER BY x.submitted_at DESC, x.id DESC LIMIT 1)";
+
+const COLUMNS: &str = "f.appid, f.nick_name, f.merchant_id, f.merchant_name, f.template_id, \
+     f.online_version, f.online_released_at, f.gray_percentage, f.audit_version, f.audit_status, \
+     f.audit_submitted_at, f.last_rejection, f.release_state";
+
+/// `scope`: the merchant a merchant user is confined to (None for staff).
+fn filtered(select: &str, scope: Option<i64>, q: &FleetQuery, with_state: bool) -> Sql {
+    let mut sql = Sql::new(select);
+    sql.push(" FROM (").push(BASE).push(") f WHERE 1 = 1");
+    if let Some(m) = scope {
+        sql.push(" AND f.merchant_id = ").bind(m);
+    }
+    if let Some(m) = q.merchant_id {
+        sql.push(" AND f.merchant_id = ").bind(m);
+    }
+    if let Some(t) = q.template_id {
+        sql.push(" AND f.template_id = ").bind(t);
+    }
+    if !q.version.is_empty() {
+        let pattern = like_pattern(&q.version);
+        sql.push(" AND (LOWER(COALESCE(f.online_version, '')) LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR LOWER(COALESCE(f.audit_version, '')) LIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+    if with_state && !q.state.is_empty() {
+        sql.push(" AND f.release_state = ").bind(q.state.as_str());
+    }
+    sql
+}
+
+fn ordered(sql: &mut Sql, q: &FleetQuery) {
+    let column = q.sort.column();
+    // NULLs last in both directions, on both databases.
+    sql.push(&format!(
+        " ORDER BY ({column} IS NULL), {column} {}, f.appid",
+        q.dir.sql()
+    ));
+}
+
+pub async fn list(
+    db: &Db,
+    scope: Option<i64>,
+    q: &FleetQuery,
+) -> Result<(Vec<FleetRow>, i64), sqlx::Error> {
+    let total: i64 = filtered("SELECT COUNT(*)", scope, q, true)
+        .query()
+        .fetch_one(&db.pool)
+        .await
+        .and_then(|row| sqlx::Row::try_get(&row, 0))?;
+    let mut sql = filtered(&format!("SELECT {COLUMNS}"), scope, q, true);
+    ordered(&mut sql, q);
+    sql.push(" LIMIT ")
+        .bind(q.page.limit())
+        .push(" OFFSET ")
+        .bind(q.page.offset());
+    let rows = sql.query_as::<Row>().fetch_all(&db.pool).await?;
+    Ok((rows.into_iter().map(Into::into).collect(), total))
+}
+
+/// Every matching row, sorted, for the CSV export (bounded).
+pub async fn all(
+    db: &Db,
+    scope: Option<i64>,
+    q: &FleetQuery,
+    max: i64,
+) -> Result<Vec<FleetRow>, sqlx::Error> {
+    let mut sql = filtered(&format!("SELECT {COLUMNS}"), scope, q, true);
+    ordered(&mut sql, q);
+    sql.push(" LIMIT ").bind(max);
+    let rows = sql.query_as::<Row>().fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Mini programs per state under the filters other than the state, in STATES order.
+pub async fn counts(
+    db: &Db,
+    scope: Option<i64>,
+    q: &FleetQuery,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let mut sql = filtered("SELECT f.release_state, COUNT(*)", scope, q, false);
+    sql.push(" GROUP BY f.release_state");
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    let mut found = Vec::new();
+    for row in rows {
+        let state: String = sqlx::Row::try_get(&row, 0)?;
+        let n: i64 = sqlx::Row::try_get(&row, 1)?;
+        found.push((state, n));
+    }
+    Ok(STATES
+        .iter()
+        .map(|s| {
+            let n = found.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
+            ((*s).to_owned(), n)
+        })
+        .collect())
+}

@@ -1,0 +1,267 @@
+//! The fleet release view: where every mini program's code stands, at a glance.
+//!
+//! Each mini program has exactly one release state, the first that applies:
+//! - `auditing`: its newest audit is still with the reviewers (2 auditing, 4 delayed);
+//! - `rejected`: its newest audit was rejected;
+//! - `approved`: its newest audit passed and has not been released yet;
+//! - `gray`: a gray release plan is running or paused (getgrayreleaseplan status 1 or 2);
+//! - `online`: a version is online;
+//! - `never`: nothing was ever released through the console.
+//!
+//! The states are exclusive, so the counts per state add up to the number of mini programs.
+
+use super::pagination::{PageRequest, SortDir};
+use serde::{Deserialize, Serialize};
+
+pub const STATES: [&str; 6] = [
+    "auditing", "rejected", "approved", "gray", "online", "never",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum FleetSort {
+    #[default]
+    Name,
+    Appid,
+    State,
+    Online,
+    AuditSince,
+    Gray,
+    Merchant,
+    Template,
+}
+
+impl FleetSort {
+    pub const ALL: [FleetSort; 8] = [
+        FleetSort::Name,
+        FleetSort::Appid,
+        FleetSort::State,
+        FleetSort::Online,
+        FleetSort::AuditSince,
+        FleetSort::Gray,
+        FleetSort::Merchant,
+        FleetSort::Template,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FleetSort::Name => "name",
+            FleetSort::Appid => "appid",
+            FleetSort::State => "state",
+            FleetSort::Online => "online",
+            FleetSort::AuditSince => "audit_since",
+            FleetSort::Gray => "gray",
+            FleetSort::Merchant => "merchant",
+            FleetSort::Template => "template",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FleetSort> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The column of the fleet query (a fixed list: nothing from the URL reaches the SQL).
+    pub fn column(self) -> &'static str {
+        match self {
+            FleetSort::Name => "f.nick_name",
+            FleetSort::Appid => "f.appid",
+            FleetSort::State => "f.release_state",
+            FleetSort::Online => "f.online_version",
+            FleetSort::AuditSince => "f.audit_submitted_at",
+            FleetSort::Gray => "f.gray_percentage",
+            FleetSort::Merchant => "f.merchant_name",
+            FleetSort::Template => "f.template_id",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct FleetQuery {
+    /// One of STATES, or empty for all.
+    pub state: String,
+    pub merchant_id: Option<i64>,
+    pub template_id: Option<i64>,
+    /// Part of the online version or the version in audit.
+    pub version: String,
+    pub sort: FleetSort,
+    pub dir: SortDir,
+    pub page: PageRequest,
+}
+
+fn bounded(text: &str) -> String {
+    text.trim().chars().take(64).collect()
+}
+
+fn known_state(s: String) -> String {
+    if STATES.contains(&s.as_str()) {
+        s
+    } else {
+        String::new()
+    }
+}
+
+impl FleetQuery {
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            state: known_state(get("state").unwrap_or_default()),
+            merchant_id: get("merchant").and_then(|m| m.trim().parse().ok()),
+            template_id: get("template").and_then(|m| m.trim().parse().ok()),
+            version: bounded(&get("version").unwrap_or_default()),
+            sort: get("sort")
+                .and_then(|s| FleetSort::parse(&s))
+                .unwrap_or_default(),
+            dir: get("dir")
+                .map(|d| SortDir::parse(&d))
+                .unwrap_or(SortDir::Asc),
+            page: PageRequest::from_params(get("page").as_deref(), get("per_page").as_deref()),
+        }
+    }
+
+    /// Re-applies the bounds to a query that arrived as JSON.
+    pub fn normalized(self) -> Self {
+        Self {
+            state: known_state(self.state),
+            version: bounded(&self.version),
+            page: PageRequest::new(self.page.page, self.page.per_page),
+            ..self
+        }
+    }
+
+    /// URL parameters (without the page number) for links, the CSV export included.
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        if !self.state.is_empty() {
+            params.push(("state", self.state.clone()));
+        }
+        if let Some(m) = self.merchant_id {
+            params.push(("merchant", m.to_string()));
+        }
+        if let Some(t) = self.template_id {
+            params.push(("template", t.to_string()));
+        }
+        if !self.version.is_empty() {
+            params.push(("version", self.version.clone()));
+        }
+        if self.sort != FleetSort::default() {
+            params.push(("sort", self.sort.as_str().to_string()));
+        }
+        if self.dir != SortDir::Asc {
+            params.push(("dir", self.dir.as_str().to_string()));
+        }
+        if self.page.per_page != super::pagination::DEFAULT_PER_PAGE {
+            params.push(("per_page", self.page.per_page.to_string()));
+        }
+        params
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FleetRow {
+    pub appid: String,
+    pub nick_name: String,
+    pub merchant_id: Option<i64>,
+    pub merchant_name: Option<String>,
+    pub template_id: Option<i64>,
+    pub online_version: Option<String>,
+    pub online_released_at: Option<i64>,
+    pub gray_percentage: Option<i64>,
+    /// The newest audit (any status): its version ("" when submitted outside the console).
+    pub audit_version: Option<String>,
+    pub audit_status: Option<i64>,
+    pub audit_submitted_at: Option<i64>,
+    pub last_rejection: Option<String>,
+    pub release_state: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FleetView {
+    pub items: Vec<FleetRow>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+    /// Mini programs per state under the same filters (the state filter aside), in STATES order.
+    pub counts: Vec<(String, i64)>,
+    pub now: i64,
+}
+
+/// One CSV field: quoted when it holds a comma, quote or line break (RFC 4180), and
+/// neutralised when a spreadsheet would read it as a formula.
+pub fn csv_field(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+pub fn csv_line(fields: &[String]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_come_from_the_url_bounded() {
+        let q = FleetQuery::from_params(|k| match k {
+            "state" => Some("rejected".into()),
+            "merchant" => Some("3".into()),
+            "template" => Some("x".into()),
+            "sort" => Some("audit_since".into()),
+            "dir" => Some("desc".into()),
+            "version" => Some(format!(" {} ", "9".repeat(80))),
+            _ => None,
+        });
+        assert_eq!(q.state, "rejected");
+        assert_eq!(q.merchant_id, Some(3));
+        assert_eq!(q.template_id, None);
+        assert_eq!(q.sort, FleetSort::AuditSince);
+        assert_eq!(q.dir, SortDir::Desc);
+        assert_eq!(q.version.len(), 64);
+        let params = q.to_params();
+        assert!(params.contains(&("state", "rejected".into())));
+        assert!(params.contains(&("sort", "audit_since".into())));
+        let bad = FleetQuery::from_params(|k| (k == "state").then(|| "'; DROP".into()));
+        assert_eq!(bad.state, "");
+        assert_eq!(
+            FleetQuery {
+                state: "bogus".into(),
+                ..Default::default()
+            }
+            .normalized()
+            .state,
+            ""
+        );
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_neutralised() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("星辰咖啡"), "星辰咖啡");
+        assert_eq!(csv_line(&["a".into(), "b,c".into()]), "a,\"b,c\"\r\n");
+    }
+
+    #[test]
+    fn every_sort_key_round_trips() {
+        for k in FleetSort::ALL {
+            assert_eq!(FleetSort::parse(k.as_str()), Some(k));
+            assert!(k.column().starts_with("f."));
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! 发布总览 (`/releases`): every mini program's release state, filtered, sorted and paginated
+//! on the server (filters in the URL, works without JavaScript), counts per state as an SVG
+//! chart, and the same selection as CSV.
+
+use crate::api::fleet_release::fleet_release;
+use crate::api::merchants::merchant_options;
+use crate::components::page_error::PageError;
+use crate::components::pager::Pager;
+use crate::components::url::{encode, with_param};
+use crate::domain::fleet_release::{FleetQuery, FleetRow, FleetSort, FleetView, STATES};
+use crate::domain::pagination::SortDir;
+use crate::i18n::{use_texts, Texts};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+const PATH: &str = "/releases";
+
+fn state_class(state: &str) -> &'static str {
+    match state {
+        "online" | "approved" => "status authorized",
+        "auditing" | "gray" => "status needs_reauth",
+        "rejected" => "status unauthorized",
+        _ => "status muted-status",
+    }
+}
+
+/// The export link for the current filters.
+fn csv_href(q: &FleetQuery) -> String {
+    let parts: Vec<String> = q
+        .to_params()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", encode(&v)))
+        .collect();
+    if parts.is_empty() {
+        format!("{PATH}/export.csv")
+    } else {
+        format!("{PATH}/export.csv?{}", parts.join("&"))
+    }
+}
+
+#[component]
+pub fn FleetReleasePage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| FleetQuery::from_params(|k| p.get(k))));
+    let fleet = Resource::new(move || query.get(), fleet_release);
+    let merchants = Resource::new(|| (), |_| merchant_options());
+
+    let merchant_select = move || {
+        Suspend::new(async move {
+            let options = merchants.await.unwrap_or_default();
+            let current = query.get_untracked().merchant_id;
+            view! {
+                <select name="merchant" data-testid="fleet-merchant">
+                    <option value="">{t.col_merchant}": "{t.all}</option>
+                    {options.into_iter().map(|m| view! {
+                        <option value=m.id.to_string() selected=current == Some(m.id)>{m.name}</option>
+                    }).collect_view()}
+                </select>
+            }
+        })
+    };
+
+    view! {
+        <Title text=t.nav_releases />
+        <div class="page-head">
+            <h1>{t.nav_releases}</h1>
+            <a class="button" rel="external" download="releases.csv" data-testid="fleet-export"
+                href=move || csv_href(&query.get())>{t.fleet_export_csv}</a>
+        </div>
+        <Form method="GET" action=PATH attr:class="filters" attr:data-testid="fleet-filters">
+            <select name="state" data-testid="fleet-state">
+                <option value="">{t.fleet_col_state}": "{t.all}</option>
+                {STATES.into_iter().map(|s| view! {
+                    <option value=s selected=move || query.get().state == s>{(t.fleet_state)(s)}</option>
+                }).collect_view()}
+            </select>
+            <Suspense fallback=|| ()>{merchant_select}</Suspense>
+            <input name="template" type="number" min="0" placeholder=t.fleet_col_template data-testid="fleet-template"
+                value=move || query.get().template_id.map(|v| v.to_string()).unwrap_or_default() />
+            <input name="version" placeholder=t.fleet_version_search maxlength="64" data-testid="fleet-version"
+                value=move || query.get().version />
+            <input type="hidden" name="sort" value=move || query.get().sort.as_str() />
+            <input type="hidden" name="dir" value=move || query.get().dir.as_str() />
+            <input type="hidden" name="per_page" value=move || query.get().page.per_page.to_string() />
+            <button type="submit" class="primary" data-testid="fleet-apply">{t.apply_filters}</button>
+            <a href=PATH class="button" data-testid="fleet-reset">{t.reset_filters}</a>
+        </Form>
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                let q = query.get();
+                match fleet.await {
+                    Ok(view) => {
+                        let params = q.to_params();
+                        view! {
+                            <StateChart view=view.clone() query=q.clone() />
+                            <FleetTable view=view.clone() query=q.clone() />
+                            <Pager path=PATH params=params total=view.total page=view.page per_page=view.per_page shown=view.items.len() />
+                        }.into_any()
+                    }
+                    Err(error) => view! { <PageError error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Mini programs per state; each bar links to the list filtered by that state.
+#[component]
+fn StateChart(view: FleetView, query: FleetQuery) -> impl IntoView {
+    let t = use_texts();
+    const ROW: i64 = 24;
+    const LABEL_W: i64 = 150;
+    const BAR_W: i64 = 420;
+    let max = view
+        .counts
+        .iter()
+        .map(|(_, n)| *n)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let height = ROW * view.counts.len() as i64 + 4;
+    let mut params = query.to_params();
+    params.retain(|(k, _)| *k != "state");
+    let bars = view
+        .counts
+        .iter()
+        .enumerate()
+        .map(|(i, (state, n))| {
+            let y = i as i64 * ROW + 2;
+            let width = n * BAR_W / max;
+            let href = with_param(PATH, &params, "state", state);
+            view! {
+                <a href=href>
+                    <g class=format!("bar state-{state}") data-testid="fleet-chart-bar" data-state=state.clone() data-count=n.to_string()>
+                        <text x="0" y={y + 16}>{(t.fleet_state)(state)}</text>
+                        <rect class="track" x=LABEL_W y={y + 4} width=BAR_W height="14" rx="3" />
+                        <rect class="fill" x=LABEL_W y={y + 4} width=width height="14" rx="3" />
+                        <text x={LABEL_W + BAR_W + 8} y={y + 16}>{n.to_string()}</text>
+                    </g>
+                </a>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel chart">
+            <h2>{t.fleet_chart}</h2>
+            <svg class="fleet-chart" data-testid="fleet-chart" role="img" aria-label=t.fleet_chart
+                viewBox=format!("0 0 {} {height}", LABEL_W + BAR_W + 60) width="100%">
+                {bars}
+            </svg>
+        </section>
+    }
+}
+
+fn sort_link(q: &FleetQuery, key: FleetSort, label: &'static str) -> impl IntoView {
+    let active = q.sort == key;
+    let dir = if active { q.dir.flip() } else { SortDir::Asc };
+    let mut params = q.to_params();
+    params.retain(|(k, _)| *k != "dir" && *k != "sort");
+    params.push(("dir", dir.as_str().to_string()));
+    let href = with_param(PATH, &params, "sort", key.as_str());
+    let (arrow, aria) = match (active, q.dir) {
+        (false, _) => ("", "none"),
+        (true, SortDir::Asc) => (" ▲", "ascending"),
+        (true, SortDir::Desc) => (" ▼", "descending"),
+    };
+    view! {
+        <th aria-sort=aria>
+            <a href=href data-testid=format!("fleet-sort-{}", key.as_str())>{label}{arrow}</a>
+        </th>
+    }
+}
+
+fn audit_cell(t: &'static Texts, r: &FleetRow, now: i64) -> impl IntoView {
+    if r.release_state != "auditing" {
+        return ().into_any();
+    }
+    let version = match r.audit_version.as_deref() {
+        Some(v) if !v.is_empty() => v.to_owned(),
+        _ => t.fleet_unknown_version.to_owned(),
+    };
+    let since = r
+        .audit_submitted_at
+        .map(|at| (t.fleet_in_audit_for)(&(t.duration)((now - at).max(0))));
+    view! {
+        <span data-testid="fleet-audit-version">{version}</span>
+        {since.map(|s| view! { <br /><span class="muted small-text">{s}</span> })}
+    }
+    .into_any()
+}
+
+#[component]
+fn FleetTable(view: FleetView, query: FleetQuery) -> impl IntoView {
+    let t = use_texts();
+    if view.items.is_empty() {
+        return view! { <p class="empty" data-testid="fleet-empty">{t.no_rows}</p> }.into_any();
+    }
+    let now = view.now;
+    view! {
+        <table class="table" data-testid="fleet-table">
+            <thead>
+                <tr>
+                    {sort_link(&query, FleetSort::Name, t.col_mini_program)}
+                    {sort_link(&query, FleetSort::State, t.fleet_col_state)}
+                    {sort_link(&query, FleetSort::Online, t.fleet_col_online)}
+                    {sort_link(&query, FleetSort::AuditSince, t.fleet_col_audit_version)}
+                    {sort_link(&query, FleetSort::Gray, t.fleet_col_gray)}
+                    <th>{t.fleet_col_rejection}</th>
+                    {sort_link(&query, FleetSort::Template, t.fleet_col_template)}
+                    {sort_link(&query, FleetSort::Merchant, t.col_merchant)}
+                </tr>
+            </thead>
+            <tbody>
+                {view.items.into_iter().map(|r| {
+                    let href = format!("/apps/{}/release", r.appid);
+                    view! {
+                        <tr data-testid="fleet-row" data-appid=r.appid.clone() data-state=r.release_state.clone()>
+                            <td>{r.nick_name.clone()}<br /><a href=href><code>{r.appid.clone()}</code></a></td>
+                            <td><span class=state_class(&r.release_state) data-testid="fleet-state-badge">{(t.fleet_state)(&r.release_state)}</span></td>
+                            <td data-testid="fleet-online">{r.online_version.clone().unwrap_or_default()}</td>
+                            <td>{audit_cell(t, &r, now)}</td>
+                            <td>{r.gray_percentage.map(|g| format!("{g}%")).unwrap_or_default()}</td>
+                            <td class="small-text" data-testid="fleet-rejection">{r.last_rejection.clone().unwrap_or_default()}</td>
+                            <td>{r.template_id.map(|v| v.to_string()).unwrap_or_default()}</td>
+                            <td>{r.merchant_name.clone().unwrap_or_default()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

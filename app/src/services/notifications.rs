@@ -1,0 +1,100 @@
+//! In-console notifications: `notify` stores one per event (its dedupe key), scoped to the
+//! merchant the event concerns; users list theirs and mark them read.
+
+use super::mini_programs::scope_of;
+use super::AppState;
+use crate::db::{self, notifications::NewNotification, Db};
+use crate::domain::notifications::{safe_link, NotificationView};
+use crate::domain::pagination::{Page, PageRequest};
+use crate::error::AppError;
+use crate::model::CurrentUser;
+
+/// What happened, for whom.
+pub struct Notice<'a> {
+    /// The merchant whose mini program it concerns (None: staff only).
+    pub merchant_id: Option<i64>,
+    pub appid: Option<&'a str>,
+    /// e.g. `audit_approved`, `audit_rejected`, `audit_delayed`, `widget_reviewed`.
+    pub kind: &'a str,
+    /// Parameters the UI formats in the reader's language.
+    pub params: serde_json::Value,
+    /// A console path, e.g. `/apps/{appid}/release`.
+    pub link: Option<String>,
+    /// One notification per key, however often the event is reported.
+    pub dedupe_key: String,
+}
+
+/// Stores a notification once per dedupe key; the new id, or None when it existed already.
+pub async fn notify(db: &Db, notice: Notice<'_>) -> Result<Option<i64>, AppError> {
+    let params = notice.params.to_string();
+    Ok(db::notifications::insert_once(
+        db,
+        &NewNotification {
+            merchant_id: notice.merchant_id,
+            appid: notice.appid,
+            kind: notice.kind,
+            params: &params,
+            link: notice.link.as_deref(),
+            dedupe_key: &notice.dedupe_key,
+        },
+        db::now(),
+    )
+    .await?)
+}
+
+pub async fn list(
+    state: &AppState,
+    user: &CurrentUser,
+    page: PageRequest,
+    unread_only: bool,
+) -> Result<Page<NotificationView>, AppError> {
+    let scope = scope_of(user)?;
+    let page = PageRequest::new(page.page, page.per_page);
+    let (rows, total) = db::notifications::list(
+        &state.db,
+        scope,
+        user.id,
+        unread_only,
+        page.limit(),
+        page.offset(),
+    )
+    .await?;
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(|r| NotificationView {
+                id: r.id,
+                created_at: r.created_at,
+                appid: r.appid,
+                nick_name: r.nick_name,
+                kind: r.kind,
+                params: r.params,
+                link: safe_link(r.link.as_deref()),
+                read: r.read_at.is_some(),
+            })
+            .collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+pub async fn unread_count(state: &AppState, user: &CurrentUser) -> Result<i64, AppError> {
+    let scope = scope_of(user)?;
+    Ok(db::notifications::unread_count(&state.db, scope, user.id).await?)
+}
+
+/// Marks one read; NotFound for a notification the user may not see.
+pub async fn mark_read(state: &AppState, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let scope = scope_of(user)?;
+    if db::notifications::mark_read(&state.db, scope, user.id, id, db::now()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub async fn mark_all_read(state: &AppState, user: &CurrentUser) -> Result<u64, AppError> {
+    let scope = scope_of(user)?;
+    Ok(db::notifications::mark_all_read(&state.db, scope, user.id, db::now()).await?)
+}

@@ -1,0 +1,426 @@
+//! The fleet release view and its CSV export: states, filters, sort, pagination, merchant
+//! scope, CSV quoting and refusals. Rows are inserted with SQL (what the release actions
+//! and audit tracking write).
+
+use crate::helpers::{client, spawn_app_with, TestApp, ADMIN, MERCHANT, MERCHANT2};
+use app::db;
+use app::services::demo::demo_appid;
+use serde_json::{json, Value};
+
+const REASON: &str = "含有,逗号和\"引号\"";
+
+/// A known fleet: demo 0 online (template 7), 1 online + in review, 2 rejected, 4 gray,
+/// 8 approved not released, the other 55 never released. Merchants: i % 4.
+async fn fleet_app() -> TestApp {
+    let app = spawn_app_with(&[("WXA_SIMULATOR_AUDIT_DELAY_SECS", "86400")]).await;
+    // Let the demo's own pushes land, then start from known release data.
+    for _ in 0..100 {
+        let open: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM wechat_callbacks WHERE outcome IN ('received', 'processing')",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        if open == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for table in ["code_audits", "release_status", "code_commits"] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    let now = db::now();
+    let exec = |sql: &'static str, args: Vec<Value>| {
+        let pool = app.db.pool.clone();
+        async move {
+            let mut q = sqlx::query(sql);
+            for a in args {
+                q = match a {
+                    Value::Number(n) => q.bind(n.as_i64().unwrap()),
+                    Value::String(s) => q.bind(s),
+                    // Typed NULLs (PostgreSQL checks them): true = text, anything else = bigint.
+                    Value::Bool(true) => q.bind(None::<String>),
+                    _ => q.bind(None::<i64>),
+                };
+            }
+            q.execute(&pool).await.expect(sql);
+        }
+    };
+    exec(
+        "INSERT INTO code_commits (appid, template_id, user_version, user_desc, ext_json, \
+         committed_by_name, committed_at) VALUES ($1, 7, '1.0.0', 'd', '{}', 'admin', $2)",
+        vec![json!(demo_appid(0)), json!(now - 500)],
+    )
+    .await;
+    let release = "INSERT INTO release_status (appid, online_version, online_released_at, \
+                   gray_status, gray_percentage, updated_at) VALUES ($1, $2, $3, $4, $5, $3)";
+    exec(
+        release,
+        vec![
+            json!(demo_appid(0)),
+            json!("1.0.0"),
+            json!(now - 400),
+            Value::Null,
+            Value::Null,
+        ],
+    )
+    .await;
+    exec(
+        release,
+        vec![
+            json!(demo_appid(1)),
+            json!("1.0.1"),
+            json!(now - 9000),
+            Value::Null,
+            Value::Null,
+        ],
+    )
+    .await;
+    exec(
+        release,
+        vec![
+            json!(demo_appid(4)),
+            json!("2.0.0"),
+            json!(now - 300),
+            json!(1),
+            json!(30),
+        ],
+    )
+    .await;
+    let audit = "INSERT INTO code_audits (appid, auditid, user_version, item_list, status, \
+                 reason, submitted_by_name, submitted_at, finished_at) \
+                 VALUES ($1, $2, $3, '[]', $4, $5, 'admin', $6, $7)";
+    exec(
+        audit,
+        vec![
+            json!(demo_appid(1)),
+            json!(11),
+            json!("1.1.0"),
+            json!(2),
+            Value::Null,
+            json!(now - 3600),
+            Value::Null,
+        ],
+    )
+    .await;
+    exec(
+        audit,
+        vec![
+            json!(demo_appid(2)),
+            json!(21),
+            json!("0.9.0"),
+            json!(1),
+            json!(REASON),
+            json!(now - 7200),
+            json!(now - 7000),
+        ],
+    )
+    .await;
+    exec(
+        audit,
+        vec![
+            json!(demo_appid(8)),
+            json!(81),
+            json!("3.0.0"),
+            json!(0),
+            Value::Null,
+            json!(now - 600),
+            json!(now - 100),
+        ],
+    )
+    .await;
+    app
+}
+
+fn query(extra: Value) -> Value {
+    let mut q = json!({"page": {"page": 1, "per_page": 20}});
+    if let (Some(q), Some(extra)) = (q.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            q.insert(k.clone(), v.clone());
+        }
+    }
+    json!({ "query": q })
+}
+
+fn appids(view: &Value) -> Vec<String> {
+    view["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["appid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn count(view: &Value, state: &str) -> i64 {
+    view["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c[0] == json!(state))
+        .and_then(|c| c[1].as_i64())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn staff_see_every_state_filter_sort_and_paginate() {
+    let app = fleet_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let all = app
+        .call_ok(&admin, "releases/fleet", query(json!({})))
+        .await;
+    assert_eq!(all["total"], json!(60));
+    for (state, n) in [
+        ("auditing", 1),
+        ("rejected", 1),
+        ("approved", 1),
+        ("gray", 1),
+        ("online", 1),
+        ("never", 55),
+    ] {
+        assert_eq!(count(&all, state), n, "{state}");
+    }
+    let auditing = app
+        .call_ok(
+            &admin,
+            "releases/fleet",
+            query(json!({"state": "auditing"})),
+        )
+        .await;
+    assert_eq!(appids(&auditing), vec![demo_appid(1)]);
+    let row = &auditing["items"][0];
+    assert_eq!(row["audit_version"], json!("1.1.0"));
+    assert_eq!(row["online_version"], json!("1.0.1"));
+    assert!(
+        auditing["now"].as_i64().unwrap() - row["audit_submitted_at"].as_i64().unwrap() >= 3600
+    );
+    // Counts ignore the state filter (the chart shows them all).
+    assert_eq!(count(&auditing, "never"), 55);
+
+    let rejected = app
+        .call_ok(
+            &admin,
+            "releases/fleet",
+            query(json!({"state": "rejected"})),
+        )
+        .await;
+    assert_eq!(rejected["items"][0]["last_rejection"], json!(REASON));
+    let gray = app
+        .call_ok(&admin, "releases/fleet", query(json!({"state": "gray"})))
+        .await;
+    assert_eq!(gray["items"][0]["gray_percentage"], json!(30));
+
+    let by_version = app
+        .call_ok(&admin, "releases/fleet", query(json!({"version": "1.0"})))
+        .await;
+    let mut found = appids(&by_version);
+    found.sort();
+    let mut expected = vec![demo_appid(0), demo_appid(1)];
+    expected.sort();
+    assert_eq!(found, expected);
+    let by_template = app
+        .call_ok(&admin, "releases/fleet", query(json!({"template_id": 7})))
+        .await;
+    assert_eq!(appids(&by_template), vec![demo_appid(0)]);
+    assert_eq!(count(&by_template, "online"), 1);
+    assert_eq!(count(&by_template, "never"), 0);
+
+    // Sorted by online version, newest first, mini programs without one last.
+    let sorted = app
+        .call_ok(
+            &admin,
+            "releases/fleet",
+            query(json!({"sort": "Online", "dir": "Desc"})),
+        )
+        .await;
+    let first: Vec<String> = appids(&sorted).into_iter().take(3).collect();
+    assert_eq!(first, vec![demo_appid(4), demo_appid(1), demo_appid(0)]);
+    assert_eq!(sorted["items"][3]["online_version"], Value::Null);
+
+    // Pages of 10: six of them, no row twice.
+    let mut seen = std::collections::HashSet::new();
+    for page in 1..=6 {
+        let view = app
+            .call_ok(
+                &admin,
+                "releases/fleet",
+                json!({"query": {"page": {"page": page, "per_page": 10}, "sort": "Appid"}}),
+            )
+            .await;
+        let ids = appids(&view);
+        assert_eq!(ids.len(), 10);
+        seen.extend(ids);
+    }
+    assert_eq!(seen.len(), 60);
+    let beyond = app
+        .call_ok(
+            &admin,
+            "releases/fleet",
+            json!({"query": {"page": {"page": 7, "per_page": 10}}}),
+        )
+        .await;
+    assert!(appids(&beyond).is_empty());
+}
+
+#[tokio::test]
+async fn merchants_see_their_own_mini_programs_only() {
+    let app = fleet_app().await;
+    let merchant = app.signed_in(MERCHANT).await;
+    let mine = app
+        .call_ok(&merchant, "releases/fleet", query(json!({})))
+        .await;
+    assert_eq!(mine["total"], json!(15));
+    let total: i64 = mine["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[1].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 15);
+    assert_eq!(count(&mine, "gray"), 1);
+    assert_eq!(count(&mine, "auditing"), 0);
+    // Asking for another merchant's mini programs gives nothing.
+    let merchant2_id: i64 =
+        sqlx::query_scalar("SELECT merchant_id FROM mini_programs WHERE appid = $1")
+            .bind(demo_appid(1))
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let theirs = app
+        .call_ok(
+            &merchant,
+            "releases/fleet",
+            query(json!({"merchant_id": merchant2_id})),
+        )
+        .await;
+    assert_eq!(theirs["total"], json!(0));
+    let other = app.signed_in(MERCHANT2).await;
+    let auditing = app
+        .call_ok(
+            &other,
+            "releases/fleet",
+            query(json!({"state": "auditing"})),
+        )
+        .await;
+    assert_eq!(appids(&auditing), vec![demo_appid(1)]);
+    // Without a session: refused.
+    let res = app
+        .call(&client(), "releases/fleet", query(json!({})))
+        .await;
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn the_csv_export_has_the_same_filters_scope_and_proper_quoting() {
+    let app = fleet_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let res = admin
+        .get(app.url("/releases/export.csv?state=rejected"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM for Excel");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with("AppID,小程序,商户,发布状态"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].starts_with(&format!("{},", demo_appid(2))));
+    assert!(
+        lines[1].contains("\"含有,逗号和\"\"引号\"\"\""),
+        "quoted: {}",
+        lines[1]
+    );
+    assert!(lines[1].contains(",rejected,"));
+
+    // English headers with the language cookie; all 60 rows without filters.
+    let set = admin
+        .post(app.url("/api/locale"))
+        .form(&[("locale", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert!(set.status().is_success() || set.status().is_redirection());
+    let res = admin
+        .get(app.url("/releases/export.csv"))
+        .send()
+        .await
+        .unwrap();
+    let text = res.text().await.unwrap();
+    assert!(text
+        .trim_start_matches('\u{feff}')
+        .starts_with("AppID,Mini program"));
+    assert_eq!(text.split("\r\n").filter(|l| !l.is_empty()).count(), 61);
+
+    // A merchant's export holds its own mini programs only, whatever the URL asks.
+    let merchant = app.signed_in(MERCHANT).await;
+    let text = merchant
+        .get(app.url("/releases/export.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text.split("\r\n").filter(|l| !l.is_empty()).count(), 16);
+    assert!(!text.contains(&demo_appid(1)) && !text.contains(&demo_appid(2)));
+    let text = merchant
+        .get(app.url("/releases/export.csv?state=rejected"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text.split("\r\n").filter(|l| !l.is_empty()).count(), 1);
+
+    // Not signed in: 401, no data.
+    let res = client()
+        .get(app.url("/releases/export.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert!(!res.text().await.unwrap().contains(&demo_appid(0)));
+}
+
+#[tokio::test]
+async fn the_fleet_page_renders_on_the_server_with_chart_and_filters() {
+    let app = fleet_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let res = admin
+        .get(app.url("/releases?state=rejected"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("data-testid=\"fleet-chart\""));
+    assert!(html.contains(&demo_appid(2)));
+    assert!(!html.contains(&format!("data-appid=\"{}\"", demo_appid(0))));
+    assert!(html.contains("/releases/export.csv?state=rejected"));
+    // Pages need a session.
+    let res = client().get(app.url("/releases")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    let res = client()
+        .get(app.url("/notifications"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+}
