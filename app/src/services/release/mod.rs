@@ -706,15 +706,17 @@ pub async fn refresh_as(
         .client
         .get_auditstatus(&platform.ctx(appid), audit.auditid)
         .await?;
-    let changed = code_audits::record_result(
-        &state.db,
-        appid,
-        audit.auditid,
-        answer.status,
-        answer.reason.as_deref(),
-        answer.screenshot.as_deref(),
-        "refresh",
-        db::now(),
+    // The same path as push and polling, so the result also notifies the mini program's people.
+    let changed = crate::services::audit_tracking::record(
+        state,
+        &crate::services::audit_tracking::Reported {
+            appid,
+            auditid: audit.auditid,
+            status: answer.status,
+            reason: answer.reason.as_deref(),
+            screenshots: answer.screenshot.as_deref(),
+            source: "refresh",
+        },
     )
     .await?;
     if changed {
