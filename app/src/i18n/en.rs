@@ -57,6 +57,10 @@ pub const TEXTS: Texts = Texts {
     page_not_in_code: "The committed code has no such page",
     category_mismatch: "Category names do not match the chosen category",
     empty_item: "Nothing filled in",
+    grid_size: "The grid has 2 or 4 cells",
+    not_internal_path: "Must be a page path inside the mini program (e.g. pages/index/index)",
+    duplicate_path: "Another cell already jumps to this path",
+    invalid_url: "Must be an http(s) image address",
 
     search: "Search",
     search_placeholder: "AppID, name or principal",

@@ -113,6 +113,10 @@ pub struct Texts {
     pub page_not_in_code: &'static str,
     pub category_mismatch: &'static str,
     pub empty_item: &'static str,
+    pub grid_size: &'static str,
+    pub not_internal_path: &'static str,
+    pub duplicate_path: &'static str,
+    pub invalid_url: &'static str,
 
     pub search: &'static str,
     pub search_placeholder: &'static str,
@@ -336,6 +340,10 @@ impl Texts {
             FieldProblem::PageNotInCode => self.page_not_in_code.into(),
             FieldProblem::CategoryMismatch => self.category_mismatch.into(),
             FieldProblem::EmptyItem => self.empty_item.into(),
+            FieldProblem::GridSize => self.grid_size.into(),
+            FieldProblem::NotInternalPath => self.not_internal_path.into(),
+            FieldProblem::DuplicatePath => self.duplicate_path.into(),
+            FieldProblem::InvalidUrl => self.invalid_url.into(),
         }
     }
 }

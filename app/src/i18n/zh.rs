@@ -53,6 +53,10 @@ pub const TEXTS: Texts = Texts {
     page_not_in_code: "代码中没有这个页面",
     category_mismatch: "类目名称与所选类目不一致",
     empty_item: "该项未填写任何内容",
+    grid_size: "只能设置 2 个或 4 个宫格",
+    not_internal_path: "必须是小程序内的页面路径（如 pages/index/index）",
+    duplicate_path: "与其他宫格的跳转路径相同",
+    invalid_url: "必须是 http(s) 图片地址",
 
     search: "搜索",
     search_placeholder: "AppID、名称或主体",
