@@ -72,6 +72,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("apps") view=MiniProgramsPage ssr=SsrMode::Async />
                     <Route path=path!("apps/authorize") view=AuthorizePage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid") view=MiniProgramDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/widget") view=crate::pages::widget_editor::WidgetEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("widgets") view=crate::pages::widgets::WidgetsPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("platform/tokens") view=TokensPage ssr=SsrMode::Async />
                     <Route path=path!("platform/callbacks") view=CallbacksPage ssr=SsrMode::Async />

@@ -9,3 +9,4 @@ pub mod merchants;
 pub mod mini_programs;
 pub mod platform;
 pub mod users;
+pub mod widgets;

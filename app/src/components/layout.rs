@@ -42,6 +42,7 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
             <a class="brand" href="/apps">{t.app_name}</a>
             <nav>
                 <A href="/apps" attr:data-testid="nav-apps">{t.nav_mini_programs}</A>
+                <A href="/widgets" attr:data-testid="nav-widgets">{t.nav_widgets}</A>
                 <A href="/audit" attr:data-testid="nav-audit">{t.nav_audit_log}</A>
                 {staff.then(|| view! {
                     <p class="nav-group">{t.nav_platform}</p>
@@ -75,6 +76,12 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
             (t.nav_mini_programs.into(), Some("/apps".into())),
             ((*appid).to_string(), None),
         ],
+        ["apps", appid, "widget"] => vec![
+            (t.nav_mini_programs.into(), Some("/apps".into())),
+            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
+            (t.nav_widgets.into(), None),
+        ],
+        ["widgets"] => vec![(t.nav_widgets.into(), None)],
         ["audit"] => vec![(t.nav_audit_log.into(), None)],
         ["platform", "tokens"] => vec![(t.nav_platform.into(), None), (t.nav_tokens.into(), None)],
         ["platform", "callbacks"] => {

@@ -11,3 +11,5 @@ pub mod mini_programs;
 pub mod not_found;
 pub mod tokens;
 pub mod users;
+pub mod widget_editor;
+pub mod widgets;

@@ -9,3 +9,4 @@ mod platform;
 mod registry;
 mod security;
 mod wechat_layer;
+mod widgets;

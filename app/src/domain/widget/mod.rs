@@ -5,6 +5,7 @@
 pub mod region;
 pub mod rules;
 pub mod state;
+pub mod view;
 
 use serde::{Deserialize, Serialize};
 
