@@ -423,16 +423,20 @@ fn Editor(initial: WidgetView, options: WidgetOptions) -> impl IntoView {
                 </ul>
     }
     .into_any();
+    let form = view! {
+        <form class="wg-form grid-form" on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+            {text_fields}{cats}{layout}{grid}{actions}
+        </form>
+    }
+    .into_any();
+    let preview = view! { <Preview content nick=nick.get_value() /> }.into_any();
+    let history = view! { <History view=view_sig /> }.into_any();
     view! {
         {head}
-        <div class="wg-layout">
-            <form class="wg-form grid-form" on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
-                {text_fields}{cats}{layout}{grid}{actions}
-            </form>
-            <Preview content nick=nick.get_value() />
-        </div>
-        <History view=view_sig />
+        <div class="wg-layout">{form}{preview}</div>
+        {history}
     }
+    .into_any()
 }
 
 #[component]
