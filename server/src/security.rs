@@ -51,6 +51,7 @@ fn is_console_page(path: &str) -> bool {
         || path == "/audit"
         || path == "/releases"
         || path == "/notifications"
+        || path == "/widgets"
         || path == "/platform"
         || path.starts_with("/platform/")
         || path == "/admin"

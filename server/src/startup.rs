@@ -381,6 +381,10 @@ fn spawn_platform_worker(state: AppState, platform: Arc<Platform>, every_secs: i
             if recovered > 0 {
                 tracing::info!(recovered, "processed pushes left over by a stopped process");
             }
+            let widgets = app::services::widgets::poll_due(&state).await;
+            if widgets > 0 {
+                tracing::debug!(widgets, "checked function widgets under review");
+            }
         }
     });
 }

@@ -12,3 +12,4 @@ pub mod notifications;
 pub mod platform;
 pub mod release;
 pub mod users;
+pub mod widgets;

@@ -45,6 +45,7 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
                 <A href="/apps" attr:data-testid="nav-apps">{t.nav_mini_programs}</A>
                 <A href="/releases" attr:data-testid="nav-releases">{t.nav_releases}</A>
                 <A href="/notifications" attr:data-testid="nav-notifications">{t.nav_notifications}</A>
+                <A href="/widgets" attr:data-testid="nav-widgets">{t.nav_widgets}</A>
                 <A href="/audit" attr:data-testid="nav-audit">{t.nav_audit_log}</A>
                 {staff.then(|| view! {
                     <p class="nav-group">{t.nav_platform}</p>
@@ -78,6 +79,12 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
             (t.nav_mini_programs.into(), Some("/apps".into())),
             ((*appid).to_string(), None),
         ],
+        ["apps", appid, "widget"] => vec![
+            (t.nav_mini_programs.into(), Some("/apps".into())),
+            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
+            (t.nav_widgets.into(), None),
+        ],
+        ["widgets"] => vec![(t.nav_widgets.into(), None)],
         ["audit"] => vec![(t.nav_audit_log.into(), None)],
         ["releases"] => vec![(t.nav_releases.into(), None)],
         ["notifications"] => vec![(t.nav_notifications.into(), None)],

@@ -19,5 +19,6 @@ pub mod session_store;
 pub mod sql;
 pub mod tokens;
 pub mod users;
+pub mod widgets;
 
 pub use pool::{is_unique_violation, now, Db, DbKind};

@@ -14,3 +14,4 @@ pub mod release;
 pub mod time;
 pub mod user;
 pub mod validation;
+pub mod widget;

@@ -42,6 +42,14 @@ pub enum FieldProblem {
     CategoryMismatch,
     /// A list entry with nothing filled in.
     EmptyItem,
+    /// Function widgets: the grid must have 2 or 4 cells.
+    GridSize,
+    /// Function widgets: a jump path that is not a page path inside the mini program.
+    NotInternalPath,
+    /// Function widgets: two cells jump to the same path.
+    DuplicatePath,
+    /// Function widgets: not an http(s) address.
+    InvalidUrl,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

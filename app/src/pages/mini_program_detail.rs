@@ -5,6 +5,29 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+/// The function widget's status, linking to its editor.
+#[component]
+fn WidgetStatusLine(appid: String) -> impl IntoView {
+    let t = use_texts();
+    let link = format!("/apps/{appid}/widget");
+    let widget = Resource::new(move || appid.clone(), crate::api::widgets::get_widget);
+    view! {
+        <section class="panel" data-testid="detail-widget">
+            <h2>{t.nav_widgets}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match widget.await {
+                        Ok(w) if w.saved => view! { <span class=format!("status wg-{}", w.status.as_str()) data-testid="detail-widget-status">{crate::pages::widget_editor::status_text(t, w.status)}</span> }.into_any(),
+                        Ok(_) => view! { <span data-testid="detail-widget-status">{t.wg_none_yet}</span> }.into_any(),
+                        Err(e) => view! { <span>{e.message(t)}</span> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            " "<a href=link class="button" data-testid="detail-widget-link">{t.wg_open_editor}</a>
+        </section>
+    }
+}
+
 #[component]
 pub fn MiniProgramDetailPage() -> impl IntoView {
     let t = use_texts();
@@ -31,6 +54,7 @@ pub fn MiniProgramDetailPage() -> impl IntoView {
                             <dt>{t.updated_at}</dt><dd>{format_cst(p.updated_at)}</dd>
                         </dl>
                         <p><a href=format!("/apps/{}/release", p.appid) class="button" data-testid="detail-release-link">{t.release.link}</a></p>
+                        <WidgetStatusLine appid=p.appid.clone() />
                     }.into_any(),
                     Err(e) => view! {
                         <Title text=t.mini_program_detail />

@@ -15,3 +15,5 @@ pub mod release_forms;
 pub mod notifications;
 pub mod tokens;
 pub mod users;
+pub mod widget_editor;
+pub mod widgets;

@@ -18,5 +18,6 @@ pub mod state;
 pub mod token_health;
 pub mod tokens;
 pub mod users;
+pub mod widgets;
 
 pub use state::{AppState, Settings, ThrottlePolicy};

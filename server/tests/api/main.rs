@@ -12,3 +12,4 @@ mod registry;
 mod release;
 mod security;
 mod wechat_layer;
+mod widgets;
