@@ -1,8 +1,8 @@
 //! The wxa-console server: configuration, start-up, routing and request guards.
 
 pub mod config;
-pub mod release_routes;
 pub mod exports;
+pub mod release_routes;
 pub mod security;
 pub mod startup;
 pub mod wechat_routes;
