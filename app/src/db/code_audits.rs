@@ -53,13 +53,18 @@ const COLUMNS: &str = "id, appid, auditid, commit_id, user_version, item_list, s
 /// Returns the row id; an auditid already recorded keeps its row (reconciliation after an
 /// unknown outcome may meet an audit twice).
 pub async fn insert_submitted(db: &Db, a: &NewAudit<'_>, now: i64) -> Result<i64, sqlx::Error> {
-    if let Some(existing) = find(db, a.appid, a.auditid).await? {
-        return Ok(existing.id);
-    }
+    // The result push (or a poll) may have recorded this audit as unknown between WeChat's
+    // answer and this insert: then the submission's details complete that row, whose
+    // status stays as reported.
     sqlx::query_scalar::<_, i64>(
         "INSERT INTO code_audits (appid, auditid, commit_id, user_version, item_list, status, \
          submitted_by, submitted_by_name, submitted_at, next_poll_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (appid, auditid) DO UPDATE SET commit_id = excluded.commit_id, \
+         user_version = excluded.user_version, item_list = excluded.item_list, \
+         submitted_by = excluded.submitted_by, submitted_by_name = excluded.submitted_by_name, \
+         submitted_at = excluded.submitted_at \
+         RETURNING id",
     )
     .bind(a.appid)
     .bind(a.auditid)

@@ -221,6 +221,11 @@ pub const TEXTS: Texts = Texts {
         "audit_rejected" if !reason.is_empty() => format!("{name}: code review rejected: {reason}"),
         "audit_rejected" => format!("{name}: code review rejected"),
         "audit_delayed" => format!("{name}: code review delayed: {reason}"),
+        "widget_approved" => format!("{name}: function widget approved"),
+        "widget_rejected" if !reason.is_empty() => {
+            format!("{name}: function widget rejected: {reason}")
+        }
+        "widget_rejected" => format!("{name}: function widget rejected"),
         other => format!("{name}: {other}"),
     },
     mark_read: "Mark read",

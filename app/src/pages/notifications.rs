@@ -98,7 +98,10 @@ fn NotificationItem(n: NotificationView, version: RwSignal<u32>) -> impl IntoVie
             " "
             <span data-testid="notification-text">{text}</span>
             " "
-            {n.link.clone().map(|href| view! { <a href=href data-testid="notification-link">{t.open_release}</a> })}
+            {n.link.clone().map(|href| {
+                let label = if href.ends_with("/widget") { t.nav_widgets } else { t.open_release };
+                view! { <a href=href data-testid="notification-link">{label}</a> }
+            })}
             " "
             {(!n.read).then(|| view! {
                 <button class="link" data-testid="notification-mark-read" on:click=move |_| { mark.dispatch(()); }>{t.mark_read}</button>

@@ -130,7 +130,39 @@ pub async fn from_push(
                 "result about an audit older than the one of {appid} in review; nothing changed"
             ));
         }
-        Some((id, _)) => id,
+        Some((id, _)) => {
+            // Pushes carry no auditid, and a late retry about an earlier audit can arrive
+            // after a new submission: ask WeChat about the pending audit before recording.
+            let platform = state.platform()?;
+            let answer = platform
+                .client
+                .get_auditstatus(&platform.ctx(appid), id)
+                .await?;
+            if answer.status == db::code_audits::AUDITING {
+                return Ok(format!(
+                    "audit {id} of {appid} is still in review: the result is about an earlier one"
+                ));
+            }
+            if answer.status != status {
+                let changed = record(
+                    state,
+                    &Reported {
+                        appid,
+                        auditid: id,
+                        status: answer.status,
+                        reason: answer.reason.as_deref(),
+                        screenshots: answer.screenshot.as_deref(),
+                        source: "poll",
+                    },
+                )
+                .await?;
+                return Ok(format!(
+                    "audit {id} of {appid}: WeChat answers status {} (changed: {changed})",
+                    answer.status
+                ));
+            }
+            id
+        }
         None => {
             let platform = state.platform()?;
             let latest = platform

@@ -127,9 +127,18 @@ pub async fn sync(state: &AppState, appid: &str) -> Result<FuncWidgetCheck, AppE
             match status {
                 WidgetStatus::Online if was_review => {
                     db::widgets::decide_latest(db, appid, "approved", "", now).await?;
+                    notify_review(state, appid, "widget_approved", "", info.submit_time).await?;
                 }
                 WidgetStatus::Rejected => {
                     db::widgets::decide_latest(db, appid, "rejected", &info.reason, now).await?;
+                    notify_review(
+                        state,
+                        appid,
+                        "widget_rejected",
+                        &info.reason,
+                        info.submit_time,
+                    )
+                    .await?;
                 }
                 _ => {}
             }
@@ -147,6 +156,35 @@ pub async fn sync(state: &AppState, appid: &str) -> Result<FuncWidgetCheck, AppE
         }
     }
     Ok(check)
+}
+
+/// One notification per reviewed submission (keyed by its submit time), whichever read
+/// of the access check (page view or polling) sees the verdict first.
+async fn notify_review(
+    state: &AppState,
+    appid: &str,
+    kind: &str,
+    reason: &str,
+    submit_time: i64,
+) -> Result<(), AppError> {
+    let program = db::mini_programs::find(&state.db, appid).await?;
+    crate::services::notifications::notify(
+        &state.db,
+        crate::services::notifications::Notice {
+            merchant_id: program.as_ref().and_then(|p| p.merchant_id),
+            appid: Some(appid),
+            kind,
+            params: serde_json::json!({
+                "appid": appid,
+                "nick_name": program.as_ref().map(|p| p.nick_name.clone()),
+                "reason": reason,
+            }),
+            link: Some(format!("/apps/{appid}/widget")),
+            dedupe_key: format!("widget:{appid}:{submit_time}:{kind}"),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 fn quota_of(check: &FuncWidgetCheck) -> Quota {

@@ -182,6 +182,15 @@ async fn widget_lifecycle_draft_submit_review_offline_modify_reject_delete() {
     assert_eq!(status, "online");
     let v = view(&app, &admin, &appid).await;
     assert_eq!(v["history"][0]["outcome"], "approved");
+    // One notification for the verdict, although the page view read it again.
+    let kinds: Vec<String> = sqlx::query_scalar(
+        "SELECT kind FROM notifications WHERE appid = $1 AND kind LIKE 'widget%'",
+    )
+    .bind(appid.as_str())
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(kinds, ["widget_approved"]);
     // The brand name fell back to the mini program's name.
     assert_eq!(v["submitted"]["brandname"], v["nick_name"]);
 
