@@ -1,5 +1,5 @@
-import { test, expect } from "@playwright/test";
-import { hydrated, login } from "./helpers";
+import { expect } from "@playwright/test";
+import { test, hydrated, login } from "./helpers";
 
 test("an admin onboards a merchant with a login and its mini programs", async ({ page, browser }) => {
   const stamp = Date.now().toString().slice(-6);

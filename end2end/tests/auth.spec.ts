@@ -1,5 +1,5 @@
-import { test, expect } from "@playwright/test";
-import { hydrated, login } from "./helpers";
+import { expect } from "@playwright/test";
+import { test, hydrated, login } from "./helpers";
 
 test("each role signs in and sees what its role allows", async ({ page }) => {
   await login(page, "admin");

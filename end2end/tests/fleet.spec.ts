@@ -1,5 +1,5 @@
-import { test, expect } from "@playwright/test";
-import { hydrated, login, LOGINS } from "./helpers";
+import { expect } from "@playwright/test";
+import { test, hydrated, login, LOGINS } from "./helpers";
 
 // The demo submits audits through the simulator: some are rejected at once, some pass, some stay
 // in review and finish later. Their results reach the console by push (or polling) and show up

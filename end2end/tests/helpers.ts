@@ -1,4 +1,20 @@
-import { expect, Page } from "@playwright/test";
+import { test as base, expect, Page } from "@playwright/test";
+
+/**
+ * Playwright's `test`, failing any test whose page threw in the browser: a hydration mismatch
+ * panics the wasm and leaves a page that looks right but no longer answers clicks.
+ */
+export const test = base.extend<{ page: Page }>({
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error" && /panicked|hydration/i.test(m.text())) errors.push(m.text());
+    });
+    await use(page);
+    expect(errors, "errors thrown in the browser").toEqual([]);
+  },
+});
 
 export const LOGINS = {
   admin: { username: "admin", password: "admin-demo-2026" },

@@ -1,5 +1,5 @@
-import { test, expect } from "@playwright/test";
-import { hydrated, login, LOGINS } from "./helpers";
+import { expect } from "@playwright/test";
+import { test, hydrated, login, LOGINS } from "./helpers";
 
 test("an admin adds a mini program through the authorization link", async ({ page, context }) => {
   const stamp = Date.now().toString().slice(-6);

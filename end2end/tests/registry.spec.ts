@@ -1,5 +1,5 @@
-import { test, expect } from "@playwright/test";
-import { hydrated, login, LOGINS } from "./helpers";
+import { expect } from "@playwright/test";
+import { test, hydrated, login, LOGINS } from "./helpers";
 
 test("the registry paginates, filters and sorts on the server", async ({ page }) => {
   await login(page, "operator");

@@ -1,5 +1,5 @@
-import { test, expect, Page } from "@playwright/test";
-import { hydrated, login, LOGINS } from "./helpers";
+import { expect, Page } from "@playwright/test";
+import { test, hydrated, login, LOGINS } from "./helpers";
 
 /** services::demo::demo_appid: the demo's AppIDs are a fixed function of their index. */
 function demoAppid(i: number): string {

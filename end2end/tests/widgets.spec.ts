@@ -1,5 +1,5 @@
-import { test, expect, Page } from "@playwright/test";
-import { hydrated, login } from "./helpers";
+import { expect, Page } from "@playwright/test";
+import { test, hydrated, login } from "./helpers";
 
 // Demo mini program 4 belongs to the merchant "merchant" (星辰咖啡), 1 to "merchant2".
 const OWN = "wx4cc4890a7128c89a";

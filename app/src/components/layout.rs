@@ -15,16 +15,22 @@ pub fn ConsoleLayout() -> impl IntoView {
     let t = use_texts();
     let user: UserResource = Resource::new(|| (), |_| load_current_user());
     provide_context(user);
+    // Resources, Suspense and Transition take ids in creation order, and the hydrating
+    // browser must take them in the server's order. So nothing that takes one is created
+    // inside a Suspend (the server runs it later, the hydrating browser at once): the header
+    // and its bell are created here, and only plain elements wait for the user.
+    let unread = unread_resource();
     view! {
         <div class="console">
             <Suspense fallback=move || view! { <aside class="sidebar"></aside> }>
                 {move || Suspend::new(async move {
                     match user.await {
-                        Ok(Some(u)) => view! { <Sidebar user=u.clone() /> <Header user=u /> }.into_any(),
+                        Ok(Some(u)) => view! { <Sidebar user=u /> }.into_any(),
                         _ => view! { <Redirect path="/login" /> }.into_any(),
                     }
                 })}
             </Suspense>
+            <Header user unread />
             <main class="content">
                 <Outlet />
             </main>
@@ -107,7 +113,7 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
 }
 
 #[component]
-fn Header(user: CurrentUser) -> impl IntoView {
+fn Header(user: UserResource, unread: UnreadResource) -> impl IntoView {
     let t = use_texts();
     let location = use_location();
     let trail = move || {
@@ -126,10 +132,16 @@ fn Header(user: CurrentUser) -> impl IntoView {
                 {trail}
             </ol>
             <div class="who">
-                <span data-testid="current-user">{user.display_name.clone()}</span>
-                <span class="badge" data-testid="current-role">{t.role(user.role)}</span>
-                {user.merchant_name.clone().map(|m| view! { <span class="muted" data-testid="current-merchant">{m}</span> })}
-                <NotificationBell />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        user.await.ok().flatten().map(|user| view! {
+                            <span data-testid="current-user">{user.display_name.clone()}</span>
+                            <span class="badge" data-testid="current-role">{t.role(user.role)}</span>
+                            {user.merchant_name.clone().map(|m| view! { <span class="muted" data-testid="current-merchant">{m}</span> })}
+                        })
+                    })}
+                </Suspense>
+                <NotificationBell unread />
                 <LocaleSwitch />
                 <LogoutButton />
             </div>
@@ -137,23 +149,28 @@ fn Header(user: CurrentUser) -> impl IntoView {
     }
 }
 
-/// The bell: unread notifications, rendered on the server, refreshed every 30 s after
-/// hydration and on every navigation.
-#[component]
-fn NotificationBell() -> impl IntoView {
-    let t = use_texts();
+type UnreadResource = Resource<Result<i64, AppError>>;
+
+/// Unread notifications, refetched on every navigation and every 30 s after hydration.
+fn unread_resource() -> UnreadResource {
     let location = use_location();
     let tick = RwSignal::new(0u32);
-    let unread = Resource::new(
-        move || (location.pathname.get(), tick.get()),
-        |_| unread_notifications(),
-    );
     Effect::new(move |_| {
         let _ = set_interval_with_handle(
             move || tick.update(|n| *n = n.wrapping_add(1)),
             std::time::Duration::from_secs(30),
         );
     });
+    Resource::new(
+        move || (location.pathname.get(), tick.get()),
+        |_| unread_notifications(),
+    )
+}
+
+/// The bell, rendered on the server and kept fresh in the browser.
+#[component]
+fn NotificationBell(unread: UnreadResource) -> impl IntoView {
+    let t = use_texts();
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -45,6 +45,9 @@ fn svg_only(svg: &str) -> String {
 pub fn AuthorizePage() -> impl IntoView {
     let t = use_texts();
     let me = use_context::<UserResource>();
+    // Resources live with the page, not inside the Suspend below, so that hydration creates
+    // them in the order the server did.
+    let resources = ScreenResources::new();
     view! {
         <Title text=t.add_mini_program />
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
@@ -54,7 +57,7 @@ pub fn AuthorizePage() -> impl IntoView {
                     None => false,
                 };
                 if staff {
-                    view! { <AuthorizeScreen /> }.into_any()
+                    view! { <AuthorizeScreen resources /> }.into_any()
                 } else {
                     view! { <PageError error=AppError::Forbidden /> }.into_any()
                 }
@@ -63,23 +66,46 @@ pub fn AuthorizePage() -> impl IntoView {
     }
 }
 
+#[derive(Clone, Copy)]
+struct ScreenResources {
+    tick: RwSignal<u32>,
+    request: Resource<Result<Option<AuthorizationRequestView>, AppError>>,
+    merchants: Resource<Result<Vec<MerchantOption>, AppError>>,
+}
+
+impl ScreenResources {
+    fn new() -> Self {
+        let query = use_query_map();
+        let request_id = Memo::new(move |_| {
+            query.with(|q| q.get("request").and_then(|s| s.trim().parse::<i64>().ok()))
+        });
+        let tick = RwSignal::new(0u32);
+        let request = Resource::new(
+            move || (request_id.get(), tick.get()),
+            |(id, _)| async move {
+                match id {
+                    Some(id) => authorization_status(id).await.map(Some),
+                    None => Ok(None),
+                }
+            },
+        );
+        let merchants = Resource::new(|| (), |_| merchant_options());
+        Self {
+            tick,
+            request,
+            merchants,
+        }
+    }
+}
+
 #[component]
-fn AuthorizeScreen() -> impl IntoView {
+fn AuthorizeScreen(resources: ScreenResources) -> impl IntoView {
     let t = use_texts();
-    let query = use_query_map();
-    let request_id = Memo::new(move |_| {
-        query.with(|q| q.get("request").and_then(|s| s.trim().parse::<i64>().ok()))
-    });
-    let tick = RwSignal::new(0u32);
-    let request = Resource::new(
-        move || (request_id.get(), tick.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => authorization_status(id).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
+    let ScreenResources {
+        tick,
+        request,
+        merchants,
+    } = resources;
     // While the owner has not confirmed, ask again every two seconds (one timer at a time).
     let scheduled = StoredValue::new(false);
     Effect::new(move |_| {
@@ -95,7 +121,6 @@ fn AuthorizeScreen() -> impl IntoView {
             );
         }
     });
-    let merchants = Resource::new(|| (), |_| merchant_options());
     view! {
         <div class="page-head">
             <h1>{t.add_mini_program}</h1>

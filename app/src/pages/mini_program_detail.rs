@@ -5,26 +5,34 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-/// The function widget's status, linking to its editor.
+type WidgetResource =
+    Resource<Result<crate::domain::widget::view::WidgetView, crate::error::AppError>>;
+
+/// The function widget's status, linking to its editor. Nothing when the mini program
+/// cannot be read (the page says why above).
 #[component]
-fn WidgetStatusLine(appid: String) -> impl IntoView {
+fn WidgetStatusLine(widget: WidgetResource) -> impl IntoView {
     let t = use_texts();
-    let link = format!("/apps/{appid}/widget");
-    let widget = Resource::new(move || appid.clone(), crate::api::widgets::get_widget);
     view! {
-        <section class="panel" data-testid="detail-widget">
-            <h2>{t.nav_widgets}</h2>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match widget.await {
-                        Ok(w) if w.saved => view! { <span class=format!("status wg-{}", w.status.as_str()) data-testid="detail-widget-status">{crate::pages::widget_editor::status_text(t, w.status)}</span> }.into_any(),
-                        Ok(_) => view! { <span data-testid="detail-widget-status">{t.wg_none_yet}</span> }.into_any(),
-                        Err(e) => view! { <span>{e.message(t)}</span> }.into_any(),
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                widget.await.ok().map(|w| {
+                    let link = format!("/apps/{}/widget", w.appid);
+                    let status = if w.saved {
+                        view! { <span class=format!("status wg-{}", w.status.as_str()) data-testid="detail-widget-status">{crate::pages::widget_editor::status_text(t, w.status)}</span> }.into_any()
+                    } else {
+                        view! { <span data-testid="detail-widget-status">{t.wg_none_yet}</span> }.into_any()
+                    };
+                    view! {
+                        <section class="panel" data-testid="detail-widget">
+                            <h2>{t.nav_widgets}</h2>
+                            {status}
+                            " "<a href=link class="button" data-testid="detail-widget-link">{t.wg_open_editor}</a>
+                        </section>
                     }
-                })}
-            </Suspense>
-            " "<a href=link class="button" data-testid="detail-widget-link">{t.wg_open_editor}</a>
-        </section>
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -34,6 +42,9 @@ pub fn MiniProgramDetailPage() -> impl IntoView {
     let params = use_params_map();
     let appid = move || params.read().get("appid").unwrap_or_default();
     let app = Resource::new(appid, get_mini_program);
+    // The widget's resource and Suspense are created with the page, not inside the page's
+    // Suspend: hydration must create them in the order the server did (see layout.rs).
+    let widget: WidgetResource = Resource::new(appid, crate::api::widgets::get_widget);
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
@@ -54,7 +65,6 @@ pub fn MiniProgramDetailPage() -> impl IntoView {
                             <dt>{t.updated_at}</dt><dd>{format_cst(p.updated_at)}</dd>
                         </dl>
                         <p><a href=format!("/apps/{}/release", p.appid) class="button" data-testid="detail-release-link">{t.release.link}</a></p>
-                        <WidgetStatusLine appid=p.appid.clone() />
                     }.into_any(),
                     Err(e) => view! {
                         <Title text=t.mini_program_detail />
@@ -66,5 +76,6 @@ pub fn MiniProgramDetailPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <WidgetStatusLine widget />
     }
 }
