@@ -30,6 +30,55 @@ pub struct Reported<'a> {
     pub source: &'a str,
 }
 
+/// What WeChat says about one audit.
+pub struct AuditAnswer {
+    pub status: i64,
+    pub reason: Option<String>,
+    pub screenshot: Option<String>,
+}
+
+impl AuditAnswer {
+    pub fn reported<'a>(&'a self, appid: &'a str, auditid: i64, source: &'a str) -> Reported<'a> {
+        Reported {
+            appid,
+            auditid,
+            status: self.status,
+            reason: self.reason.as_deref(),
+            screenshots: self.screenshot.as_deref(),
+            source,
+        }
+    }
+}
+
+/// Asks WeChat about one audit (get_auditstatus). When that fails, the latest audit's status
+/// stands in if it is this audit.
+pub async fn ask_wechat(
+    state: &AppState,
+    appid: &str,
+    auditid: i64,
+) -> Result<AuditAnswer, AppError> {
+    let platform = state.platform()?;
+    let ctx = platform.ctx(appid);
+    match platform.client.get_auditstatus(&ctx, auditid).await {
+        Ok(s) => Ok(AuditAnswer {
+            status: s.status,
+            reason: s.reason,
+            screenshot: s.screenshot,
+        }),
+        Err(e) => {
+            let latest = platform.client.get_latest_auditstatus(&ctx).await?;
+            if latest.auditid != auditid {
+                return Err(e.into());
+            }
+            Ok(AuditAnswer {
+                status: latest.status,
+                reason: latest.reason,
+                screenshot: latest.screenshot,
+            })
+        }
+    }
+}
+
 /// Records a result and, when it changed the audit, notifies the mini program's people.
 /// An audit the console does not know (submitted outside it) becomes a row of its own.
 /// True when this report changed something.
@@ -133,29 +182,14 @@ pub async fn from_push(
         Some((id, _)) => {
             // Pushes carry no auditid, and a late retry about an earlier audit can arrive
             // after a new submission: ask WeChat about the pending audit before recording.
-            let platform = state.platform()?;
-            let answer = platform
-                .client
-                .get_auditstatus(&platform.ctx(appid), id)
-                .await?;
+            let answer = ask_wechat(state, appid, id).await?;
             if answer.status == db::code_audits::AUDITING {
                 return Ok(format!(
                     "audit {id} of {appid} is still in review: the result is about an earlier one"
                 ));
             }
             if answer.status != status {
-                let changed = record(
-                    state,
-                    &Reported {
-                        appid,
-                        auditid: id,
-                        status: answer.status,
-                        reason: answer.reason.as_deref(),
-                        screenshots: answer.screenshot.as_deref(),
-                        source: "poll",
-                    },
-                )
-                .await?;
+                let changed = record(state, &answer.reported(appid, id, "poll")).await?;
                 return Ok(format!(
                     "audit {id} of {appid}: WeChat answers status {} (changed: {changed})",
                     answer.status
@@ -256,41 +290,18 @@ async fn poll_one(
     state: &AppState,
     audit: &db::audit_tracking::PendingAudit,
 ) -> Result<bool, AppError> {
-    let platform = state.platform()?;
-    let ctx = platform.ctx(&audit.appid);
-    let (status, reason, screenshot) =
-        match platform.client.get_auditstatus(&ctx, audit.auditid).await {
-            Ok(s) => (s.status, s.reason, s.screenshot),
-            Err(e) => {
-                // Cross-check with the latest audit: usable when it is this one.
-                let latest = platform.client.get_latest_auditstatus(&ctx).await?;
-                if latest.auditid != audit.auditid {
-                    return Err(e.into());
-                }
-                (latest.status, latest.reason, latest.screenshot)
-            }
-        };
+    let answer = ask_wechat(state, &audit.appid, audit.auditid).await?;
+    let status = answer.status;
     if status == audit.status || (status == 2 && is_pending(audit.status)) {
         return Ok(false);
     }
-    let changed = record(
-        state,
-        &Reported {
-            appid: &audit.appid,
-            auditid: audit.auditid,
-            status,
-            reason: reason.as_deref(),
-            screenshots: screenshot.as_deref(),
-            source: "poll",
-        },
-    )
-    .await?;
+    let changed = record(state, &answer.reported(&audit.appid, audit.auditid, "poll")).await?;
     if changed {
         let program = db::mini_programs::find(&state.db, &audit.appid).await?;
         let detail = format!(
             "audit {} status {status} (polled){}",
             audit.auditid,
-            non_empty(reason.as_deref())
+            non_empty(answer.reason.as_deref())
                 .map(|r| format!(": {r}"))
                 .unwrap_or_default()
         );

@@ -441,15 +441,34 @@ pub async fn submit(
 }
 
 /// Takes an online widget offline (WeChat keeps the content for a later modify).
+/// The mini program (after the authorization check), its stored widget and the status to act
+/// on: a verdict that came since the last look is taken in first.
+async fn current(
+    state: &AppState,
+    user: &CurrentUser,
+    appid: &str,
+) -> Result<
+    (
+        MiniProgramRow,
+        Option<db::widgets::WidgetRecord>,
+        WidgetStatus,
+    ),
+    AppError,
+> {
+    let p = mini_programs::get(&state.db, user, appid).await?;
+    // Unreachable WeChat is not fatal here: the action that follows reports it.
+    sync(state, &p.appid).await.ok();
+    let rec = db::widgets::find(&state.db, &p.appid).await?;
+    let status = rec.as_ref().map_or(WidgetStatus::Draft, |r| r.status());
+    Ok((p, rec, status))
+}
+
 pub async fn offline(
     state: &AppState,
     user: &CurrentUser,
     appid: &str,
 ) -> Result<WidgetView, AppError> {
-    let p = mini_programs::get(&state.db, user, appid).await?;
-    let check_now = sync(state, &p.appid).await?;
-    let rec = db::widgets::find(&state.db, &p.appid).await?;
-    let status = rec.as_ref().map_or(WidgetStatus::Draft, |r| r.status());
+    let (p, rec, status) = current(state, user, appid).await?;
     let result = match (
         allowed(status, WidgetAction::Offline, None, None),
         rec.as_ref().and_then(|r| r.wx_index),
@@ -478,7 +497,6 @@ pub async fn offline(
     }
     record(state, user, &p, "widget.offline", &result, "").await?;
     result?;
-    let _ = check_now;
     let check = sync(state, &p.appid).await.ok();
     build_view(state, p, check.as_ref()).await
 }
@@ -490,10 +508,7 @@ pub async fn delete(
     user: &CurrentUser,
     appid: &str,
 ) -> Result<WidgetView, AppError> {
-    let p = mini_programs::get(&state.db, user, appid).await?;
-    sync(state, &p.appid).await.ok();
-    let rec = db::widgets::find(&state.db, &p.appid).await?;
-    let status = rec.as_ref().map_or(WidgetStatus::Draft, |r| r.status());
+    let (p, rec, status) = current(state, user, appid).await?;
     let result = match allowed(status, WidgetAction::Delete, None, None) {
         Err(b) => Err(blocked_error(b)),
         Ok(()) => match rec.as_ref().and_then(|r| r.wx_index) {

@@ -7,7 +7,7 @@
 //! being repeated.
 
 use super::audit::{self, Actor, Event};
-use super::{mini_programs, AppState};
+use super::{audit_tracking, mini_programs, AppState};
 use crate::api::release::{
     AuditInfo, CommitInfo, OnlineInfo, ReleaseView, SubmitOptions, SupportInfo, TemplateOption,
 };
@@ -701,24 +701,10 @@ pub async fn refresh_as(
     if audit.status != code_audits::AUDITING && audit.status != code_audits::DELAYED {
         return Ok(false);
     }
-    let platform = state.platform()?;
-    let answer = platform
-        .client
-        .get_auditstatus(&platform.ctx(appid), audit.auditid)
-        .await?;
     // The same path as push and polling, so the result also notifies the mini program's people.
-    let changed = crate::services::audit_tracking::record(
-        state,
-        &crate::services::audit_tracking::Reported {
-            appid,
-            auditid: audit.auditid,
-            status: answer.status,
-            reason: answer.reason.as_deref(),
-            screenshots: answer.screenshot.as_deref(),
-            source: "refresh",
-        },
-    )
-    .await?;
+    let answer = audit_tracking::ask_wechat(state, appid, audit.auditid).await?;
+    let changed =
+        audit_tracking::record(state, &answer.reported(appid, audit.auditid, "refresh")).await?;
     if changed {
         let detail = format!("auditid={} status={}", audit.auditid, answer.status);
         log(
