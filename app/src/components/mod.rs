@@ -4,6 +4,7 @@
 pub mod csp;
 pub mod field;
 pub mod layout;
+pub mod merchant_filter;
 pub mod page_error;
 pub mod pager;
 pub mod url;

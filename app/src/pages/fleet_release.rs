@@ -3,7 +3,7 @@
 //! chart, and the same selection as CSV.
 
 use crate::api::fleet_release::fleet_release;
-use crate::api::merchants::merchant_options;
+use crate::components::merchant_filter::MerchantFilter;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::components::url::{encode, with_param};
@@ -46,22 +46,6 @@ pub fn FleetReleasePage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| FleetQuery::from_params(|k| p.get(k))));
     let fleet = Resource::new(move || query.get(), fleet_release);
-    let merchants = Resource::new(|| (), |_| merchant_options());
-
-    let merchant_select = move || {
-        Suspend::new(async move {
-            let options = merchants.await.unwrap_or_default();
-            let current = query.get_untracked().merchant_id;
-            view! {
-                <select name="merchant" data-testid="fleet-merchant">
-                    <option value="">{t.col_merchant}": "{t.all}</option>
-                    {options.into_iter().map(|m| view! {
-                        <option value=m.id.to_string() selected=current == Some(m.id)>{m.name}</option>
-                    }).collect_view()}
-                </select>
-            }
-        })
-    };
 
     view! {
         <Title text=t.nav_releases />
@@ -77,7 +61,7 @@ pub fn FleetReleasePage() -> impl IntoView {
                     <option value=s selected=move || query.get().state == s>{(t.fleet_state)(s)}</option>
                 }).collect_view()}
             </select>
-            <Suspense fallback=|| ()>{merchant_select}</Suspense>
+            <MerchantFilter current=Signal::derive(move || query.get().merchant_id) testid="fleet-merchant" />
             <input name="template" type="number" min="0" placeholder=t.fleet_col_template data-testid="fleet-template"
                 value=move || query.get().template_id.map(|v| v.to_string()).unwrap_or_default() />
             <input name="version" placeholder=t.fleet_version_search maxlength="64" data-testid="fleet-version"

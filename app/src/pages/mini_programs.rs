@@ -1,6 +1,6 @@
-use crate::api::merchants::merchant_options;
 use crate::api::mini_programs::list_mini_programs;
 use crate::components::layout::UserResource;
+use crate::components::merchant_filter::MerchantFilter;
 use crate::components::pager::Pager;
 use crate::components::url::with_param;
 use crate::domain::mini_program::{AppStatus, MiniProgramQuery, MiniProgramSort, SubjectType};
@@ -21,23 +21,7 @@ pub fn MiniProgramsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| MiniProgramQuery::from_params(|k| p.get(k))));
     let rows = Resource::new(move || query.get(), list_mini_programs);
-    let merchants = Resource::new(|| (), |_| merchant_options());
     let me = use_context::<UserResource>();
-
-    let merchant_select = move || {
-        Suspend::new(async move {
-            let options = merchants.await.unwrap_or_default();
-            let current = query.get_untracked().merchant_id;
-            view! {
-                <select name="merchant" data-testid="filter-merchant">
-                    <option value="">{t.col_merchant}": "{t.all}</option>
-                    {options.into_iter().map(|m| view! {
-                        <option value=m.id.to_string() selected=current == Some(m.id)>{m.name}</option>
-                    }).collect_view()}
-                </select>
-            }
-        })
-    };
 
     view! {
         <Title text=t.nav_mini_programs />
@@ -70,7 +54,7 @@ pub fn MiniProgramsPage() -> impl IntoView {
                     <option value=s.as_str() selected=move || query.get().status == Some(s)>{t.status(s)}</option>
                 }).collect_view()}
             </select>
-            <Suspense fallback=|| ()>{merchant_select}</Suspense>
+            <MerchantFilter current=Signal::derive(move || query.get().merchant_id) testid="filter-merchant" />
             <input type="hidden" name="sort" value=move || query.get().sort.as_str() />
             <input type="hidden" name="dir" value=move || query.get().dir.as_str() />
             <input type="hidden" name="per_page" value=move || query.get().page.per_page.to_string() />

@@ -2,7 +2,7 @@
 //! polling, recorded once whichever comes first, one notification per result, a lost push
 //! recovered by polling, leases across pollers, merchant-scoped notifications.
 
-use crate::helpers::{spawn_app, TestApp, ADMIN, MERCHANT, MERCHANT2};
+use crate::helpers::{sim_calls, spawn_app, TestApp, ADMIN, MERCHANT, MERCHANT2};
 use app::db;
 use app::services::audit_tracking::{self, Reported};
 use app::services::demo::demo_appid;
@@ -24,21 +24,6 @@ async fn sim_post(app: &TestApp, path: &str, body: Value) -> Value {
         .await
         .expect("control call");
     res.json().await.expect("control JSON")
-}
-
-async fn sim_calls(app: &TestApp, path: &str, appid: &str) -> usize {
-    reqwest::Client::new()
-        .get(format!(
-            "{}/__sim/calls?path={path}&appid={appid}",
-            app.sim_base
-        ))
-        .send()
-        .await
-        .expect("calls")
-        .json::<Vec<Value>>()
-        .await
-        .expect("calls JSON")
-        .len()
 }
 
 /// Pushes stop reaching the console (WeChat gave up, the network ate them …).

@@ -163,3 +163,19 @@ impl TestApp {
 pub async fn body(res: Response) -> String {
     res.text().await.unwrap_or_default()
 }
+
+/// How many calls to `path` for `appid` the simulator has seen.
+pub async fn sim_calls(app: &TestApp, path: &str, appid: &str) -> usize {
+    reqwest::Client::new()
+        .get(format!(
+            "{}/__sim/calls?path={path}&appid={appid}",
+            app.sim_base
+        ))
+        .send()
+        .await
+        .expect("calls")
+        .json::<Vec<Value>>()
+        .await
+        .expect("calls JSON")
+        .len()
+}

@@ -701,3 +701,52 @@ async fn a_lost_submit_answer_is_reconciled_not_repeated() {
         .unwrap();
     assert_eq!(state["audits"].as_array().unwrap().len(), 1);
 }
+
+/// Undo, gray release and revert gray: WeChat handles each call but its answer is lost (held
+/// past the client's timeout). The console reads WeChat's state instead of repeating the
+/// write, and records what happened once.
+#[tokio::test]
+async fn lost_undo_and_gray_answers_are_reconciled_not_repeated() {
+    let app = spawn_app().await;
+    let c = app.signed_in(OPERATOR).await;
+    let appid = demo_app(0, RELEASED_AND_AUDITING, 1);
+    let id = json!({ "appid": appid });
+    let lose_answer = |path: &'static str| {
+        sim_post(
+            &app,
+            "/faults",
+            json!({"path": path, "fault": "delay", "ms": 16_000, "times": 1}),
+        )
+    };
+
+    lose_answer("/wxa/undocodeaudit").await;
+    let v = app.call_ok(&c, "release/undo_audit", id.clone()).await;
+    assert_eq!(v["audit"]["status"], 3);
+    assert_eq!(v["undo_quota"]["left_this_month"], 9, "one undo counted");
+
+    submit(&app, &c, &appid).await;
+    approve(&app, &c, &appid).await;
+    lose_answer("/wxa/grayrelease").await;
+    let v = app
+        .call_ok(
+            &c,
+            "release/gray",
+            json!({"appid": appid, "percentage": 10}),
+        )
+        .await;
+    assert_eq!(v["gray"]["status"], "Running");
+    assert_eq!(v["gray"]["percentage"], 10);
+
+    lose_answer("/wxa/revertgrayrelease").await;
+    let v = app.call_ok(&c, "release/revert_gray", id.clone()).await;
+    assert_eq!(v["gray"]["status"], "Deleted");
+
+    // Each write reached WeChat exactly once.
+    for path in [
+        "/wxa/undocodeaudit",
+        "/wxa/grayrelease",
+        "/wxa/revertgrayrelease",
+    ] {
+        assert_eq!(sim_calls(&app, path, &appid).await, 1, "{path}");
+    }
+}
