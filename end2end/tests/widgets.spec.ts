@@ -1,5 +1,5 @@
 import { expect, Page } from "@playwright/test";
-import { test, hydrated, login } from "./helpers";
+import { test, hydrated, login, LOGINS } from "./helpers";
 
 // Demo mini program 4 belongs to the merchant "merchant" (星辰咖啡), 1 to "merchant2".
 const OWN = "wx4cc4890a7128c89a";
@@ -116,4 +116,29 @@ test("a merchant only reaches its own mini programs' widgets", async ({ page }) 
   await expect(page.getByTestId("wg-error")).toBeVisible();
   await page.goto("/widgets");
   await expect(page.getByRole("heading", { name: "功能直达" })).toBeVisible();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the widget editor, the list and the detail page's widget line render on the server", async ({ page }) => {
+    await page.goto("/login");
+    await page.request.post("/api/auth/login", { form: LOGINS.operator });
+    await page.goto(`/apps/${OWN}/widget`);
+    await expect(page.getByTestId("wg-status")).toBeVisible();
+    await expect(page.getByTestId("wg-keyword")).toBeVisible();
+    await expect(page.getByTestId("wg-preview")).toBeVisible();
+    expect(await page.getByTestId("wg-cell").count()).toBeGreaterThanOrEqual(2);
+
+    await page.goto(`/apps/${OWN}`);
+    await expect(page.getByTestId("detail-widget-status")).toBeVisible();
+    await expect(page.getByTestId("detail-widget-link")).toHaveAttribute("href", `/apps/${OWN}/widget`);
+
+    // The status filter is a plain GET form.
+    await page.goto("/widgets");
+    await page.getByTestId("wg-filter-status").selectOption("online");
+    await page.getByTestId("wg-filter-apply").click();
+    await expect(page).toHaveURL(/status=online/);
+    await expect(page.getByTestId("wg-filters")).toBeVisible();
+  });
 });
