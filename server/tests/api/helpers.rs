@@ -164,18 +164,24 @@ pub async fn body(res: Response) -> String {
     res.text().await.unwrap_or_default()
 }
 
-/// How many calls to `path` for `appid` the simulator has seen.
-pub async fn sim_calls(app: &TestApp, path: &str, appid: &str) -> usize {
+/// The calls to `path` the simulator has seen, for `appid` unless it is empty.
+pub async fn sim_call_records(app: &TestApp, path: &str, appid: &str) -> Vec<Value> {
+    let filter = if appid.is_empty() {
+        String::new()
+    } else {
+        format!("&appid={appid}")
+    };
     reqwest::Client::new()
-        .get(format!(
-            "{}/__sim/calls?path={path}&appid={appid}",
-            app.sim_base
-        ))
+        .get(format!("{}/__sim/calls?path={path}{filter}", app.sim_base))
         .send()
         .await
         .expect("calls")
         .json::<Vec<Value>>()
         .await
         .expect("calls JSON")
-        .len()
+}
+
+/// How many calls to `path` for `appid` the simulator has seen.
+pub async fn sim_calls(app: &TestApp, path: &str, appid: &str) -> usize {
+    sim_call_records(app, path, appid).await.len()
 }

@@ -3,7 +3,7 @@
 //! instances, compare-and-expire, 61023), the authorization flow through the
 //! simulator's page, and pushes from the simulator.
 
-use crate::helpers::{client, spawn_app, TestApp};
+use crate::helpers::{client, sim_call_records, spawn_app, TestApp};
 use app::db::{self, Db};
 use app::domain::auth::Role;
 use app::domain::mini_program::{AppStatus, SubjectType};
@@ -81,23 +81,7 @@ async fn sim_post(app: &TestApp, path: &str, body: Value) -> Value {
 }
 
 async fn sim_calls(app: &TestApp, path: &str) -> Vec<Value> {
-    sim_calls_for(app, path, "").await
-}
-
-async fn sim_calls_for(app: &TestApp, path: &str, appid: &str) -> Vec<Value> {
-    let filter = if appid.is_empty() {
-        String::new()
-    } else {
-        format!("&appid={appid}")
-    };
-    reqwest::Client::new()
-        .get(format!("{}/__sim/calls?path={path}{filter}", app.sim_base))
-        .send()
-        .await
-        .expect("calls")
-        .json::<Vec<Value>>()
-        .await
-        .expect("calls JSON")
+    sim_call_records(app, path, "").await
 }
 
 async fn admin(db: &Db) -> CurrentUser {
@@ -335,7 +319,7 @@ async fn a_token_wechat_rejects_is_expired_and_the_call_retried() {
     assert!(stored.expires_at > db::now());
     let category = platform.client.get_category(&platform.ctx(&appid)).await;
     assert!(category.is_ok(), "{category:?}");
-    let codes: Vec<i64> = sim_calls_for(&app, "/wxa/get_category", &appid)
+    let codes: Vec<i64> = sim_call_records(&app, "/wxa/get_category", &appid)
         .await
         .iter()
         .rev()
