@@ -7,7 +7,7 @@
 use wechat::events::Push;
 
 use super::audit::{self, Actor, Event};
-use super::notifications::{self, Notice};
+use super::notifications;
 use super::AppState;
 use crate::db;
 use crate::domain::audit::{action, Outcome};
@@ -134,26 +134,15 @@ async fn notify_result(
     let Some(kind) = notification_kind(status) else {
         return Ok(());
     };
-    let program = db::mini_programs::find(&state.db, appid).await?;
-    notifications::notify(
+    notifications::notify_about_program(
         &state.db,
-        Notice {
-            merchant_id: program.as_ref().and_then(|p| p.merchant_id),
-            appid: Some(appid),
-            kind,
-            params: serde_json::json!({
-                "appid": appid,
-                "nick_name": program.as_ref().map(|p| p.nick_name.clone()),
-                "auditid": auditid,
-                "status": status,
-                "reason": reason,
-            }),
-            link: Some(format!("/apps/{appid}/release")),
-            dedupe_key: dedupe_key(appid, auditid, status),
-        },
+        appid,
+        kind,
+        serde_json::json!({ "auditid": auditid, "status": status, "reason": reason }),
+        format!("/apps/{appid}/release"),
+        dedupe_key(appid, auditid, status),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// The push path (`weapp_audit_success` / `_fail` / `_delay`). Pushes carry no auditid: it is

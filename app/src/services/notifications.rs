@@ -42,6 +42,39 @@ pub async fn notify(db: &Db, notice: Notice<'_>) -> Result<Option<i64>, AppError
     .await?)
 }
 
+/// A notification about one mini program, for its merchant and the staff. `params` (a JSON
+/// object) gets the mini program's appid and name added.
+pub async fn notify_about_program(
+    db: &Db,
+    appid: &str,
+    kind: &str,
+    mut params: serde_json::Value,
+    link: String,
+    dedupe_key: String,
+) -> Result<(), AppError> {
+    let program = db::mini_programs::find(db, appid).await?;
+    if let Some(fields) = params.as_object_mut() {
+        fields.insert("appid".into(), appid.into());
+        fields.insert(
+            "nick_name".into(),
+            program.as_ref().map(|p| p.nick_name.clone()).into(),
+        );
+    }
+    notify(
+        db,
+        Notice {
+            merchant_id: program.as_ref().and_then(|p| p.merchant_id),
+            appid: Some(appid),
+            kind,
+            params,
+            link: Some(link),
+            dedupe_key,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn list(
     state: &AppState,
     user: &CurrentUser,

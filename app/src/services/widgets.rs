@@ -167,24 +167,15 @@ async fn notify_review(
     reason: &str,
     submit_time: i64,
 ) -> Result<(), AppError> {
-    let program = db::mini_programs::find(&state.db, appid).await?;
-    crate::services::notifications::notify(
+    crate::services::notifications::notify_about_program(
         &state.db,
-        crate::services::notifications::Notice {
-            merchant_id: program.as_ref().and_then(|p| p.merchant_id),
-            appid: Some(appid),
-            kind,
-            params: serde_json::json!({
-                "appid": appid,
-                "nick_name": program.as_ref().map(|p| p.nick_name.clone()),
-                "reason": reason,
-            }),
-            link: Some(format!("/apps/{appid}/widget")),
-            dedupe_key: format!("widget:{appid}:{submit_time}:{kind}"),
-        },
+        appid,
+        kind,
+        serde_json::json!({ "reason": reason }),
+        format!("/apps/{appid}/widget"),
+        format!("widget:{appid}:{submit_time}:{kind}"),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 fn quota_of(check: &FuncWidgetCheck) -> Quota {
