@@ -22,6 +22,9 @@ pub enum AppError {
     AccountDisabled,
     #[error("too many attempts, retry after {retry_after_secs} s")]
     Throttled { retry_after_secs: i64 },
+    /// The server is at its limit for this kind of work (password hashing); try again soon.
+    #[error("server busy, retry after {retry_after_secs} s")]
+    Busy { retry_after_secs: i64 },
     #[error("internal error")]
     Internal,
     /// WeChat answered with an error code; `zh`/`en` are its meaning from the catalogue.
@@ -81,6 +84,7 @@ impl AppError {
             AppError::BadCredentials => t.bad_credentials.into(),
             AppError::AccountDisabled => t.account_disabled.into(),
             AppError::Throttled { retry_after_secs } => (t.throttled)(*retry_after_secs),
+            AppError::Busy { retry_after_secs } => (t.busy)(*retry_after_secs),
             AppError::Internal => t.err_internal.into(),
             AppError::Transport(_) => t.err_network.into(),
             AppError::Wechat {
@@ -111,6 +115,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Transport(_) => StatusCode::BAD_REQUEST,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Wechat { .. } => StatusCode::BAD_GATEWAY,

@@ -49,6 +49,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
+    /// Activity extends a session's idle expiry at most this often (a database write).
+    pub session_activity_secs: i64,
     pub wechat_mode: WechatMode,
     pub platform: Option<PlatformConfig>,
     pub demo_data: bool,
@@ -158,6 +160,9 @@ impl Config {
                 why: " in real mode",
             });
         }
+        if wechat_mode == WechatMode::Simulator {
+            Self::simulator_stays_local(&get, listen)?;
+        }
         let demo_data = match get("WXA_DEMO_DATA") {
             Some(v) => parse_bool("WXA_DEMO_DATA", &v)?,
             None => wechat_mode == WechatMode::Simulator,
@@ -176,6 +181,10 @@ impl Config {
             session_absolute_hours: match get("WXA_SESSION_ABSOLUTE_HOURS") {
                 Some(v) => parse_number("WXA_SESSION_ABSOLUTE_HOURS", &v, 1, 24 * 30)?,
                 None => 12,
+            },
+            session_activity_secs: match get("WXA_SESSION_ACTIVITY_SECS") {
+                Some(v) => parse_number("WXA_SESSION_ACTIVITY_SECS", &v, 1, 3600)?,
+                None => 60,
             },
             wechat_mode,
             platform,
@@ -225,6 +234,37 @@ impl Config {
                 None => 60,
             },
         })
+    }
+
+    /// In simulator mode the message token and AES key are the simulator's fixed, public
+    /// ones, so anyone who can reach the console could forge WeChat pushes: the console and
+    /// the simulator listen on loopback only, unless WXA_ALLOW_NONLOCAL_SIMULATOR says so.
+    fn simulator_stays_local(
+        get: &impl Fn(&str) -> Option<String>,
+        listen: Option<SocketAddr>,
+    ) -> Result<(), ConfigError> {
+        let allowed = match get("WXA_ALLOW_NONLOCAL_SIMULATOR") {
+            Some(v) => parse_bool("WXA_ALLOW_NONLOCAL_SIMULATOR", &v)?,
+            None => false,
+        };
+        if allowed {
+            return Ok(());
+        }
+        let sim_listen = Self::simulator(get)?.listen;
+        for (var, addr) in [("WXA_LISTEN", listen), ("WXA_SIMULATOR_LISTEN", Some(sim_listen))] {
+            if let Some(addr) = addr.filter(|a| !a.ip().is_loopback()) {
+                return Err(ConfigError::Malformed {
+                    var,
+                    problem: format!(
+                        "{addr} is not a loopback address: in simulator mode anyone who reaches \
+                         the console could forge WeChat pushes with the simulator's public keys; \
+                         listen on 127.0.0.1, use WXA_WECHAT_MODE=real, or set \
+                         WXA_ALLOW_NONLOCAL_SIMULATOR=true"
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     fn simulator(get: &impl Fn(&str) -> Option<String>) -> Result<SimulatorSettings, ConfigError> {
@@ -324,8 +364,25 @@ mod tests {
         assert!(e.to_string().contains("WXA_CALLBACK_PATH"));
         let e = config(&[("WXA_SIMULATOR_LISTEN", "x")]).unwrap_err();
         assert!(e.to_string().contains("WXA_SIMULATOR_LISTEN"));
+        let e = config(&[("WXA_SESSION_ACTIVITY_SECS", "0")]).unwrap_err();
+        assert!(e.to_string().contains("WXA_SESSION_ACTIVITY_SECS"));
         let e = config(&[("WXA_SIMULATOR_AUDIT_DELAY_SECS", "-1")]).unwrap_err();
         assert!(e.to_string().contains("WXA_SIMULATOR_AUDIT_DELAY_SECS"));
+    }
+
+    #[test]
+    fn simulator_mode_listens_on_loopback_unless_allowed() {
+        let e = config(&[("WXA_LISTEN", "0.0.0.0:3000")]).unwrap_err();
+        assert!(e.to_string().starts_with("WXA_LISTEN is malformed"), "{e}");
+        assert!(e.to_string().contains("forge"));
+        let e = config(&[("WXA_SIMULATOR_LISTEN", "192.0.2.1:3100")]).unwrap_err();
+        assert!(e.to_string().starts_with("WXA_SIMULATOR_LISTEN"), "{e}");
+        assert!(config(&[("WXA_LISTEN", "[::1]:3000")]).is_ok());
+        assert!(config(&[
+            ("WXA_LISTEN", "0.0.0.0:3000"),
+            ("WXA_ALLOW_NONLOCAL_SIMULATOR", "true")
+        ])
+        .is_ok());
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub const SESSION_COOKIE: &str = "wxa_session";
 
 /// Server functions are plain POST endpoints: refuse state-changing requests that a browser
 /// marks as coming from another site. Non-browser clients send neither header and pass.
-pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -28,12 +28,78 @@ pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
-        if origin_host.is_empty() || origin_host != host {
+        if !same_origin(origin, host, &state.settings.public_url) {
             return cross_site();
         }
     }
     next.run(req).await
+}
+
+/// The console's own origin: the configured public URL's, or the requested host with the
+/// public URL's scheme (a console reached by another name). Scheme, host and port must all
+/// match: `https://console` writing to `http://console` is another origin.
+fn same_origin(origin: &str, host: &str, public_url: &str) -> bool {
+    let public = origin_of(public_url);
+    let scheme = public.split_once("://").map_or("http", |(s, _)| s);
+    !host.is_empty() && (origin == public || origin == format!("{scheme}://{host}"))
+}
+
+/// `scheme://host[:port]` of a URL (no path).
+fn origin_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(i) => &url[..after_scheme + i],
+        None => url,
+    }
+}
+
+/// Signed-in answers are nobody's to cache (a shared proxy, the back button after sign-out):
+/// pages, server functions and exports say `no-store` unless they chose otherwise. Static
+/// assets keep their own caching.
+pub async fn no_store_by_default(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    let dynamic = api
+        || res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| {
+                t.starts_with("text/html")
+                    || t.starts_with("application/json")
+                    || t.starts_with("text/csv")
+            });
+    if dynamic && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// A signed-in user refused something (403) is kept in the audit log: probing another
+/// merchant's or a staff function shows up there. (Another merchant's objects answer 404
+/// like missing ones; the services record those where they know the object exists.)
+pub async fn record_refusals(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    if res.status() == StatusCode::FORBIDDEN {
+        if let Ok(Some(user)) = auth::current_user(&state, &session).await {
+            app::services::mini_programs::record_refusal(
+                &state.db,
+                &user,
+                "path",
+                &path,
+                "forbidden for this role",
+            )
+            .await;
+        }
+    }
+    res
 }
 
 fn cross_site() -> Response {
@@ -184,6 +250,21 @@ mod tests {
         assert!(!is_console_page("/login"));
         assert!(!is_console_page("/pkg/wxa-console.js"));
         assert!(!is_console_page("/appsx"));
+    }
+
+    #[test]
+    fn origin_must_match_scheme_host_and_port() {
+        let public = "http://127.0.0.1:3000";
+        assert!(same_origin("http://127.0.0.1:3000", "127.0.0.1:3000", public));
+        assert!(same_origin("http://localhost:3000", "localhost:3000", public));
+        assert!(!same_origin("https://127.0.0.1:3000", "127.0.0.1:3000", public));
+        assert!(!same_origin("http://127.0.0.1:3001", "127.0.0.1:3000", public));
+        assert!(!same_origin("http://evil.example", "127.0.0.1:3000", public));
+        assert!(!same_origin("null", "127.0.0.1:3000", public));
+        assert!(!same_origin("http://", "", public));
+        let public = "https://console.example.com/base/";
+        assert!(same_origin("https://console.example.com", "internal:8080", public));
+        assert!(!same_origin("http://console.example.com", "console.example.com", public));
     }
 
     #[test]

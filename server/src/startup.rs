@@ -61,7 +61,9 @@ pub struct Running {
     pub simulator: Option<SocketAddr>,
 }
 
-/// Creates the SQLite file's folder when needed, connects and migrates.
+/// Creates the SQLite file's folder when needed, connects and migrates. The folder is
+/// 0700 and the file 0600 (its -wal and -shm files take the file's mode): the database
+/// holds sealed secrets, sessions and the audit log, and is nobody else's to read.
 pub async fn open_database(config: &Config) -> Result<Db, StartError> {
     if let Some(path) = config.database_url.strip_prefix("sqlite://") {
         let file = path.split('?').next().unwrap_or("");
@@ -69,7 +71,10 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent)?;
+            private_dir(parent)?;
+        }
+        if !file.is_empty() && file != ":memory:" {
+            private_file(Path::new(file))?;
         }
     }
     let db = Db::connect(&config.database_url, 10).await?;
@@ -96,7 +101,7 @@ fn load_or_generate(
                 let mut fresh = vec![0u8; len];
                 rand::thread_rng().fill_bytes(&mut fresh);
                 if let Some(dir) = file.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+                    private_dir(dir).map_err(|e| e.to_string())?;
                 }
                 write_private(file, &b64.encode(&fresh)).map_err(|e| e.to_string())?;
                 Ok(fresh)
@@ -127,6 +132,33 @@ fn secret_box(config: &Config) -> Result<SecretBox, StartError> {
     SecretBox::new(&bytes).map_err(|e| StartError::SecretKey(e.to_string()))
 }
 
+/// Creates `dir` (and its parents) if needed and leaves it readable by this user only.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Creates `file` empty if it does not exist, and leaves it readable by this user only.
+fn private_file(file: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(file)?;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    options.open(file)?;
+    Ok(())
+}
+
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     #[cfg(unix)]
@@ -142,7 +174,9 @@ pub fn settings(config: &Config) -> Settings {
     Settings {
         session_absolute_secs: config.session_absolute_hours * 3600,
         session_idle_secs: config.session_idle_minutes * 60,
+        session_activity_secs: config.session_activity_secs,
         trust_forwarded_for: config.trust_forwarded_for,
+        public_url: config.public_url.clone(),
         ..Settings::default()
     }
 }
@@ -180,9 +214,20 @@ pub fn router(
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .layer(middleware::from_fn_with_state(state, security::guard_pages))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::guard_pages,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::record_refusals,
+        ))
         .layer(sessions)
-        .layer(middleware::from_fn(security::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(
+            state,
+            security::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn(security::no_store_by_default))
         .layer(security::header_layers())
         .layer(TraceLayer::new_for_http().make_span_with(
             // The path only: query strings may carry auth codes or signatures.
@@ -201,6 +246,8 @@ pub async fn start(
     mut leptos_options: LeptosOptions,
     addr: SocketAddr,
 ) -> Result<Running, StartError> {
+    return_big_allocations_to_the_system();
+    private_dir(&config.data_dir)?;
     let db = open_database(config).await?;
     let seeding = if config.demo_data {
         demo::seed_accounts(&db)
@@ -275,6 +322,21 @@ pub async fn start(
         seeded_demo: seeded_demo || seeding,
         simulator: wiring.simulator,
     })
+}
+
+/// Each password hash takes 19 MiB. glibc raises its mmap threshold after such a block is
+/// freed, so later ones come from the heap arenas and stay with the process: a burst of
+/// sign-ins left it at gigabytes. A fixed threshold keeps every big block on mmap, given
+/// back to the system the moment it is freed.
+fn return_big_allocations_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        // SAFETY: mallopt only changes the allocator's tuning; called once, early.
+        ONCE.call_once(|| unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        });
+    }
 }
 
 /// What the console needs to talk to WeChat, from the configuration or from

@@ -14,10 +14,13 @@ pub struct RequestRow {
     pub subject_type: Option<String>,
     pub appid: Option<String>,
     pub error: Option<String>,
+    /// The value in the link's redirect. Single use: once the request is completed a
+    /// redirect with it only shows the result (the push and the redirect may race).
+    pub state_token: Option<String>,
 }
 
 const COLUMNS: &str = "id, pre_auth_code, merchant_id, created_by, created_at, expires_at, \
-                       status, subject_type, appid, error FROM authorization_requests";
+                       status, subject_type, appid, error, state_token FROM authorization_requests";
 
 pub struct NewRequest<'a> {
     pub pre_auth_code: &'a str,
@@ -26,12 +29,14 @@ pub struct NewRequest<'a> {
     pub subject_type: Option<&'a str>,
     pub created_at: i64,
     pub expires_at: i64,
+    pub state_token: &'a str,
 }
 
 pub async fn insert(db: &Db, r: &NewRequest<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO authorization_requests (pre_auth_code, merchant_id, created_by, created_at, \
-         expires_at, status, subject_type) VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
+         expires_at, status, subject_type, state_token) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) RETURNING id",
     )
     .bind(r.pre_auth_code)
     .bind(r.merchant_id)
@@ -39,6 +44,7 @@ pub async fn insert(db: &Db, r: &NewRequest<'_>) -> Result<i64, sqlx::Error> {
     .bind(r.created_at)
     .bind(r.expires_at)
     .bind(r.subject_type)
+    .bind(r.state_token)
     .fetch_one(&db.pool)
     .await
 }
@@ -53,6 +59,13 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<RequestRow>, sqlx::Error> {
 pub async fn by_code(db: &Db, pre_auth_code: &str) -> Result<Option<RequestRow>, sqlx::Error> {
     sqlx::query_as::<_, RequestRow>(&format!("SELECT {COLUMNS} WHERE pre_auth_code = $1"))
         .bind(pre_auth_code)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn by_state(db: &Db, state_token: &str) -> Result<Option<RequestRow>, sqlx::Error> {
+    sqlx::query_as::<_, RequestRow>(&format!("SELECT {COLUMNS} WHERE state_token = $1"))
+        .bind(state_token)
         .fetch_optional(&db.pool)
         .await
 }

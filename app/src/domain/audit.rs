@@ -22,6 +22,9 @@ pub mod action {
     pub const WECHAT_AUDIT_RESULT: &str = "wechat.audit_result";
     pub const CALLBACK_REPLAY: &str = "callback.replay";
     pub const TOKEN_REFRESH: &str = "token.refresh";
+    /// A signed-in user asked for something that is not theirs (403, or another merchant's
+    /// object answered as 404).
+    pub const ACCESS_REFUSED: &str = "security.access_refused";
     // release page
     pub const RELEASE_COMMIT: &str = "release.commit";
     pub const RELEASE_SUBMIT_AUDIT: &str = "release.submit_audit";
@@ -47,7 +50,7 @@ pub mod action {
         RELEASE_SUPPORT_VERSION,
     ];
 
-    pub const ALL: [&str; 18] = [
+    pub const ALL: [&str; 19] = [
         LOGIN,
         LOGIN_FAILED,
         LOGOUT,
@@ -66,6 +69,7 @@ pub mod action {
         WECHAT_AUDIT_RESULT,
         CALLBACK_REPLAY,
         TOKEN_REFRESH,
+        ACCESS_REFUSED,
     ];
 }
 

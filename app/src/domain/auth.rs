@@ -45,13 +45,23 @@ pub fn validate_login(username: &str, password: &str) -> Result<(), Vec<FieldErr
     c.finish()
 }
 
-/// Only same-site relative paths are accepted as the post-login destination (no open redirect).
+/// Only same-origin paths are accepted as the post-login destination (no open redirect).
+///
+/// Browsers strip tabs and newlines from URLs and read `\\` as `/`, so `/\t/evil.example`
+/// or `/\\evil.example` become `//evil.example`: another host. The rule is therefore strict
+/// and applied to the decoded value, on the server's redirect and the browser's
+/// `location.assign` alike: visible ASCII only (no control characters, spaces or
+/// non-ASCII; paths arrive percent-encoded), no backslash anywhere, one leading `/` and
+/// not two, and not the login page itself.
 pub fn safe_next_path(next: &str) -> &str {
-    let ok = next.starts_with('/')
+    let visible_ascii = next.bytes().all(|b| (0x21..0x7f).contains(&b));
+    let ok = visible_ascii
+        && next.starts_with('/')
         && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.starts_with("/login")
-        && !next.contains(['\r', '\n']);
+        && !next.contains('\\')
+        && next != "/login"
+        && !next.starts_with("/login?")
+        && !next.starts_with("/login/");
     if ok {
         next
     } else {
@@ -99,6 +109,43 @@ mod tests {
         assert_eq!(safe_next_path("https://evil.example"), "/apps");
         assert_eq!(safe_next_path("/\\evil.example"), "/apps");
         assert_eq!(safe_next_path("/login"), "/apps");
+        assert_eq!(safe_next_path("/login?next=/apps"), "/apps");
         assert_eq!(safe_next_path(""), "/apps");
+        assert_eq!(safe_next_path("/loginx"), "/loginx");
+        assert_eq!(safe_next_path("/%2F/evil.example"), "/%2F/evil.example");
+    }
+
+    /// The usual bypass list, as the server sees `next` after one percent-decoding.
+    #[test]
+    fn next_path_refuses_the_bypass_list() {
+        for bad in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\t\t//evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "/ /evil.example",
+            "\\\\evil.example",
+            "/\\evil.example",
+            "/apps\\..\\\\evil.example",
+            "///evil.example",
+            "//evil.example/apps",
+            "https:evil.example",
+            "http://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{85}/evil.example",
+            "/\u{2028}/evil.example",
+            "/\u{3000}/evil.example",
+            "/\u{ff0f}evil.example",
+        ] {
+            assert_eq!(safe_next_path(bad), "/apps", "{bad:?} must be refused");
+        }
+        for good in ["/apps", "/apps/wx0123456789abcdef/release?tab=2", "/audit?q=%E4%B8%AD"] {
+            assert_eq!(safe_next_path(good), good);
+        }
     }
 }

@@ -42,10 +42,26 @@ impl SortDir {
 }
 
 /// A page request normalised to sane bounds: page ≥ 1, per_page one of the offered sizes.
+/// Every way in normalises, deserialisation too (a server function's JSON argument), so
+/// no caller can ask for four billion rows or an offset that overflows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "RawPageRequest")]
 pub struct PageRequest {
     pub page: u32,
     pub per_page: u32,
+}
+
+/// A page request as it arrives, before [`PageRequest::new`] bounds it.
+#[derive(Deserialize)]
+struct RawPageRequest {
+    page: u32,
+    per_page: u32,
+}
+
+impl From<RawPageRequest> for PageRequest {
+    fn from(raw: RawPageRequest) -> Self {
+        PageRequest::new(raw.page, raw.per_page)
+    }
 }
 
 impl Default for PageRequest {
@@ -114,6 +130,17 @@ impl<T> Page<T> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn deserialising_normalises() {
+        let p: PageRequest =
+            serde_json::from_str(r#"{"page":4294967295,"per_page":4000000000}"#).unwrap();
+        assert_eq!(p, PageRequest::new(1_000_000, 20));
+        assert!(p.offset() < 100_000_000);
+        let p: PageRequest = serde_json::from_str(r#"{"page":0,"per_page":50}"#).unwrap();
+        assert_eq!(p, PageRequest::new(1, 50));
+    }
+
     use super::*;
 
     #[test]

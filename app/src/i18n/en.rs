@@ -27,6 +27,7 @@ pub const TEXTS: Texts = Texts {
             (secs + 59) / 60
         )
     },
+    busy: |secs| format!("The server is busy. Try again in {secs} s."),
 
     err_unauthenticated: "Please sign in first.",
     err_forbidden: "You are not allowed to do this.",

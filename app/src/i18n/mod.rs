@@ -84,6 +84,7 @@ pub struct Texts {
     pub bad_credentials: &'static str,
     pub account_disabled: &'static str,
     pub throttled: fn(i64) -> String,
+    pub busy: fn(i64) -> String,
 
     pub err_unauthenticated: &'static str,
     pub err_forbidden: &'static str,

@@ -22,6 +22,7 @@ pub const TEXTS: Texts = Texts {
     bad_credentials: "用户名或密码错误。",
     account_disabled: "该账号已被停用，请联系管理员。",
     throttled: |secs| format!("失败次数过多，请在 {} 分钟后再试。", (secs + 59) / 60),
+    busy: |secs| format!("服务器繁忙，请在 {secs} 秒后再试。"),
 
     err_unauthenticated: "请先登录。",
     err_forbidden: "没有权限执行此操作。",

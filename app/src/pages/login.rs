@@ -16,7 +16,10 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     Effect::new(move |_| {
         if let Some(Ok(next)) = login.value().get() {
-            let _ = window().location().assign(&next);
+            // The server already checked it; checked again so no answer can send the browser away.
+            let _ = window()
+                .location()
+                .assign(crate::domain::auth::safe_next_path(&next));
         }
     });
     let error = Signal::derive(move || login.value().get().and_then(Result::err));

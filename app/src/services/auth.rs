@@ -12,6 +12,9 @@ use tower_sessions::Session;
 const KEY_USER: &str = "uid";
 const KEY_LOGIN_AT: &str = "login_at";
 const KEY_AUTH_VERSION: &str = "auth_v";
+/// When this session was last used (written at most once a minute, see `note_activity`).
+const KEY_SEEN: &str = "seen";
+
 
 const SCOPE_ACCOUNT: &str = "account";
 const SCOPE_IP: &str = "ip";
@@ -34,33 +37,51 @@ impl From<UserRecord> for CurrentUser {
     }
 }
 
-/// Refuses the attempt while the account or the address has too many recent failures.
-async fn check_throttle(state: &AppState, account: &str, ip: Option<&str>) -> Result<(), AppError> {
+/// The scopes an attempt counts against: the account, and the address when known.
+fn attempt_scopes<'a>(
+    state: &AppState,
+    account: &'a str,
+    ip: Option<&'a str>,
+) -> Vec<(&'static str, &'a str, i64)> {
     let policy = state.settings.throttle;
-    let now = db::now();
-    let mut checks = vec![(SCOPE_ACCOUNT, account, policy.max_per_account)];
+    let mut scopes = vec![(SCOPE_ACCOUNT, account, policy.max_per_account)];
     if let Some(ip) = ip {
-        checks.push((SCOPE_IP, ip, policy.max_per_ip));
+        scopes.push((SCOPE_IP, ip, policy.max_per_ip));
     }
-    for (scope, key, max) in checks {
-        if let Some((start, failures)) = login_failures::get(&state.db, scope, key).await? {
-            let ends = start + policy.window_secs;
-            if failures >= max && ends > now {
-                return Err(AppError::Throttled {
-                    retry_after_secs: ends - now,
-                });
+    scopes
+}
+
+/// Reserves one attempt in every scope before the password is checked, atomically in the
+/// database: a burst of parallel guesses gets at most the allowed number checked, across
+/// instances too. A refused scope gives back what was reserved in the others.
+async fn reserve_attempt(
+    state: &AppState,
+    account: &str,
+    ip: Option<&str>,
+) -> Result<(), AppError> {
+    let window = state.settings.throttle.window_secs;
+    let scopes = attempt_scopes(state, account, ip);
+    for (i, (scope, key, max)) in scopes.iter().enumerate() {
+        let now = db::now();
+        if !login_failures::reserve(&state.db, scope, key, now, window, *max).await? {
+            for (scope, key, _) in &scopes[..i] {
+                login_failures::release(&state.db, scope, key).await?;
             }
+            let start = login_failures::get(&state.db, scope, key)
+                .await?
+                .map_or(now, |(start, _)| start);
+            return Err(AppError::Throttled {
+                retry_after_secs: (start + window - now).max(1),
+            });
         }
     }
     Ok(())
 }
 
-async fn count_failure(state: &AppState, account: &str, ip: Option<&str>) -> Result<(), AppError> {
-    let window = state.settings.throttle.window_secs;
-    let now = db::now();
-    login_failures::record(&state.db, SCOPE_ACCOUNT, account, now, window).await?;
-    if let Some(ip) = ip {
-        login_failures::record(&state.db, SCOPE_IP, ip, now, window).await?;
+/// Gives the reserved attempt back in every scope (it was never checked).
+async fn release_attempt(state: &AppState, account: &str, ip: Option<&str>) -> Result<(), AppError> {
+    for (scope, key, _) in attempt_scopes(state, account, ip) {
+        login_failures::release(&state.db, scope, key).await?;
     }
     Ok(())
 }
@@ -100,16 +121,29 @@ pub async fn login(
     let username = username.trim();
     let account = username.to_lowercase();
     let ip = ip.map(|i| i.to_string());
-    check_throttle(state, &account, ip.as_deref()).await?;
+    reserve_attempt(state, &account, ip.as_deref()).await?;
 
-    let record = db::users::find_by_username(&state.db, username).await?;
-    let ok = password::verify(
+    let record = match db::users::find_by_username(&state.db, username).await {
+        Ok(r) => r,
+        Err(e) => {
+            release_attempt(state, &account, ip.as_deref()).await?;
+            return Err(e.into());
+        }
+    };
+    let ok = match password::verify(
         password.to_string(),
         record.as_ref().map(|u| u.password_hash.clone()),
     )
-    .await;
+    .await
+    {
+        Ok(ok) => ok,
+        // Not checked (the server is at its hashing limit): the attempt does not count.
+        Err(busy) => {
+            release_attempt(state, &account, ip.as_deref()).await?;
+            return Err(busy);
+        }
+    };
     let Some(user) = record.filter(|_| ok) else {
-        count_failure(state, &account, ip.as_deref()).await?;
         let actor = Actor {
             id: None,
             name: username,
@@ -140,6 +174,10 @@ pub async fn login(
         return Err(AppError::AccountDisabled);
     }
     login_failures::clear(&state.db, SCOPE_ACCOUNT, &account).await?;
+    // A correct password is no failure of the address either.
+    if let Some(ip) = ip.as_deref() {
+        login_failures::release(&state.db, SCOPE_IP, ip).await?;
+    }
 
     session.cycle_id().await.map_err(session_error)?;
     session
@@ -152,6 +190,10 @@ pub async fn login(
         .map_err(session_error)?;
     session
         .insert(KEY_AUTH_VERSION, user.auth_version)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(KEY_SEEN, db::now())
         .await
         .map_err(session_error)?;
     db::users::touch_login(&state.db, user.id, db::now()).await?;
@@ -185,12 +227,31 @@ pub async fn current_user(
         None
     };
     match user {
-        Some(u) if u.disabled == 0 && Some(u.auth_version) == version => Ok(Some(u.into())),
+        Some(u) if u.disabled == 0 && Some(u.auth_version) == version => {
+            note_activity(state, session, login_at).await?;
+            Ok(Some(u.into()))
+        }
         _ => {
             session.flush().await.map_err(session_error)?;
             Ok(None)
         }
     }
+}
+
+/// The idle timeout counts from the last use: tower-sessions saves (and so moves the
+/// expiry of) only a modified session, so the session is touched once a minute of use
+/// (`Settings::session_activity_secs`), not on every request.
+async fn note_activity(state: &AppState, session: &Session, login_at: i64) -> Result<(), AppError> {
+    let seen = session
+        .get::<i64>(KEY_SEEN)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(login_at);
+    let now = db::now();
+    if now - seen >= state.settings.session_activity_secs {
+        session.insert(KEY_SEEN, now).await.map_err(session_error)?;
+    }
+    Ok(())
 }
 
 /// Platform screens (tokens, callbacks, authorization) are for admins and operators.

@@ -63,6 +63,7 @@ pub async fn create_request(
         .create_preauthcode(&platform.component_ctx(), &platform.component_appid)
         .await?;
     let now = db::now();
+    let state_token = new_state_token();
     let id = db::authorization_requests::insert(
         &state.db,
         &db::authorization_requests::NewRequest {
@@ -72,12 +73,30 @@ pub async fn create_request(
             subject_type: subject.map(SubjectType::as_str),
             created_at: now,
             expires_at: now + pre.expires_in,
+            state_token: &state_token,
         },
     )
     .await?;
     db::authorization_requests::get(&state.db, id)
         .await?
         .ok_or(AppError::Internal)
+}
+
+/// 256 random bits, URL-safe: the only handle a redirect has on its request.
+fn new_state_token() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The shape of a state value (43 URL-safe base64 characters); anything else is not looked up.
+pub fn is_state_token(s: &str) -> bool {
+    s.len() == 43
+        && s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The state of one attempt (the authorize screen polls it).
@@ -91,11 +110,12 @@ pub async fn view(
         .await?
         .ok_or(AppError::NotFound)?;
     let platform = state.platform()?;
+    // A completed request's link is spent: its state value is gone.
     let link = authorization_link(
         &platform.auth_page,
         &platform.component_appid,
         &row.pre_auth_code,
-        &platform.redirect_uri(row.id),
+        &platform.redirect_uri(row.state_token.as_deref().unwrap_or("spent")),
     );
     let merchant_name = match row.merchant_id {
         Some(m) => db::merchants::find(&state.db, m).await?.map(|m| m.name),
@@ -129,16 +149,50 @@ fn qr_svg(text: &str) -> String {
     }
 }
 
-/// The browser came back from the owner's confirmation.
+/// Where a redirect from the owner's confirmation leaves its request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Landing {
+    /// Exchanged (now or earlier): the mini program is registered.
+    Completed { request_id: i64 },
+    /// Left for WeChat's `authorized` push, which names the pre-auth code and so cannot be
+    /// forged or sent to another request: the browser is not the one that started it.
+    AwaitingPush,
+}
+
+/// Finds the request a redirect's state value belongs to (never by id).
+pub async fn request_for_state(
+    state: &AppState,
+    state_token: &str,
+) -> Result<RequestRow, AppError> {
+    if !is_state_token(state_token) {
+        return Err(AppError::NotFound);
+    }
+    db::authorization_requests::by_state(&state.db, state_token)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The browser came back from the owner's confirmation with `auth_code`. Only the
+/// signed-in user who started this request may exchange the code from a redirect; in any
+/// other browser (the owner's phone, a stranger) nothing is exchanged and nothing can be
+/// failed: the `authorized` push completes the request.
 pub async fn complete_from_redirect(
     state: &AppState,
-    request_id: i64,
+    state_token: &str,
     auth_code: &str,
-) -> Result<(), AppError> {
-    let row = db::authorization_requests::get(&state.db, request_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    complete(state, Some(row), auth_code).await.map(|_| ())
+    user: Option<&CurrentUser>,
+) -> Result<Landing, AppError> {
+    let row = request_for_state(state, state_token).await?;
+    if row.status == "completed" {
+        return Ok(Landing::Completed { request_id: row.id });
+    }
+    let started_it = matches!((user, row.created_by), (Some(u), Some(creator)) if u.id == creator);
+    if !started_it {
+        return Ok(Landing::AwaitingPush);
+    }
+    let request_id = row.id;
+    complete(state, Some(row), auth_code).await?;
+    Ok(Landing::Completed { request_id })
 }
 
 /// The `authorized` / `updateauthorized` push arrived.

@@ -4,7 +4,7 @@ use wechat::events::Push;
 
 use super::audit::{self, Actor, Event};
 use super::auth::require_staff;
-use super::{authorization, AppState};
+use super::{authorization, push_secrets, AppState};
 use crate::db::{self};
 use crate::domain::audit::{action, Outcome};
 use crate::domain::callbacks::CallbackQuery;
@@ -55,12 +55,13 @@ pub async fn store(
     } else {
         push.kind.chars().take(64).collect()
     };
+    let stored = push_secrets::seal(plaintext, state.platform()?.tokens.secrets());
     Ok(db::callbacks::insert_once(
         &state.db,
         &dedupe_key,
         &kind,
         appid.as_deref(),
-        plaintext,
+        &stored,
         db::now(),
     )
     .await?)
@@ -93,9 +94,10 @@ pub async fn process_stuck(state: &AppState) -> usize {
 
 /// Acts on a stored push and records the outcome on its row.
 pub async fn process(state: &AppState, id: i64) -> Result<(), AppError> {
-    let (kind, appid, payload) = db::callbacks::payload(&state.db, id)
+    let (kind, appid, stored) = db::callbacks::payload(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let payload = push_secrets::open(&stored, state.platform()?.tokens.secrets());
     let (outcome, detail) = match handle(state, &kind, appid.as_deref(), &payload).await {
         Ok(Handled::Done(detail)) => ("processed", detail),
         Ok(Handled::Ignored(detail)) => ("ignored", detail),
@@ -253,10 +255,13 @@ pub async fn detail(
     let row = db::callbacks::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (_, _, payload) = db::callbacks::payload(&state.db, id)
+    let (_, _, stored) = db::callbacks::payload(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(CallbackDetail { row, payload })
+    Ok(CallbackDetail {
+        row,
+        payload: push_secrets::mask(&stored),
+    })
 }
 
 /// Runs the processing of a stored push again (after fixing what made it fail).

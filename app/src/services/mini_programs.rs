@@ -30,10 +30,40 @@ pub async fn list(
 }
 
 /// Another merchant's mini program is reported exactly like a missing one: nothing leaks.
+/// The attempt is kept in the audit log (under the asking user's merchant).
 pub async fn get(db: &Db, user: &CurrentUser, appid: &str) -> Result<MiniProgramRow, AppError> {
     let scope = scope_of(user)?;
     match db::mini_programs::find(db, appid).await? {
         Some(p) if scope.is_none() || p.merchant_id == scope => Ok(p),
-        _ => Err(AppError::NotFound),
+        Some(_) => {
+            record_refusal(db, user, "mini_program", appid, "another merchant's mini program")
+                .await;
+            Err(AppError::NotFound)
+        }
+        None => Err(AppError::NotFound),
     }
+}
+
+/// Records a refused attempt on someone else's object. Best effort: the refusal stands
+/// even if the log cannot be written.
+pub async fn record_refusal(
+    db: &Db,
+    user: &CurrentUser,
+    target_type: &str,
+    target_id: &str,
+    detail: &str,
+) {
+    let _ = super::audit::record(
+        db,
+        user.into(),
+        super::audit::Event {
+            action: crate::domain::audit::action::ACCESS_REFUSED,
+            target_type,
+            target_id,
+            merchant_id: None,
+            outcome: crate::domain::audit::Outcome::Failure,
+            detail,
+        },
+    )
+    .await;
 }

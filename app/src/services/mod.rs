@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod password;
 pub mod platform;
 pub mod release;
+pub mod push_secrets;
 pub mod secrets;
 pub mod state;
 pub mod token_health;

@@ -50,9 +50,10 @@ impl Platform {
     }
 
     /// Where the browser comes back after the owner confirmed.
-    pub fn redirect_uri(&self, request_id: i64) -> String {
+    /// `state` is the request's single-use value: ids are sequential and guessable.
+    pub fn redirect_uri(&self, state: &str) -> String {
         format!(
-            "{}/wechat/authorized?request={request_id}",
+            "{}/wechat/authorized?state={state}",
             self.public_url.trim_end_matches('/')
         )
     }

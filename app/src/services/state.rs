@@ -18,9 +18,13 @@ pub struct Settings {
     pub session_absolute_secs: i64,
     /// A session ends after this much inactivity.
     pub session_idle_secs: i64,
+    /// Activity moves the idle expiry at most this often (one session write).
+    pub session_activity_secs: i64,
     pub throttle: ThrottlePolicy,
     /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Where people reach the console (`WXA_PUBLIC_URL`): its origin is the console's own.
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -28,8 +32,10 @@ impl Default for Settings {
         Self {
             session_absolute_secs: 12 * 3600,
             session_idle_secs: 30 * 60,
+            session_activity_secs: 60,
             throttle: ThrottlePolicy::default(),
             trust_forwarded_for: false,
+            public_url: "http://127.0.0.1:3000".into(),
         }
     }
 }

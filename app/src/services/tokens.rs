@@ -18,7 +18,7 @@ use wechat::client::CallCtx;
 use wechat::{Client, Error as WxError, TokenKey, TokenSource};
 
 use super::audit::{self, Actor, Event};
-use super::secrets::SecretBox;
+use super::secrets::{SecretBox, SecretError};
 use crate::db::{self, Db};
 use crate::domain::audit::{action, Outcome};
 use crate::domain::mini_program::AppStatus;
@@ -95,9 +95,33 @@ impl TokenCenter {
         map.entry(key.to_owned()).or_default().clone()
     }
 
+    /// A token as it is stored: encrypted like the refresh tokens, so a copy of the
+    /// database (a backup, a stolen file) holds no usable credential.
+    fn seal(&self, token: &str) -> String {
+        self.secrets.seal(token)
+    }
+
+    /// A stored token in clear: None when empty or when it does not open with this key
+    /// (then it is simply refreshed). Values written before tokens were encrypted have no
+    /// `v1:` prefix and are read as they are until the next refresh replaces them.
+    fn open(&self, stored: &str) -> Option<String> {
+        if stored.is_empty() {
+            return None;
+        }
+        match self.secrets.open(stored) {
+            Ok(token) => Some(token),
+            Err(SecretError::Malformed) if !stored.starts_with("v1:") => Some(stored.to_owned()),
+            Err(e) => {
+                tracing::warn!(error = %e, "a stored token does not open; it will be refreshed");
+                None
+            }
+        }
+    }
+
     /// Stores a pushed component_verify_ticket (valid 12 hours).
     pub async fn store_ticket(&self, ticket: &str, now: i64) -> Result<(), sqlx::Error> {
-        db::tokens::put(&self.db, TICKET_KEY, ticket, now + TICKET_TTL_SECS, now).await
+        let sealed = self.seal(ticket);
+        db::tokens::put(&self.db, TICKET_KEY, &sealed, now + TICKET_TTL_SECS, now).await
     }
 
     /// Stores an authorizer token that came with api_query_auth.
@@ -109,7 +133,8 @@ impl TokenCenter {
         now: i64,
     ) -> Result<(), sqlx::Error> {
         let key = TokenKey::Authorizer(appid.to_owned()).storage_key();
-        db::tokens::put(&self.db, &key, token, now + expires_in, now).await
+        let sealed = self.seal(token);
+        db::tokens::put(&self.db, &key, &sealed, now + expires_in, now).await
     }
 
     /// Forgets an authorizer's token (authorization cancelled).
@@ -162,8 +187,8 @@ impl TokenCenter {
         let row = db::tokens::get(&self.db, name).await.map_err(db_error)?;
         let now = db::now();
         Ok(row
-            .filter(|r| !r.token.is_empty() && r.expires_at - now > min_remaining)
-            .map(|r| r.token))
+            .filter(|r| r.expires_at - now > min_remaining)
+            .and_then(|r| self.open(&r.token)))
     }
 
     /// Called with the local lock held: take the lease (or wait for the
@@ -210,7 +235,7 @@ impl TokenCenter {
                     &self.db,
                     name,
                     &self.instance,
-                    &token,
+                    &self.seal(&token),
                     now + expires_in,
                     now,
                 )
@@ -239,7 +264,8 @@ impl TokenCenter {
         let ticket = db::tokens::get(&self.db, TICKET_KEY)
             .await
             .map_err(db_error)?
-            .filter(|t| !t.token.is_empty() && t.expires_at > db::now())
+            .filter(|t| t.expires_at > db::now())
+            .and_then(|t| self.open(&t.token))
             .ok_or_else(|| {
                 WxError::Token(
                     "no component_verify_ticket received in the last 12 hours (WeChat pushes one every 10 minutes to the callback URL)".into(),
@@ -250,7 +276,7 @@ impl TokenCenter {
             .component_token(&ComponentTokenRequest {
                 component_appid: self.credentials.component_appid.clone(),
                 component_appsecret: self.credentials.component_secret.expose_secret().to_owned(),
-                component_verify_ticket: ticket.token,
+                component_verify_ticket: ticket,
             })
             .await?;
         Ok((answer.component_access_token, answer.expires_in))
@@ -357,7 +383,18 @@ impl TokenSource for TokenCenter {
     }
 
     async fn invalidate(&self, key: &TokenKey, stale: &str) {
-        match db::tokens::expire_if_current(&self.db, &key.storage_key(), stale).await {
+        let name = key.storage_key();
+        // Sealed values differ on every write: compare in clear, then expire exactly the
+        // stored value that was read, so a token another worker put in its place survives.
+        let stored = match db::tokens::get(&self.db, &name).await {
+            Ok(Some(row)) if self.open(&row.token).as_deref() == Some(stale) => row.token,
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read a rejected token");
+                return;
+            }
+        };
+        match db::tokens::expire_if_current(&self.db, &name, &stored).await {
             Ok(true) => {
                 tracing::info!(key = %key.storage_key(), "token rejected by WeChat; expired")
             }

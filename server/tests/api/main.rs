@@ -11,5 +11,6 @@ mod platform;
 mod registry;
 mod release;
 mod security;
+mod security_review;
 mod wechat_layer;
 mod widgets;

@@ -151,10 +151,10 @@ async fn operators_list_filter_read_and_replay_callbacks() {
     let detail = app
         .call_ok(&operator, "platform/callbacks/get", json!({"id": id}))
         .await;
-    assert!(detail["payload"]
-        .as_str()
-        .unwrap()
-        .contains("ComponentVerifyTicket"));
+    let shown = detail["payload"].as_str().unwrap();
+    assert!(shown.contains("ComponentVerifyTicket"));
+    // The ticket itself is never shown (nor stored in clear).
+    assert!(shown.contains(app::services::push_secrets::MASK) && !shown.contains("ticket@@@"));
     let attempts = detail["row"]["attempts"].as_i64().unwrap();
     let replayed = app
         .call_ok(&operator, "platform/callbacks/replay", json!({"id": id}))

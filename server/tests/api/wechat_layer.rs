@@ -195,7 +195,23 @@ async fn the_simulators_ticket_push_reaches_the_token_center() {
     // Demo seeding needed a component token, which needs a pushed ticket.
     assert!(count_callbacks(&app.db, "component_verify_ticket").await >= 1);
     let ticket = db::tokens::get(&app.db, "ticket").await.unwrap().unwrap();
-    assert!(ticket.token.starts_with("ticket@@@"));
+    // At rest the ticket is sealed; it opens with the console's key.
+    assert!(ticket.token.starts_with("v1:") && !ticket.token.contains("ticket@@@"));
+    let secrets = app.state.platform().unwrap().tokens.secrets().clone();
+    assert!(secrets.open(&ticket.token).unwrap().starts_with("ticket@@@"));
+    for row in db::tokens::all(&app.db).await.unwrap() {
+        assert!(
+            row.token.is_empty() || row.token.starts_with("v1:"),
+            "{} is stored in clear",
+            row.key
+        );
+    }
+    // Stored pushes keep the ticket sealed too.
+    let payloads: Vec<String> = sqlx::query_scalar("SELECT payload FROM wechat_callbacks")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(payloads.iter().all(|p| !p.contains("ticket@@@")));
     assert!(ticket.expires_at - db::now() > 11 * 3600);
     let outcome: String = sqlx::query_scalar(
         "SELECT outcome FROM wechat_callbacks WHERE kind = 'component_verify_ticket' ORDER BY id LIMIT 1",
@@ -422,17 +438,23 @@ async fn the_owner_authorizes_through_the_simulator_page() {
         .link
         .starts_with(&format!("{}/cgi-bin/componentloginpage?", app.sim_base)));
 
-    // The owner's browser: the link shows the confirmation page …
-    let browser = client();
+    // The browser of the admin who started it: the link shows the confirmation page …
+    let browser = app.signed_in(ADMIN).await;
     let page = browser.get(&started.link).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    let pre_auth_code = html
-        .split("name=\"pre_auth_code\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_owned();
+    let hidden = |name: &str| {
+        html.split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .replace("&amp;", "&")
+    };
+    let pre_auth_code = hidden("pre_auth_code");
+    let redirect_uri = hidden("redirect_uri");
+    // The redirect carries an unguessable state value, not the request id.
+    assert!(redirect_uri.starts_with(&app.url("/wechat/authorized?state=")));
+    assert!(!redirect_uri.contains("request="));
     // … confirming sends it back to the console with an auth_code.
     let confirm = browser
         .post(format!("{}/cgi-bin/componentloginpage", app.sim_base))
@@ -442,10 +464,7 @@ async fn the_owner_authorizes_through_the_simulator_page() {
                 SimConfig::demo().component_appid.as_str(),
             ),
             ("pre_auth_code", pre_auth_code.as_str()),
-            (
-                "redirect_uri",
-                &format!("{}/wechat/authorized?request={}", app.base, started.id),
-            ),
+            ("redirect_uri", redirect_uri.as_str()),
             ("appid", ""),
             ("nick_name", "云途出行新站"),
             ("principal_name", "云途出行（上海）有限公司"),
@@ -456,11 +475,24 @@ async fn the_owner_authorizes_through_the_simulator_page() {
         .unwrap();
     assert!(confirm.status().is_redirection());
     let back = confirm.headers()["location"].to_str().unwrap().to_owned();
-    assert!(back.starts_with(&app.url("/wechat/authorized?request=")));
+    assert!(back.starts_with(&app.url("/wechat/authorized?state=")));
     let landing = browser.get(&back).send().await.unwrap();
     assert_eq!(landing.status(), 200);
     let landing = landing.text().await.unwrap();
-    assert!(landing.contains(&format!("/apps/authorize?request={}", started.id)));
+    // The landing changes nothing; it continues same-site, where the session cookie goes.
+    let finish = landing
+        .split("url=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&");
+    assert!(finish.starts_with("/wechat/authorized/finish?state="));
+    let done = browser.get(app.url(&finish)).send().await.unwrap();
+    assert!(done.status().is_redirection());
+    assert_eq!(
+        done.headers()["location"].to_str().unwrap(),
+        format!("/apps/authorize?request={}", started.id)
+    );
 
     let view = authorization::view(&app.state, &admin, started.id)
         .await
@@ -505,9 +537,16 @@ async fn the_owner_authorizes_through_the_simulator_page() {
         }
     })
     .await;
-    // A second visit of the landing URL (a reload) changes nothing.
+    // A second visit (a reload) exchanges nothing: the request is done.
+    let exchanges = sim_calls(&app, "/cgi-bin/component/api_query_auth").await.len();
     let again = browser.get(&back).send().await.unwrap();
     assert_eq!(again.status(), 200);
+    let again = browser.get(app.url(&finish)).send().await.unwrap();
+    assert!(again.status().is_redirection());
+    assert_eq!(
+        sim_calls(&app, "/cgi-bin/component/api_query_auth").await.len(),
+        exchanges
+    );
     assert_eq!(
         authorization::view(&app.state, &admin, started.id)
             .await
@@ -616,7 +655,8 @@ async fn a_push_stored_before_a_crash_is_processed_later() {
         .unwrap();
     assert_eq!(outcome, "processed");
     let ticket = db::tokens::get(&app.db, "ticket").await.unwrap().unwrap();
-    assert_eq!(ticket.token, "ticket@@@left-over");
+    let secrets = app.state.platform().unwrap().tokens.secrets().clone();
+    assert_eq!(secrets.open(&ticket.token).unwrap(), "ticket@@@left-over");
     // Nothing is processed twice.
     assert_eq!(callbacks::process_stuck(&app.state).await, 0);
 }
