@@ -6,7 +6,7 @@
 //! CI runs a few hundred cases per property (`cargo test`); to fuzz for longer:
 //!
 //! ```sh
-//! PROPTEST_CASES=100000 cargo test --release -p wechat -p server --test fuzz_callbacks
+//! PROPTEST_CASES=100000 cargo test --release --workspace --test fuzz_callbacks
 //! ```
 //!
 //! A failing case is shrunk and printed, and kept in `proptest-regressions/` next to this
