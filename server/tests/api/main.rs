@@ -7,6 +7,7 @@ mod audit_tracking;
 mod auth;
 mod fleet_release;
 mod helpers;
+mod media;
 mod platform;
 mod registry;
 mod release;
