@@ -89,7 +89,14 @@ impl AppError {
             AppError::Transport(_) => t.err_network.into(),
             AppError::Wechat {
                 errcode, zh, en, ..
-            } => format!("{} {errcode}：{zh} / {en}", t.err_wechat),
+            } => {
+                // The catalogue's text in the page's language (WeChat's own errmsg is in both).
+                let text = match t.locale {
+                    crate::i18n::Locale::ZhCn => zh,
+                    crate::i18n::Locale::En => en,
+                };
+                format!("{} {errcode}{}{text}", t.err_wechat, t.colon)
+            }
             AppError::WechatUnavailable(_) => t.err_wechat_unavailable.into(),
             AppError::ReleaseUnavailable(u) => t.release.why(*u),
         }

@@ -20,6 +20,8 @@ test("the fleet view filters by state, shows the chart and exports CSV", async (
   await page.getByTestId("fleet-state").selectOption("rejected");
   await page.getByTestId("fleet-apply").click();
   await expect(page).toHaveURL(/state=rejected/);
+  // No nameless field from the submit button (URLs used to end in `&=`).
+  expect(page.url()).not.toMatch(/[?&]=/);
   const rows = page.getByTestId("fleet-row");
   await expect(rows.first()).toBeVisible();
   expect(await rows.count()).toBe(Math.min(rejected, 20));
@@ -58,12 +60,54 @@ test("the bell counts a merchant's audit notifications and the list marks them r
   const rejected = page.locator('[data-testid="notification"][data-kind="audit_rejected"]').first();
   await expect(rejected.getByTestId("notification-link")).toHaveAttribute("href", /^\/apps\/wx[0-9a-f]{16}\/release$/);
   await expect(rejected.getByTestId("notification-text")).toContainText("驳回");
+  // Filter by kind and by mini program (the form keeps the URL clean).
+  await page.getByTestId("notifications-kind").selectOption("audit_rejected");
+  await page.getByTestId("notifications-apply").click();
+  await expect(page).toHaveURL(/kind=audit_rejected/);
+  expect(page.url()).not.toMatch(/[?&]=/);
+  await expect(page.getByTestId("notification").first()).toBeVisible();
+  for (const kind of await page.getByTestId("notification").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")))) {
+    expect(kind).toBe("audit_rejected");
+  }
+  const appHref = (await page.getByTestId("notification-filter-app").first().getAttribute("href"))!;
+  const appid = appHref.split("appid=")[1];
+  await page.getByTestId("notification-filter-app").first().click();
+  await expect(page).toHaveURL(new RegExp(`appid=${appid}`));
+  await expect(page.getByTestId("notification").first()).toBeVisible();
+  for (const href of await page.getByTestId("notification-filter-app").evaluateAll((els) => els.map((e) => e.getAttribute("href")))) {
+    expect(href).toContain(appid);
+  }
+  await page.goto("/notifications");
+  await hydrated(page);
+
+  // The bell is an SVG icon (no emoji), and it counts down as soon as one is marked read.
+  await expect(bell.locator("svg")).toHaveCount(1);
+  expect(await bell.textContent()).not.toContain("🔔");
+  const before = Number(await bell.getAttribute("data-unread"));
+  expect(before).toBeGreaterThan(0);
+  await page.locator('[data-testid="notification"][data-read="false"]').first().getByTestId("notification-mark-read").click();
+  await expect.poll(async () => Number(await page.getByTestId("bell").getAttribute("data-unread"))).toBeLessThan(before);
 
   await page.getByTestId("notifications-read-all").click();
   await expect(page.locator('[data-testid="notification"][data-read="false"]')).toHaveCount(0);
+  // No navigation, no reload: the bell follows.
+  await expect(page.getByTestId("bell")).toHaveAttribute("data-unread", "0");
+  await expect(page.getByTestId("bell-count")).toHaveCount(0);
   await page.getByTestId("nav-releases").click();
   await expect(page.getByTestId("bell")).toHaveAttribute("data-unread", "0");
   await expect(page.getByTestId("bell-count")).toHaveCount(0);
+});
+
+test("every page has an icon: /favicon.ico and the SVG linked from the head", async ({ page }) => {
+  await login(page, "operator");
+  const ico = await page.request.get("/favicon.ico");
+  expect(ico.status()).toBe(200);
+  expect(ico.headers()["content-type"]).toMatch(/image\/(x-icon|vnd\.microsoft\.icon)/);
+  const link = page.locator('link[rel="icon"][type="image/svg+xml"]');
+  await expect(link).toHaveCount(1);
+  const svg = await page.request.get((await link.getAttribute("href"))!);
+  expect(svg.status()).toBe(200);
+  expect(svg.headers()["content-type"]).toContain("image/svg+xml");
 });
 
 test.describe("without JavaScript", () => {

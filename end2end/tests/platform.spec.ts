@@ -83,6 +83,34 @@ test("an admin adds a mini program through the authorization link", async ({ pag
   await expect(page.getByTestId("callback-outcome")).toHaveText("已处理");
 });
 
+/** services::demo::demo_appid. */
+function demoAppid(i: number): string {
+  const mask = (1n << 64n) - 1n;
+  const mixed = ((BigInt(i + 1) * 0x9e3779b97f4a7c15n) & mask) ^ 0x5bd1e9950d5ca4f3n;
+  return "wx" + mixed.toString(16).padStart(16, "0");
+}
+
+test("a refresh refused with 61023 shows the token as needing re-authorization, not fresh", async ({ page }) => {
+  await login(page, "admin");
+  const appid = demoAppid(6);
+  const res = await page.request.post("/api/widgets/simulator", { data: {} });
+  const sim = (await res.json()) as string;
+  await page.goto("/platform/tokens");
+  await hydrated(page);
+  const row = () => page.locator(`[data-testid="token-row"][data-key="authorizer:${appid}"]`);
+  await expect(row().getByTestId("token-health")).toHaveText("正常");
+  // The owner's authorization is gone: WeChat answers 61023 to the next refresh.
+  expect((await page.request.post(`${sim}/revoke-refresh-token`, { data: { appid } })).status()).toBe(200);
+  await row().getByTestId("token-refresh").click();
+  await expect(row().getByTestId("token-refresh-error")).toContainText("61023");
+  await expect(row().getByTestId("token-health")).toHaveText("需重新授权");
+  await expect(row().getByTestId("token-last-error")).toContainText("61023");
+  // And after a reload (the server's rendering) too.
+  await page.reload();
+  await expect(row().getByTestId("token-health")).toHaveText("需重新授权");
+  await expect(row().getByTestId("token-health")).toHaveClass(/health-needs_reauthorization/);
+});
+
 test("a merchant sees no platform entries and cannot open them", async ({ page }) => {
   await login(page, "merchant");
   await expect(page.getByTestId("nav-apps")).toBeVisible();

@@ -12,6 +12,8 @@ function demoAppid(i: number): string {
 // Merchant 星辰咖啡 owns i % 4 == 0.
 const COMMITTED_APP = demoAppid(8);
 const REJECTED_APP = demoAppid(12);
+// Committed only, nobody else's test touches it.
+const SECOND_APP = demoAppid(3);
 
 async function commit(page: Page, version: string) {
   await page.getByTestId("commit-template").selectOption("1");
@@ -22,14 +24,28 @@ async function commit(page: Page, version: string) {
   await hydrated(page);
 }
 
-async function submitAndApprove(page: Page) {
-  await page.getByTestId("item-page-0").selectOption({ index: 1 });
-  await page.getByTestId("item-title-0").fill("首页");
-  await page.getByTestId("item-tags-0").fill("咖啡 点单");
-  await page.getByTestId("item-category-0").selectOption({ index: 1 });
+async function fillItem(page: Page, i: number) {
+  await page.getByTestId(`item-page-${i}`).selectOption({ index: 1 });
+  await page.getByTestId(`item-title-${i}`).fill(i === 0 ? "首页" : `页面${i}`);
+  await page.getByTestId(`item-tags-${i}`).fill("咖啡 点单");
+  await page.getByTestId(`item-category-${i}`).selectOption({ index: 1 });
+}
+
+async function submit(page: Page) {
+  await fillItem(page, 0);
   await page.getByTestId("submit-audit").click();
   await expect(page.getByTestId("audit-status")).toHaveAttribute("data-status", "2");
   await hydrated(page);
+}
+
+async function simBase(page: Page): Promise<string> {
+  const res = await page.request.post("/api/widgets/simulator", { data: {} });
+  expect(res.status()).toBe(200);
+  return (await res.json()) as string;
+}
+
+async function submitAndApprove(page: Page) {
+  await submit(page);
   // The simulated reviewers approve; the page records it.
   await page.getByTestId("sim-approve").click();
   await expect(page.getByTestId("audit-status")).toHaveAttribute("data-status", "0");
@@ -72,6 +88,22 @@ test("commit with ext_json, preview, QR, review, release, gray steps and reverts
   await page.getByTestId("tab-path-0").blur();
   await expect(page.getByTestId("error-tab-0")).toHaveCount(0);
   await expect(preview).toContainText('"tabBar"');
+  // navigateToMiniProgramAppIdList and plugins have fields of their own (then cleared again).
+  await page.getByTestId("ext-navigate-appids").fill("wx0123456789abcdef\nwx1123456789abcdef");
+  await page.getByTestId("ext-navigate-appids").blur();
+  await expect(page.getByTestId("ext-raw")).toHaveValue(/"navigateToMiniProgramAppIdList": \[\s*"wx0123456789abcdef",\s*"wx1123456789abcdef"/);
+  await page.getByTestId("ext-plugins").fill("{ broken");
+  await page.getByTestId("ext-plugins").blur();
+  await expect(page.getByTestId("error-ext-plugins")).toBeVisible();
+  await page.getByTestId("ext-plugins").fill('{"myPlugin": {"version": "1.0.0", "provider": "wx0123456789abcdef"}}');
+  await page.getByTestId("ext-plugins").blur();
+  await expect(page.getByTestId("error-ext-plugins")).toHaveCount(0);
+  await expect(page.getByTestId("ext-raw")).toHaveValue(/"plugins": \{\s*"myPlugin"/);
+  await page.getByTestId("ext-navigate-appids").fill("");
+  await page.getByTestId("ext-navigate-appids").blur();
+  await page.getByTestId("ext-plugins").fill("");
+  await page.getByTestId("ext-plugins").blur();
+  await expect(page.getByTestId("ext-raw")).not.toHaveValue(/navigateToMiniProgramAppIdList|plugins/);
   // Broken raw JSON is 85048 at the ext_json field.
   const raw = await page.getByTestId("ext-raw").inputValue();
   await page.getByTestId("ext-raw").fill("{");
@@ -94,16 +126,31 @@ test("commit with ext_json, preview, QR, review, release, gray steps and reverts
   expect(download.headers()["content-type"]).toBe("image/jpeg");
 
   await submitAndApprove(page);
+  // Dangerous actions say what will happen first; cancel does nothing.
   await page.getByTestId("action-release").click();
+  await expect(page.getByTestId("confirm-release")).toContainText("3.0.0");
+  await page.getByTestId("confirm-release-no").click();
+  await expect(page.getByTestId("confirm-release")).toHaveCount(0);
+  await expect(page.getByTestId("online-none")).toBeVisible();
+  await page.getByTestId("action-release").click();
+  await page.getByTestId("confirm-release-yes").click();
   await expect(page.getByTestId("online-version")).toHaveText("3.0.0");
   await hydrated(page);
 
   // A second version goes out in steps: 10% then 50%, then the step is taken back.
   await commit(page, "3.1.0");
   await submitAndApprove(page);
-  await page.getByTestId("gray-input").fill("10");
+  await page.getByTestId("gray-input").fill("20");
   await page.getByTestId("action-gray").click();
-  await expect(page.getByTestId("gray-percentage")).toHaveText("10%");
+  await expect(page.getByTestId("gray-percentage")).toHaveText("20%");
+  // The fleet view calls it gray (not "approved, not released") and names the version.
+  await page.goto(`/releases?state=gray&version=3.1.0`);
+  const grayRow = page.locator(`[data-testid="fleet-row"][data-appid="${COMMITTED_APP}"]`);
+  await expect(grayRow).toHaveAttribute("data-state", "gray");
+  await expect(grayRow.getByTestId("fleet-audit-version")).toHaveText("3.1.0");
+  await expect(grayRow).toContainText("20%");
+  await expect(page.locator('[data-testid="fleet-chart-bar"][data-state="gray"]')).not.toHaveAttribute("data-count", "0");
+  await page.goto(`/apps/${COMMITTED_APP}/release`);
   await hydrated(page);
   await page.getByTestId("gray-input").fill("5");
   await expect(page.getByTestId("error-gray_percentage")).toContainText("85082");
@@ -113,18 +160,72 @@ test("commit with ext_json, preview, QR, review, release, gray steps and reverts
   await expect(page.getByTestId("gray-percentage")).toHaveText("50%");
   await hydrated(page);
   await page.getByTestId("action-revert-gray").click();
+  await page.getByTestId("confirm-revert-gray-yes").click();
   await expect(page.getByTestId("gray-status")).toHaveText("已取消");
   await hydrated(page);
 
   // Full release, then back to the previous version (once).
   await page.getByTestId("action-release").click();
+  await page.getByTestId("confirm-release-yes").click();
   await expect(page.getByTestId("online-version")).toHaveText("3.1.0");
   await expect(page.getByTestId("online-previous")).toHaveText("3.0.0");
   await hydrated(page);
   await page.getByTestId("action-revert").click();
+  await expect(page.getByTestId("confirm-revert")).toContainText("3.0.0");
+  await page.getByTestId("confirm-revert-yes").click();
   await expect(page.getByTestId("online-version")).toContainText("3.0.0");
   await expect(page.getByTestId("reason-revert")).toContainText("87012");
   await expect(page.getByTestId("release-history").getByTestId("history-row")).toHaveCount(2);
+
+  // The minimum base library: the confirmation names the share of users cut off.
+  await page.getByTestId("support-select").selectOption({ index: 0 });
+  await page.getByTestId("action-support").click();
+  await expect(page.getByTestId("confirm-support")).toContainText("%");
+  await page.getByTestId("confirm-support-no").click();
+  await expect(page.getByTestId("confirm-support")).toHaveCount(0);
+});
+
+test("two audit items go to review; WeChat's <br> in the rejection reason shows as line breaks", async ({ page }) => {
+  test.setTimeout(90_000);
+  await login(page, "operator");
+  await page.goto(`/apps/${SECOND_APP}/release`);
+  await hydrated(page);
+  await commit(page, "4.2.0");
+  // "Add item" is a button labelled as such, enabled below the limit of 5.
+  const add = page.getByTestId("item-add");
+  await expect(add).toBeEnabled();
+  expect((await add.textContent())!.trim()).toBe("添加审核项");
+  await fillItem(page, 0);
+  await add.click();
+  await expect(page.getByTestId("item-1")).toBeVisible();
+  await fillItem(page, 1);
+  await page.getByTestId("submit-audit").click();
+  await expect(page.getByTestId("audit-status")).toHaveAttribute("data-status", "2");
+  const sim = await simBase(page);
+  const state = await (await page.request.get(`${sim}/code/state?appid=${SECOND_APP}`)).json();
+  const last = state.audits[state.audits.length - 1];
+  expect(last.item_list.length).toBe(2);
+  await hydrated(page);
+
+  // The simulated reviewers reject with WeChat's default reason, which carries <br>.
+  await page.getByTestId("sim-reject").click();
+  await expect(page.getByTestId("audit-status")).toHaveAttribute("data-status", "1");
+  const reason = page.getByTestId("audit-reason");
+  await expect(reason).toContainText("页面内容为空");
+  expect(await reason.textContent()).not.toContain("<br");
+  expect(await reason.locator("br").count()).toBeGreaterThan(0);
+
+  await page.goto(`/releases?state=rejected&version=4.2.0`);
+  const cell = page.locator(`[data-testid="fleet-row"][data-appid="${SECOND_APP}"]`).getByTestId("fleet-rejection");
+  await expect(cell).toContainText("页面内容为空");
+  expect(await cell.textContent()).not.toContain("<br");
+  expect(await cell.locator("br").count()).toBeGreaterThan(0);
+
+  await page.goto("/notifications");
+  const text = page.getByTestId("notification-text").filter({ hasText: "页面内容为空" }).first();
+  await expect(text).toBeVisible({ timeout: 30_000 });
+  expect(await text.textContent()).not.toContain("<br");
+  expect(await text.locator("br").count()).toBeGreaterThan(0);
 });
 
 test("a rejected audit shows its reason; a merchant cannot open another merchant's page", async ({ page }) => {
@@ -141,6 +242,29 @@ test("a rejected audit shows its reason; a merchant cannot open another merchant
   await expect(page.getByTestId("page-error")).toBeVisible();
   const qr = await page.request.get(`/apps/${other}/release/qrcode.jpg`);
   expect(qr.status()).toBe(404);
+});
+
+test("in English: no full-width brackets or colons, WeChat's texts and filter labels in English", async ({ page, context }) => {
+  await login(page, "operator");
+  const { hostname } = new URL(page.url());
+  await context.addCookies([{ name: "wxa_lang", value: "en", domain: hostname, path: "/" }]);
+  await page.goto(`/apps/${REJECTED_APP}/release`);
+  await hydrated(page);
+  await expect(page.getByTestId("reason-release")).toBeVisible();
+  const reasons = (await page.locator('[data-testid^="reason-"]').allTextContents()).join(" ");
+  expect(reasons).toContain("(errcode ");
+  // The console's own texts (data such as template names and nick names aside).
+  const uiText = await page.locator("main").evaluate((main) => {
+    const copy = main.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll("option, textarea, pre, code, .facts dd").forEach((e) => e.remove());
+    return copy.textContent ?? "";
+  });
+  expect(uiText).not.toMatch(/[（）：]/);
+  await page.goto("/audit");
+  await expect(page.getByTestId("audit-action").locator('option[value="auth.login"]')).toHaveText("Sign-in");
+  await expect(page.getByTestId("audit-action").locator('option[value="release.release"]')).toHaveText("Released");
+  await page.goto("/platform/callbacks");
+  await expect(page.getByTestId("callbacks-outcome").locator('option[value="processing"]')).toHaveText("Processing");
 });
 
 test.describe("without JavaScript", () => {

@@ -35,6 +35,11 @@ test("build a 4-cell widget with icons, reorder, submit, review, offline, modify
   await page.getByTestId("wg-area-search").fill("北京");
   await page.getByTestId("wg-area-result").first().click();
   await expect(page.getByTestId("wg-area-chip")).toHaveCount(1);
+  // Provinces are also found by their English name; the way back leads to the widget list.
+  await page.getByTestId("wg-area-search").fill("Guangdong");
+  await expect(page.getByTestId("wg-area-result").first()).toContainText("广东");
+  await page.getByTestId("wg-area-search").fill("");
+  await expect(page.getByTestId("wg-back")).toHaveAttribute("href", "/widgets");
 
   await page.getByTestId("wg-layout-4").check();
   await page.getByTestId("wg-icons").check();
@@ -45,6 +50,19 @@ test("build a 4-cell widget with icons, reorder, submit, review, offline, modify
     await page.getByTestId(`wg-icon-${i}`).fill(`https://img.example.com/${i}.png`);
     await page.getByTestId(`wg-jump-${i}`).fill(`pages/index/index?slot=${i}`);
   }
+  // Icons show through the console (the CSP allows images from 'self' only): an icon on
+  // another origin (localhost is not 127.0.0.1) loads through /media/icon.
+  const origin = new URL(page.url()).origin.replace("127.0.0.1", "localhost");
+  await page.getByTestId("wg-icon-0").fill(`${origin}/icon-192.png`);
+  const icon = page.getByTestId("wg-preview-icon").first();
+  await expect(icon).toHaveAttribute("src", /^\/media\/icon\?url=http%3A%2F%2Flocalhost/);
+  await expect
+    .poll(() => icon.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth))
+    .toBeGreaterThan(0);
+  const notImage = await page.request.get(`/media/icon?url=${encodeURIComponent(`${origin}/robots.txt`)}`);
+  expect(notImage.status()).toBe(415);
+  await page.getByTestId("wg-icon-0").fill("https://img.example.com/0.png");
+
   // Validation at the field as you type: a duplicate path.
   await page.getByTestId("wg-jump-3").fill("/pages/index/index?slot=0");
   await expect(page.getByTestId("wg-error-items-3-jumpUrl")).toBeVisible();

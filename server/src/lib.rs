@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod exports;
+pub mod media;
 pub mod release_routes;
 pub mod security;
 pub mod startup;

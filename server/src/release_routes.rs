@@ -22,7 +22,9 @@ pub struct QrParams {
 pub fn routes(state: AppState) -> Router<leptos::prelude::LeptosOptions> {
     Router::new()
         .route("/apps/{appid}/release/qrcode.jpg", get(qrcode))
-        .with_state(state)
+        .with_state(state.clone())
+        // The widget preview's icons (media/): here so that startup.rs stays as it is.
+        .merge(crate::media::routes(state))
 }
 
 async fn qrcode(

@@ -1,6 +1,6 @@
 //! Notifications of the signed-in user (merchants see their own mini programs' only).
 
-use crate::domain::notifications::NotificationView;
+use crate::domain::notifications::{NotificationFilter, NotificationView};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -10,11 +10,18 @@ use leptos::server_fn::codec::Json;
 pub async fn list_notifications(
     page: PageRequest,
     unread_only: bool,
+    /// Mini program and kind (absent: all); `unread_only` above wins over its copy here.
+    filter: Option<NotificationFilter>,
 ) -> Result<Page<NotificationView>, AppError> {
     use super::ctx;
     let result = async {
         let (state, user) = ctx::user().await?;
-        crate::services::notifications::list(&state, &user, page, unread_only).await
+        let filter = NotificationFilter {
+            unread_only,
+            ..filter.unwrap_or_default()
+        }
+        .normalized();
+        crate::services::notifications::list(&state, &user, page, &filter).await
     }
     .await;
     ctx::respond(result)

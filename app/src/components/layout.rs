@@ -1,5 +1,6 @@
 use crate::api::auth::{load_current_user, Logout, SetLocale};
 use crate::api::notifications::unread_notifications;
+use crate::components::icons::BellIcon;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Locale, Texts};
 use crate::model::CurrentUser;
@@ -151,10 +152,22 @@ fn Header(user: UserResource, unread: UnreadResource) -> impl IntoView {
 
 type UnreadResource = Resource<Result<i64, AppError>>;
 
-/// Unread notifications, refetched on every navigation and every 30 s after hydration.
+/// Asks the bell to count again (after a page marked notifications read); in context.
+#[derive(Clone, Copy)]
+pub struct UnreadRefresh(RwSignal<u32>);
+
+impl UnreadRefresh {
+    pub fn bump(self) {
+        self.0.update(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// Unread notifications, refetched on every navigation, every 30 s after hydration and
+/// whenever a page calls `UnreadRefresh::bump`.
 fn unread_resource() -> UnreadResource {
     let location = use_location();
     let tick = RwSignal::new(0u32);
+    provide_context(UnreadRefresh(tick));
     Effect::new(move |_| {
         let _ = set_interval_with_handle(
             move || tick.update(|n| *n = n.wrapping_add(1)),
@@ -178,7 +191,7 @@ fn NotificationBell(unread: UnreadResource) -> impl IntoView {
                 view! {
                     <a href="/notifications" class="bell" data-testid="bell" data-unread=n.to_string()
                         title=(t.notifications_unread)(n) aria-label=(t.notifications_unread)(n)>
-                        "🔔"
+                        <BellIcon />
                         {(n > 0).then(|| view! { <span class="bell-count" data-testid="bell-count">{n.to_string()}</span> })}
                     </a>
                 }

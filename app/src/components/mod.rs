@@ -3,8 +3,11 @@
 #[cfg(feature = "ssr")]
 pub mod csp;
 pub mod field;
+pub mod filter_form;
+pub mod icons;
 pub mod layout;
 pub mod merchant_filter;
 pub mod page_error;
 pub mod pager;
+pub mod text;
 pub mod url;

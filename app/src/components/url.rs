@@ -13,6 +13,15 @@ pub fn encode(s: &str) -> String {
     out
 }
 
+/// The console's route that fetches an image from another host (server `media`): pages show
+/// operator-entered image URLs through it, so the CSP's `img-src` stays `'self' data:`.
+pub const IMAGE_PROXY_PATH: &str = "/media/icon";
+
+/// `src` for an image at `url` on another host.
+pub fn proxied_image(url: &str) -> String {
+    format!("{IMAGE_PROXY_PATH}?url={}", encode(url.trim()))
+}
+
 /// `path?k=v&…` with `key` set to `value` (added or replaced).
 pub fn with_param(path: &str, params: &[(&'static str, String)], key: &str, value: &str) -> String {
     let mut parts: Vec<String> = params
@@ -27,6 +36,14 @@ pub fn with_param(path: &str, params: &[(&'static str, String)], key: &str, valu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_from_other_hosts_go_through_the_console() {
+        assert_eq!(
+            proxied_image(" https://img.example.com/a b.png?x=1 "),
+            "/media/icon?url=https%3A%2F%2Fimg.example.com%2Fa%20b.png%3Fx%3D1"
+        );
+    }
 
     #[test]
     fn encodes_chinese_and_reserved() {

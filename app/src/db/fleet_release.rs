@@ -4,7 +4,7 @@
 
 use super::sql::Sql;
 use super::Db;
-use crate::domain::fleet_release::{FleetQuery, FleetRow, STATES};
+use crate::domain::fleet_release::{FleetQuery, FleetRow, ReleaseFacts, StateRule, RULES, STATES};
 use crate::domain::mini_program::like_pattern;
 
 #[derive(sqlx::FromRow)]
@@ -44,28 +44,71 @@ impl From<Row> for FleetRow {
     }
 }
 
-/// One row per mini program; `release_state` follows the order documented in the domain.
-const BASE: &str = "SELECT p.appid, p.nick_name, p.merchant_id, m.name AS merchant_name, \
+/// A rule of `domain::fleet_release::RULES` in SQL over `a` (the newest audit) and `rs`
+/// (release_status); `state_of` checks it against `StateRule::holds`.
+fn rule_sql(rule: StateRule) -> &'static str {
+    match rule {
+        StateRule::AuditInReview => "a.status IN (2, 4)",
+        StateRule::AuditRejected => "a.status = 1",
+        StateRule::GrayPlanActive => "rs.gray_status IN (1, 2)",
+        StateRule::ApprovedNotReleased => {
+            "a.status = 0 AND (rs.online_released_at IS NULL \
+             OR rs.online_released_at < COALESCE(a.finished_at, a.submitted_at))"
+        }
+        StateRule::VersionOnline => "rs.online_version IS NOT NULL",
+        StateRule::Otherwise => "1 = 1",
+    }
+}
+
+/// `CASE WHEN … THEN 'state' … END`, in the order of the domain's rules.
+fn state_case() -> String {
+    let mut case = String::from("CASE");
+    for (state, rule) in RULES {
+        case.push_str(&format!(" WHEN {} THEN '{state}'", rule_sql(rule)));
+    }
+    case.push_str(" ELSE 'never' END");
+    case
+}
+
+/// One row per mini program with its release state.
+fn base() -> String {
+    format!(
+        "SELECT p.appid, p.nick_name, p.merchant_id, m.name AS merchant_name, \
      COALESCE(rs.online_template_id, (SELECT c.template_id FROM code_commits c \
          WHERE c.appid = p.appid ORDER BY c.committed_at DESC, c.id DESC LIMIT 1)) AS template_id, \
      rs.online_version, rs.online_released_at, rs.gray_percentage, \
      a.user_version AS audit_version, a.status AS audit_status, a.submitted_at AS audit_submitted_at, \
      (SELECT r.reason FROM code_audits r WHERE r.appid = p.appid AND r.status = 1 \
          ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1) AS last_rejection, \
-     CASE \
-         WHEN a.status IN (2, 4) THEN 'auditing' \
-         WHEN a.status = 1 THEN 'rejected' \
-         WHEN a.status = 0 AND (rs.online_released_at IS NULL \
-             OR rs.online_released_at < COALESCE(a.finished_at, a.submitted_at)) THEN 'approved' \
-         WHEN rs.gray_status IN (1, 2) THEN 'gray' \
-         WHEN rs.online_version IS NOT NULL THEN 'online' \
-         ELSE 'never' \
-     END AS release_state \
+     {} AS release_state \
      FROM mini_programs p \
      LEFT JOIN merchants m ON m.id = p.merchant_id \
      LEFT JOIN release_status rs ON rs.appid = p.appid \
      LEFT JOIN code_audits a ON a.id = (SELECT x.id FROM code_audits x WHERE x.appid = p.appid \
-         ORDER BY x.submitted_at DESC, x.id DESC LIMIT 1)";
+         ORDER BY x.submitted_at DESC, x.id DESC LIMIT 1)",
+        state_case()
+    )
+}
+
+/// The state the SQL gives for `facts` (for the test that holds it to the domain's rules).
+pub async fn state_of(db: &Db, facts: &ReleaseFacts) -> Result<String, sqlx::Error> {
+    let text = format!(
+        "SELECT {} FROM (SELECT CAST($1 AS BIGINT) AS status, CAST($2 AS BIGINT) AS finished_at, \
+         CAST($3 AS BIGINT) AS submitted_at) a, (SELECT CAST($4 AS BIGINT) AS online_released_at, \
+         CAST($5 AS BIGINT) AS gray_status, CAST($6 AS TEXT) AS online_version) rs",
+        state_case()
+    );
+    let row = sqlx::query(&text)
+        .bind(facts.audit_status)
+        .bind(facts.audit_done_at)
+        .bind(facts.audit_done_at)
+        .bind(facts.online_released_at)
+        .bind(facts.gray_status)
+        .bind(facts.online.then(|| "1.0.0".to_owned()))
+        .fetch_one(&db.pool)
+        .await?;
+    sqlx::Row::try_get(&row, 0)
+}
 
 const COLUMNS: &str = "f.appid, f.nick_name, f.merchant_id, f.merchant_name, f.template_id, \
      f.online_version, f.online_released_at, f.gray_percentage, f.audit_version, f.audit_status, \
@@ -74,7 +117,7 @@ const COLUMNS: &str = "f.appid, f.nick_name, f.merchant_id, f.merchant_name, f.t
 /// `scope`: the merchant a merchant user is confined to (None for staff).
 fn filtered(select: &str, scope: Option<i64>, q: &FleetQuery, with_state: bool) -> Sql {
     let mut sql = Sql::new(select);
-    sql.push(" FROM (").push(BASE).push(") f WHERE 1 = 1");
+    sql.push(" FROM (").push(&base()).push(") f WHERE 1 = 1");
     if let Some(m) = scope {
         sql.push(" AND f.merchant_id = ").bind(m);
     }

@@ -4,6 +4,7 @@
 
 use super::sql::Sql;
 use super::Db;
+use crate::domain::notifications::NotificationFilter;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct NotificationRow {
@@ -58,7 +59,7 @@ pub async fn list(
     db: &Db,
     scope: Option<i64>,
     user_id: i64,
-    unread_only: bool,
+    filter: &NotificationFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<NotificationRow>, i64), sqlx::Error> {
@@ -71,8 +72,14 @@ pub async fn list(
         .bind(user_id)
         .push(" WHERE 1 = 1");
         scoped(&mut sql, scope);
-        if unread_only {
+        if filter.unread_only {
             sql.push(" AND r.notification_id IS NULL");
+        }
+        if !filter.appid.is_empty() {
+            sql.push(" AND n.appid = ").bind(filter.appid.as_str());
+        }
+        if !filter.kind.is_empty() {
+            sql.push(" AND n.kind = ").bind(filter.kind.as_str());
         }
         sql
     };

@@ -1,21 +1,96 @@
 //! The fleet release view: where every mini program's code stands, at a glance.
 //!
-//! Each mini program has exactly one release state, the first that applies:
+//! Each mini program has exactly one release state, the first of `RULES` that applies:
 //! - `auditing`: its newest audit is still with the reviewers (2 auditing, 4 delayed);
 //! - `rejected`: its newest audit was rejected;
-//! - `approved`: its newest audit passed and has not been released yet;
-//! - `gray`: a gray release plan is running or paused (getgrayreleaseplan status 1 or 2);
+//! - `gray`: a gray release plan is running or paused (getgrayreleaseplan status 1 or 2) —
+//!   a gray release *is* the release of the approved version to part of the users, so it
+//!   comes before `approved`;
+//! - `approved`: its newest audit passed and has not been released (fully or in gray) since;
 //! - `online`: a version is online;
 //! - `never`: nothing was ever released through the console.
 //!
 //! The states are exclusive, so the counts per state add up to the number of mini programs.
+//! `RULES` is the only definition: the SQL of `db::fleet_release` is built from it, rule by
+//! rule, and tested against `StateRule::holds` over every combination of facts.
 
 use super::pagination::{PageRequest, SortDir};
 use serde::{Deserialize, Serialize};
 
-pub const STATES: [&str; 6] = [
-    "auditing", "rejected", "approved", "gray", "online", "never",
+/// The facts about one mini program that decide its release state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReleaseFacts {
+    /// The newest audit's status (0 passed, 1 rejected, 2 auditing, 3 withdrawn, 4 delayed).
+    pub audit_status: Option<i64>,
+    /// When the newest audit finished (or, unfinished, was submitted).
+    pub audit_done_at: Option<i64>,
+    /// When a version last went online through the console.
+    pub online_released_at: Option<i64>,
+    /// Whether a version is online.
+    pub online: bool,
+    /// The gray plan's status (1 running, 2 paused, 3 finished or cancelled).
+    pub gray_status: Option<i64>,
+}
+
+/// One condition of the state rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateRule {
+    AuditInReview,
+    AuditRejected,
+    GrayPlanActive,
+    ApprovedNotReleased,
+    VersionOnline,
+    Otherwise,
+}
+
+impl StateRule {
+    pub fn holds(self, f: &ReleaseFacts) -> bool {
+        match self {
+            StateRule::AuditInReview => matches!(f.audit_status, Some(2 | 4)),
+            StateRule::AuditRejected => f.audit_status == Some(1),
+            StateRule::GrayPlanActive => matches!(f.gray_status, Some(1 | 2)),
+            StateRule::ApprovedNotReleased => {
+                f.audit_status == Some(0)
+                    && match (f.online_released_at, f.audit_done_at) {
+                        (None, _) => true,
+                        (Some(released), Some(done)) => released < done,
+                        (Some(_), None) => false,
+                    }
+            }
+            StateRule::VersionOnline => f.online,
+            StateRule::Otherwise => true,
+        }
+    }
+}
+
+/// The release states in the order they apply: the first rule that holds names the state.
+pub const RULES: [(&str, StateRule); 6] = [
+    ("auditing", StateRule::AuditInReview),
+    ("rejected", StateRule::AuditRejected),
+    ("gray", StateRule::GrayPlanActive),
+    ("approved", StateRule::ApprovedNotReleased),
+    ("online", StateRule::VersionOnline),
+    ("never", StateRule::Otherwise),
 ];
+
+/// Every state, in the order of `RULES` (filters, chart and counts list them so).
+pub const STATES: [&str; 6] = [
+    RULES[0].0, RULES[1].0, RULES[2].0, RULES[3].0, RULES[4].0, RULES[5].0,
+];
+
+/// The release state of one mini program.
+pub fn release_state(f: &ReleaseFacts) -> &'static str {
+    RULES
+        .iter()
+        .find(|(_, rule)| rule.holds(f))
+        .map_or("never", |(state, _)| state)
+}
+
+/// States whose row shows the version of the newest audit (in review, or approved and
+/// waiting or going out in gray).
+pub fn shows_audit_version(state: &str) -> bool {
+    matches!(state, "auditing" | "approved" | "gray")
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum FleetSort {
@@ -255,6 +330,47 @@ mod tests {
         assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
         assert_eq!(csv_field("星辰咖啡"), "星辰咖啡");
         assert_eq!(csv_line(&["a".into(), "b,c".into()]), "a,\"b,c\"\r\n");
+    }
+
+    #[test]
+    fn a_gray_release_of_the_approved_version_is_gray() {
+        let approved_then_gray = ReleaseFacts {
+            audit_status: Some(0),
+            audit_done_at: Some(100),
+            online_released_at: Some(50),
+            online: true,
+            gray_status: Some(1),
+        };
+        assert_eq!(release_state(&approved_then_gray), "gray");
+        let paused = ReleaseFacts {
+            gray_status: Some(2),
+            ..approved_then_gray
+        };
+        assert_eq!(release_state(&paused), "gray");
+        let cancelled = ReleaseFacts {
+            gray_status: Some(3),
+            ..approved_then_gray
+        };
+        assert_eq!(release_state(&cancelled), "approved");
+        let released = ReleaseFacts {
+            online_released_at: Some(200),
+            ..cancelled
+        };
+        assert_eq!(release_state(&released), "online");
+        assert_eq!(release_state(&ReleaseFacts::default()), "never");
+        let in_review = ReleaseFacts {
+            audit_status: Some(4),
+            ..approved_then_gray
+        };
+        assert_eq!(release_state(&in_review), "auditing");
+    }
+
+    #[test]
+    fn states_follow_the_rules_and_are_exclusive() {
+        let states: Vec<&str> = RULES.iter().map(|(s, _)| *s).collect();
+        assert_eq!(states, STATES.to_vec());
+        assert_eq!(RULES.last().map(|r| r.1), Some(StateRule::Otherwise));
+        assert!(shows_audit_version("gray") && !shows_audit_version("online"));
     }
 
     #[test]

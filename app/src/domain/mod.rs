@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod pagination;
 pub mod platform;
 pub mod release;
+pub mod text;
 pub mod time;
 pub mod user;
 pub mod validation;

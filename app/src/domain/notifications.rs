@@ -30,6 +30,70 @@ impl NotificationView {
     }
 }
 
+/// The kinds of notification, in the order the filter lists them.
+pub const KINDS: [&str; 5] = [
+    "audit_rejected",
+    "audit_approved",
+    "audit_delayed",
+    "widget_rejected",
+    "widget_approved",
+];
+
+/// Which notifications to list (all in the URL: `unread=1`, `appid=…`, `kind=…`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NotificationFilter {
+    pub unread_only: bool,
+    /// An AppID, or empty for all mini programs.
+    pub appid: String,
+    /// One of `KINDS`, or empty for all.
+    pub kind: String,
+}
+
+impl NotificationFilter {
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            unread_only: get("unread").is_some_and(|v| v == "1"),
+            appid: get("appid").unwrap_or_default(),
+            kind: get("kind").unwrap_or_default(),
+        }
+        .normalized()
+    }
+
+    /// Bounds what arrived from a URL or as JSON: an AppID-like text, a known kind.
+    pub fn normalized(self) -> Self {
+        let appid: String = self.appid.trim().chars().take(32).collect();
+        Self {
+            unread_only: self.unread_only,
+            appid: if appid.chars().all(|c| c.is_ascii_alphanumeric()) {
+                appid
+            } else {
+                String::new()
+            },
+            kind: if KINDS.contains(&self.kind.as_str()) {
+                self.kind
+            } else {
+                String::new()
+            },
+        }
+    }
+
+    /// URL parameters for links (pager, unread switch).
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        if self.unread_only {
+            params.push(("unread", "1".to_owned()));
+        }
+        if !self.appid.is_empty() {
+            params.push(("appid", self.appid.clone()));
+        }
+        if !self.kind.is_empty() {
+            params.push(("kind", self.kind.clone()));
+        }
+        params
+    }
+}
+
 /// The links a notification may carry: console paths only (never an outside address).
 pub fn safe_link(link: Option<&str>) -> Option<String> {
     link.filter(|l| l.starts_with('/') && !l.starts_with("//"))
@@ -39,6 +103,26 @@ pub fn safe_link(link: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filters_come_from_the_url_bounded() {
+        let f = NotificationFilter::from_params(|k| match k {
+            "unread" => Some("1".into()),
+            "appid" => Some(" wx0123456789abcdef ".into()),
+            "kind" => Some("audit_rejected".into()),
+            _ => None,
+        });
+        assert!(f.unread_only);
+        assert_eq!(f.appid, "wx0123456789abcdef");
+        assert_eq!(f.kind, "audit_rejected");
+        assert_eq!(f.to_params().len(), 3);
+        let bad = NotificationFilter::from_params(|k| match k {
+            "appid" => Some("wx' OR 1=1".into()),
+            "kind" => Some("drop".into()),
+            _ => None,
+        });
+        assert_eq!(bad, NotificationFilter::default());
+    }
 
     #[test]
     fn params_read_as_text_and_links_stay_inside() {

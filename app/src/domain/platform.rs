@@ -12,29 +12,64 @@ pub const TICKET_PUSH_INTERVAL_SECS: i64 = 600;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TokenHealth {
-    /// Valid and not yet due for refresh.
+    /// Valid, not yet due for refresh, and the last refresh worked.
     Fresh,
     /// Valid, but the worker will refresh it soon.
     Due,
     /// Expired or never obtained.
     Expired,
-    /// The last refresh failed and no valid token remains.
+    /// The last refresh failed: still valid for now, or no valid token remains.
     Failing,
+    /// The owner must authorize again (61023 / 61003, or the mini program is marked so):
+    /// no refresh can work until then, however long the old token still lives.
+    NeedsReauthorization,
+}
+
+/// Errcodes of a refresh that only a new authorization by the owner can fix.
+pub const REAUTH_ERRCODES: [i64; 2] = [61023, 61003];
+
+/// The errcode at the start of a stored refresh error (`"61023 refresh_token 无效"`).
+pub fn error_code(last_error: &str) -> Option<i64> {
+    let digits: String = last_error
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    digits.parse().ok()
 }
 
 impl TokenHealth {
-    pub fn of(expires_at: i64, has_error: bool, now: i64) -> Self {
-        if expires_at <= now {
-            if has_error {
-                TokenHealth::Failing
-            } else {
-                TokenHealth::Expired
-            }
+    /// `last_error`: the last refresh's error (None or empty: it worked);
+    /// `needs_reauthorization`: the mini program is marked so.
+    pub fn of(
+        expires_at: i64,
+        last_error: Option<&str>,
+        needs_reauthorization: bool,
+        now: i64,
+    ) -> Self {
+        let error = last_error.map(str::trim).filter(|e| !e.is_empty());
+        let reauth_error = error
+            .and_then(error_code)
+            .is_some_and(|c| REAUTH_ERRCODES.contains(&c));
+        if needs_reauthorization || reauth_error {
+            TokenHealth::NeedsReauthorization
+        } else if error.is_some() {
+            TokenHealth::Failing
+        } else if expires_at <= now {
+            TokenHealth::Expired
         } else if expires_at - now <= REFRESH_AHEAD_SECS {
             TokenHealth::Due
         } else {
             TokenHealth::Fresh
         }
+    }
+
+    /// Whether the token-health screen lists it first.
+    pub fn is_problem(self) -> bool {
+        matches!(
+            self,
+            TokenHealth::Failing | TokenHealth::Expired | TokenHealth::NeedsReauthorization
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +78,7 @@ impl TokenHealth {
             TokenHealth::Due => "due",
             TokenHealth::Expired => "expired",
             TokenHealth::Failing => "failing",
+            TokenHealth::NeedsReauthorization => "needs_reauthorization",
         }
     }
 }
@@ -59,12 +95,57 @@ mod tests {
     #[test]
     fn health_follows_the_remaining_time() {
         let now = 1_000_000;
-        assert_eq!(TokenHealth::of(now + 7200, false, now), TokenHealth::Fresh);
-        assert_eq!(TokenHealth::of(now + 900, false, now), TokenHealth::Due);
-        assert_eq!(TokenHealth::of(now, false, now), TokenHealth::Expired);
-        assert_eq!(TokenHealth::of(now - 5, true, now), TokenHealth::Failing);
-        // A failed refresh with a still-valid token is only "due".
-        assert_eq!(TokenHealth::of(now + 100, true, now), TokenHealth::Due);
+        assert_eq!(
+            TokenHealth::of(now + 7200, None, false, now),
+            TokenHealth::Fresh
+        );
+        assert_eq!(
+            TokenHealth::of(now + 7200, Some(""), false, now),
+            TokenHealth::Fresh
+        );
+        assert_eq!(
+            TokenHealth::of(now + 900, None, false, now),
+            TokenHealth::Due
+        );
+        assert_eq!(TokenHealth::of(now, None, false, now), TokenHealth::Expired);
+        assert_eq!(
+            TokenHealth::of(now - 5, Some("-1 系统繁忙"), false, now),
+            TokenHealth::Failing
+        );
+    }
+
+    #[test]
+    fn a_failed_refresh_is_never_fresh() {
+        let now = 1_000_000;
+        // The old token still lives two hours, but the last refresh failed.
+        assert_eq!(
+            TokenHealth::of(now + 7000, Some("-1 系统繁忙"), false, now),
+            TokenHealth::Failing
+        );
+        for error in [
+            "61023 refresh_token 无效",
+            "61003 component is not authorized by this account",
+        ] {
+            assert_eq!(
+                TokenHealth::of(now + 7000, Some(error), false, now),
+                TokenHealth::NeedsReauthorization,
+                "{error}"
+            );
+        }
+        // Marked by the token center (or an unauthorized push): whatever the token says.
+        assert_eq!(
+            TokenHealth::of(now + 7000, None, true, now),
+            TokenHealth::NeedsReauthorization
+        );
+        assert!(TokenHealth::NeedsReauthorization.is_problem());
+        assert!(!TokenHealth::Fresh.is_problem());
+    }
+
+    #[test]
+    fn errcodes_are_read_from_the_stored_error() {
+        assert_eq!(error_code("61023 refresh_token 无效"), Some(61023));
+        assert_eq!(error_code("-1 busy"), Some(-1));
+        assert_eq!(error_code("no ticket"), None);
     }
 
     #[test]

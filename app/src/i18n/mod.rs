@@ -63,6 +63,11 @@ pub fn use_texts() -> &'static Texts {
 }
 
 pub struct Texts {
+    pub locale: Locale,
+    /// The colon after a label: full width in Chinese, ": " in English.
+    pub colon: &'static str,
+    /// A remark in brackets after a text: "（…）" in Chinese, " (…)" in English.
+    pub paren: fn(&str) -> String,
     pub app_name: &'static str,
     pub nav_mini_programs: &'static str,
     pub nav_audit_log: &'static str,
@@ -226,6 +231,7 @@ pub struct Texts {
     pub health_due: &'static str,
     pub health_expired: &'static str,
     pub health_failing: &'static str,
+    pub health_needs_reauth: &'static str,
     pub expired_for: fn(&str) -> String,
     pub refresh_now: &'static str,
     pub refreshed: &'static str,
@@ -240,6 +246,9 @@ pub struct Texts {
     pub outcome_processed: &'static str,
     pub outcome_ignored: &'static str,
     pub outcome_failed: &'static str,
+    pub outcome_processing: &'static str,
+    /// The audit log's action codes (`domain::audit::action`) in words; None: show the code.
+    pub audit_action: fn(&str) -> Option<&'static str>,
     pub platform_component: &'static str,
     pub view: &'static str,
     pub callback_detail: &'static str,
@@ -268,6 +277,9 @@ pub struct Texts {
     pub notifications_unread: fn(i64) -> String,
     /// (kind, mini program name, reason) → the notification's text.
     pub notification_text: fn(&str, &str, &str) -> String,
+    pub notification_kind_label: &'static str,
+    pub notification_kind: fn(&str) -> &'static str,
+    pub notifications_of_app: &'static str,
     pub mark_read: &'static str,
     pub mark_all_read: &'static str,
     pub unread_only: &'static str,
@@ -277,6 +289,7 @@ pub struct Texts {
     pub fleet_col_state: &'static str,
     pub fleet_col_online: &'static str,
     pub fleet_col_audit_version: &'static str,
+    pub fleet_approved: &'static str,
     pub fleet_col_audit_secs: &'static str,
     pub fleet_col_gray: &'static str,
     pub fleet_col_rejection: &'static str,
@@ -396,6 +409,7 @@ impl Texts {
             TokenHealth::Due => self.health_due,
             TokenHealth::Expired => self.health_expired,
             TokenHealth::Failing => self.health_failing,
+            TokenHealth::NeedsReauthorization => self.health_needs_reauth,
         }
     }
 
@@ -406,6 +420,7 @@ impl Texts {
             "processed" => self.outcome_processed.into(),
             "ignored" => self.outcome_ignored.into(),
             "failed" => self.outcome_failed.into(),
+            "processing" => self.outcome_processing.into(),
             other => other.into(),
         }
     }

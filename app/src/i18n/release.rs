@@ -4,6 +4,8 @@ use crate::domain::release::gray::GrayStatus;
 use crate::domain::release::state::{Action, Unavailable, VisitStatus};
 
 pub struct ReleaseTexts {
+    /// A remark in brackets: "（…）" in Chinese, " (…)" in English.
+    pub paren: fn(&str) -> String,
     pub title: &'static str,
     pub link: &'static str,
     pub back: &'static str,
@@ -60,6 +62,10 @@ pub struct ReleaseTexts {
     pub ext_pages: &'static str,
     pub pages: &'static str,
     pub pages_hint: &'static str,
+    pub navigate_appids: &'static str,
+    pub navigate_appids_hint: &'static str,
+    pub plugins: &'static str,
+    pub plugins_hint: &'static str,
     pub window_title: &'static str,
     pub window_color: &'static str,
     pub tab_bar: &'static str,
@@ -89,6 +95,16 @@ pub struct ReleaseTexts {
     pub feedback: &'static str,
     pub history: &'static str,
     pub share_of_users: &'static str,
+    pub confirm_yes: &'static str,
+    pub confirm_no: &'static str,
+    pub confirm_release: fn(&str) -> String,
+    pub confirm_close: &'static str,
+    pub confirm_open: &'static str,
+    pub confirm_revert: fn(&str) -> String,
+    pub confirm_revert_gray: &'static str,
+    /// (version, share of users cut off in percent)
+    pub confirm_support: fn(&str, f64) -> String,
+    pub support_warning: fn(f64) -> String,
     pub done: &'static str,
     pub errcode: &'static str,
     pub audit_approved: &'static str,
@@ -153,7 +169,11 @@ impl ReleaseTexts {
     /// Why an action is unavailable, with WeChat's errcode when it has one.
     pub fn why(&self, u: Unavailable) -> String {
         match u.errcode() {
-            Some(code) => format!("{}（{} {code}）", (self.unavailable)(u), self.errcode),
+            Some(code) => format!(
+                "{}{}",
+                (self.unavailable)(u),
+                (self.paren)(&format!("{} {code}", self.errcode))
+            ),
             None => (self.unavailable)(u).to_string(),
         }
     }
@@ -208,6 +228,7 @@ fn en_unavailable(u: Unavailable) -> &'static str {
 }
 
 pub const ZH: ReleaseTexts = ReleaseTexts {
+    paren: |s| format!("（{s}）"),
     title: "发布管理",
     link: "发布管理（代码、审核、发布）",
     back: "返回小程序详情",
@@ -264,6 +285,10 @@ pub const ZH: ReleaseTexts = ReleaseTexts {
     ext_pages: "extPages（页面配置 JSON）",
     pages: "pages",
     pages_hint: "每行一个页面路径；留空则沿用模板的页面",
+    navigate_appids: "可跳转的小程序（navigateToMiniProgramAppIdList）",
+    navigate_appids_hint: "每行一个 AppID，最多 10 个；代码里用了 navigateToMiniProgram 时必填（85087）",
+    plugins: "插件（plugins）",
+    plugins_hint: "JSON 对象，如 {\"myPlugin\": {\"version\": \"1.0.0\", \"provider\": \"wx…\"}}",
     window_title: "window.navigationBarTitleText",
     window_color: "window.navigationBarBackgroundColor",
     tab_bar: "tabBar.list",
@@ -292,7 +317,16 @@ pub const ZH: ReleaseTexts = ReleaseTexts {
     add_item: "添加审核项",
     feedback: "给审核人员的说明（可选）",
     history: "审核记录",
-    share_of_users: "各基础库版本的用户占比",
+    share_of_users: "设为最低基础库版本时受影响的用户占比",
+    confirm_yes: "确认",
+    confirm_no: "取消",
+    confirm_release: |v| format!("审核通过的版本 {v} 将全量发布给所有用户，正在进行的分阶段发布随之结束。"),
+    confirm_close: "关闭后，用户将无法搜索和打开此小程序，直到重新开启服务。",
+    confirm_open: "开启后，用户可以重新搜索和打开此小程序。",
+    confirm_revert: |v| format!("线上版本将回退到上一个版本 {v}；回退得到的版本不能再次回退。"),
+    confirm_revert_gray: "分阶段发布将被取消，已拿到新版本的用户将回到当前线上版本。",
+    confirm_support: |v, pct| format!("最低基础库版本将设为 {v}：约 {pct}% 的用户（基础库低于该版本）将无法使用此小程序，并被提示升级微信。"),
+    support_warning: |limit| format!("注意：受影响的用户超过 {limit}%。"),
     done: "操作成功",
     errcode: "错误码",
     audit_approved: "审核通过",
@@ -312,6 +346,7 @@ pub const ZH: ReleaseTexts = ReleaseTexts {
 };
 
 pub const EN: ReleaseTexts = ReleaseTexts {
+    paren: |s| format!(" ({s})"),
     title: "Release",
     link: "Release (code, audit, release)",
     back: "Back to the mini program",
@@ -368,6 +403,10 @@ pub const EN: ReleaseTexts = ReleaseTexts {
     ext_pages: "extPages (page configuration JSON)",
     pages: "pages",
     pages_hint: "One page path per line; empty keeps the template's pages",
+    navigate_appids: "Mini programs it may open (navigateToMiniProgramAppIdList)",
+    navigate_appids_hint: "One AppID per line, at most 10; required when the code calls navigateToMiniProgram (85087)",
+    plugins: "Plugins (plugins)",
+    plugins_hint: "A JSON object, e.g. {\"myPlugin\": {\"version\": \"1.0.0\", \"provider\": \"wx…\"}}",
     window_title: "window.navigationBarTitleText",
     window_color: "window.navigationBarBackgroundColor",
     tab_bar: "tabBar.list",
@@ -396,7 +435,16 @@ pub const EN: ReleaseTexts = ReleaseTexts {
     add_item: "Add item",
     feedback: "Note to the reviewers (optional)",
     history: "Review history",
-    share_of_users: "Share of users per base-library version",
+    share_of_users: "Share of users cut off if set as the minimum",
+    confirm_yes: "Confirm",
+    confirm_no: "Cancel",
+    confirm_release: |v| format!("The approved version {v} goes to all users; a gray release in progress ends."),
+    confirm_close: "Once closed, users can neither find nor open this mini program until access is opened again.",
+    confirm_open: "Users can find and open this mini program again.",
+    confirm_revert: |v| format!("The online version goes back to the previous version {v}; a reverted version cannot be reverted again."),
+    confirm_revert_gray: "The gray release is cancelled; users who got the new version go back to the online version.",
+    confirm_support: |v, pct| format!("The minimum base library becomes {v}: about {pct}% of users (older base libraries) can no longer use this mini program and are asked to update WeChat."),
+    support_warning: |limit| format!("Warning: more than {limit}% of users are affected."),
     done: "Done",
     errcode: "errcode",
     audit_approved: "Approved",

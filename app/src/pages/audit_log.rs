@@ -1,4 +1,5 @@
 use crate::api::audit::list_audit_log;
+use crate::components::filter_form::FilterForm;
 use crate::components::pager::Pager;
 use crate::domain::audit::{action, AuditQuery};
 use crate::domain::auth::Role;
@@ -7,7 +8,6 @@ use crate::i18n::use_texts;
 use crate::model::AuditEntry;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/audit";
@@ -32,12 +32,12 @@ pub fn AuditLogPage() -> impl IntoView {
     view! {
         <Title text=t.nav_audit_log />
         <div class="page-head"><h1>{t.nav_audit_log}</h1></div>
-        <Form method="GET" action=PATH attr:class="filters" attr:data-testid="audit-filters">
+        <FilterForm action=PATH testid="audit-filters">
             <input name="actor" placeholder=t.col_actor value=move || raw("actor") maxlength="64" data-testid="audit-actor" />
             <select name="action" data-testid="audit-action">
                 <option value="">{t.col_action}": "{t.all}</option>
-                {action::ALL.into_iter().map(|a| view! {
-                    <option value=a selected=move || raw("action") == a>{a}</option>
+                {action::ALL.into_iter().chain(action::RELEASE_ACTIONS).map(|a| view! {
+                    <option value=a selected=move || raw("action") == a>{(t.audit_action)(a).unwrap_or(a)}</option>
                 }).collect_view()}
             </select>
             <input name="target" placeholder=t.col_target value=move || raw("target") maxlength="64" data-testid="audit-target" />
@@ -45,7 +45,7 @@ pub fn AuditLogPage() -> impl IntoView {
             <label class="inline">{t.date_to}<input type="date" name="to" value=move || raw("to") data-testid="audit-to" /></label>
             <button type="submit" class="primary" data-testid="audit-apply">{t.apply_filters}</button>
             <a href=PATH class="button">{t.reset_filters}</a>
-        </Form>
+        </FilterForm>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match entries.await {

@@ -1,6 +1,7 @@
 //! 回调收件箱: every push WeChat sent, paginated on the server, filters in the URL.
 
 use crate::api::platform::{callback_kinds, list_callbacks};
+use crate::components::filter_form::FilterForm;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::domain::callbacks::{CallbackQuery, OUTCOMES};
@@ -9,7 +10,6 @@ use crate::i18n::use_texts;
 use crate::model::CallbackRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/platform/callbacks";
@@ -51,7 +51,7 @@ pub fn CallbacksPage() -> impl IntoView {
     view! {
         <Title text=t.nav_callbacks />
         <div class="page-head"><h1>{t.nav_callbacks}</h1></div>
-        <Form method="GET" action=PATH attr:class="filters" attr:data-testid="callbacks-filters">
+        <FilterForm action=PATH testid="callbacks-filters">
             <Suspense fallback=|| ()>{kind_select}</Suspense>
             <input name="appid" placeholder=t.col_appid maxlength="64" value=move || query.get().appid data-testid="callbacks-appid" />
             <select name="outcome" data-testid="callbacks-outcome">
@@ -63,7 +63,7 @@ pub fn CallbacksPage() -> impl IntoView {
             <input type="hidden" name="per_page" value=move || query.get().page.per_page.to_string() />
             <button type="submit" class="primary" data-testid="callbacks-apply">{t.apply_filters}</button>
             <a href=PATH class="button" data-testid="callbacks-reset">{t.reset_filters}</a>
-        </Form>
+        </FilterForm>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 let q = query.get();

@@ -3,16 +3,19 @@
 //! chart, and the same selection as CSV.
 
 use crate::api::fleet_release::fleet_release;
+use crate::components::filter_form::FilterForm;
 use crate::components::merchant_filter::MerchantFilter;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
+use crate::components::text::Lines;
 use crate::components::url::{encode, with_param};
-use crate::domain::fleet_release::{FleetQuery, FleetRow, FleetSort, FleetView, STATES};
+use crate::domain::fleet_release::{
+    shows_audit_version, FleetQuery, FleetRow, FleetSort, FleetView, STATES,
+};
 use crate::domain::pagination::SortDir;
 use crate::i18n::{use_texts, Texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/releases";
@@ -54,7 +57,7 @@ pub fn FleetReleasePage() -> impl IntoView {
             <a class="button" rel="external" download="releases.csv" data-testid="fleet-export"
                 href=move || csv_href(&query.get())>{t.fleet_export_csv}</a>
         </div>
-        <Form method="GET" action=PATH attr:class="filters" attr:data-testid="fleet-filters">
+        <FilterForm action=PATH testid="fleet-filters">
             <select name="state" data-testid="fleet-state">
                 <option value="">{t.fleet_col_state}": "{t.all}</option>
                 {STATES.into_iter().map(|s| view! {
@@ -71,7 +74,7 @@ pub fn FleetReleasePage() -> impl IntoView {
             <input type="hidden" name="per_page" value=move || query.get().page.per_page.to_string() />
             <button type="submit" class="primary" data-testid="fleet-apply">{t.apply_filters}</button>
             <a href=PATH class="button" data-testid="fleet-reset">{t.reset_filters}</a>
-        </Form>
+        </FilterForm>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 let q = query.get();
@@ -158,19 +161,23 @@ fn sort_link(q: &FleetQuery, key: FleetSort, label: &'static str) -> impl IntoVi
     }
 }
 
+/// The newest audit's version: in review (and for how long), or approved (waiting or in gray).
 fn audit_cell(t: &'static Texts, r: &FleetRow, now: i64) -> impl IntoView {
-    if r.release_state != "auditing" {
+    if !shows_audit_version(&r.release_state) {
         return ().into_any();
     }
+    let auditing = r.release_state == "auditing";
     let version = match r.audit_version.as_deref() {
         Some(v) if !v.is_empty() => v.to_owned(),
         _ => t.fleet_unknown_version.to_owned(),
     };
     let since = r
         .audit_submitted_at
+        .filter(|_| auditing)
         .map(|at| (t.fleet_in_audit_for)(&(t.duration)((now - at).max(0))));
     view! {
         <span data-testid="fleet-audit-version">{version}</span>
+        {(!auditing).then(|| view! { " " <span class="muted small-text">{t.fleet_approved}</span> })}
         {since.map(|s| view! { <br /><span class="muted small-text">{s}</span> })}
     }
     .into_any()
@@ -207,7 +214,7 @@ fn FleetTable(view: FleetView, query: FleetQuery) -> impl IntoView {
                             <td data-testid="fleet-online">{r.online_version.clone().unwrap_or_default()}</td>
                             <td>{audit_cell(t, &r, now)}</td>
                             <td>{r.gray_percentage.map(|g| format!("{g}%")).unwrap_or_default()}</td>
-                            <td class="small-text" data-testid="fleet-rejection">{r.last_rejection.clone().unwrap_or_default()}</td>
+                            <td class="small-text" data-testid="fleet-rejection"><Lines text=r.last_rejection.clone().unwrap_or_default() /></td>
                             <td>{r.template_id.map(|v| v.to_string()).unwrap_or_default()}</td>
                             <td>{r.merchant_name.clone().unwrap_or_default()}</td>
                         </tr>

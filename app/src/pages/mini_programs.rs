@@ -1,4 +1,5 @@
 use crate::api::mini_programs::list_mini_programs;
+use crate::components::filter_form::FilterForm;
 use crate::components::layout::UserResource;
 use crate::components::merchant_filter::MerchantFilter;
 use crate::components::pager::Pager;
@@ -10,7 +11,6 @@ use crate::i18n::{use_texts, Texts};
 use crate::model::MiniProgramRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/apps";
@@ -39,7 +39,7 @@ pub fn MiniProgramsPage() -> impl IntoView {
                 })}
             </Suspense>
         </div>
-        <Form method="GET" action=PATH attr:class="filters" attr:data-testid="filters">
+        <FilterForm action=PATH testid="filters">
             <input type="search" name="q" maxlength="64" placeholder=t.search_placeholder
                 value=move || query.get().search data-testid="filter-search" />
             <select name="subject" data-testid="filter-subject">
@@ -60,7 +60,7 @@ pub fn MiniProgramsPage() -> impl IntoView {
             <input type="hidden" name="per_page" value=move || query.get().page.per_page.to_string() />
             <button type="submit" class="primary" data-testid="filter-apply">{t.apply_filters}</button>
             <a href=PATH class="button" data-testid="filter-reset">{t.reset_filters}</a>
-        </Form>
+        </FilterForm>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 let q = query.get();

@@ -4,9 +4,13 @@
 use crate::api::notifications::{
     list_notifications, mark_all_notifications_read, mark_notification_read,
 };
+use crate::components::filter_form::FilterForm;
+use crate::components::layout::UnreadRefresh;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
-use crate::domain::notifications::NotificationView;
+use crate::components::text::Lines;
+use crate::components::url::with_param;
+use crate::domain::notifications::{NotificationFilter, NotificationView, KINDS};
 use crate::domain::pagination::PageRequest;
 use crate::domain::time::format_cst;
 use crate::i18n::use_texts;
@@ -24,36 +28,62 @@ pub fn NotificationsPage() -> impl IntoView {
         params.with(|p| {
             (
                 PageRequest::from_params(p.get("page").as_deref(), p.get("per_page").as_deref()),
-                p.get("unread").is_some_and(|v| v == "1"),
+                NotificationFilter::from_params(|k| p.get(k)),
             )
         })
     });
     let version = RwSignal::new(0u32);
     let rows = Resource::new(
         move || (query.get(), version.get()),
-        |((page, unread), _)| list_notifications(page, unread),
+        |((page, filter), _)| list_notifications(page, filter.unread_only, Some(filter)),
     );
     let mark_all = Action::new(|_: &()| mark_all_notifications_read());
+    // The bell counts again with the list (taken here: contexts are not read in event handlers).
+    let bell = use_context::<UnreadRefresh>();
     Effect::new(move |_| {
         if mark_all.value().get().is_some() {
             version.update(|v| *v += 1);
+            if let Some(b) = bell {
+                b.bump();
+            }
         }
     });
     view! {
         <Title text=t.nav_notifications />
         <div class="page-head">
             <h1>{t.nav_notifications}</h1>
-            <a class="button" href=move || if query.get().1 { PATH.to_string() } else { format!("{PATH}?unread=1") }
-                data-testid="notifications-unread-filter">
-                {move || if query.get().1 { t.all } else { t.unread_only }}
+            <a class="button" data-testid="notifications-unread-filter"
+                href=move || {
+                    let filter = query.get().1;
+                    let mut params = filter.to_params();
+                    params.retain(|(k, _)| *k != "unread");
+                    if filter.unread_only {
+                        with_param(PATH, &params, "unread", "0")
+                    } else {
+                        with_param(PATH, &params, "unread", "1")
+                    }
+                }>
+                {move || if query.get().1.unread_only { t.all } else { t.unread_only }}
             </a>
             <button class="primary" data-testid="notifications-read-all"
                 on:click=move |_| { mark_all.dispatch(()); }>{t.mark_all_read}</button>
         </div>
+        <FilterForm action=PATH testid="notifications-filters">
+            <input name="appid" placeholder=t.col_appid maxlength="32" data-testid="notifications-appid"
+                value=move || query.get().1.appid />
+            <select name="kind" data-testid="notifications-kind">
+                <option value="">{t.notification_kind_label}{t.colon}{t.all}</option>
+                {KINDS.into_iter().map(|k| view! {
+                    <option value=k selected=move || query.get().1.kind == k>{(t.notification_kind)(k)}</option>
+                }).collect_view()}
+            </select>
+            {move || query.get().1.unread_only.then(|| view! { <input type="hidden" name="unread" value="1" /> })}
+            <button type="submit" class="primary" data-testid="notifications-apply">{t.apply_filters}</button>
+            <a href=PATH class="button" data-testid="notifications-reset">{t.reset_filters}</a>
+        </FilterForm>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
-                let (_, unread) = query.get();
-                let params: Vec<(&'static str, String)> = if unread { vec![("unread", "1".into())] } else { vec![] };
+                let params = query.get().1.to_params();
                 match rows.await {
                     Ok(page) if page.items.is_empty() => view! {
                         <p class="empty" data-testid="notifications-empty">{t.no_notifications}</p>
@@ -82,9 +112,13 @@ fn NotificationItem(n: NotificationView, version: RwSignal<u32>) -> impl IntoVie
     let text = (t.notification_text)(&n.kind, &name, &n.param("reason"));
     let id = n.id;
     let mark = Action::new(move |_: &()| mark_notification_read(id));
+    let bell = use_context::<UnreadRefresh>();
     Effect::new(move |_| {
         if mark.value().get().is_some() {
             version.update(|v| *v += 1);
+            if let Some(b) = bell {
+                b.bump();
+            }
         }
     });
     let class = if n.read {
@@ -96,16 +130,19 @@ fn NotificationItem(n: NotificationView, version: RwSignal<u32>) -> impl IntoVie
         <li class=class data-testid="notification" data-kind=n.kind.clone() data-read=n.read.to_string()>
             <span class="muted small-text">{format_cst(n.created_at)}</span>
             " "
-            <span data-testid="notification-text">{text}</span>
-            " "
-            {n.link.clone().map(|href| {
-                let label = if href.ends_with("/widget") { t.nav_widgets } else { t.open_release };
-                view! { <a href=href data-testid="notification-link">{label}</a> }
-            })}
-            " "
-            {(!n.read).then(|| view! {
-                <button class="link" data-testid="notification-mark-read" on:click=move |_| { mark.dispatch(()); }>{t.mark_read}</button>
-            })}
+            <span data-testid="notification-text"><Lines text /></span>
+            <span class="notification-actions">
+                {n.link.clone().map(|href| {
+                    let label = if href.ends_with("/widget") { t.nav_widgets } else { t.open_release };
+                    view! { <a href=href data-testid="notification-link">{label}</a> }
+                })}
+                {n.appid.clone().map(|appid| view! {
+                    <a href=format!("{PATH}?appid={appid}") data-testid="notification-filter-app">{t.notifications_of_app}</a>
+                })}
+                {(!n.read).then(|| view! {
+                    <button class="link" data-testid="notification-mark-read" on:click=move |_| { mark.dispatch(()); }>{t.mark_read}</button>
+                })}
+            </span>
         </li>
     }
 }

@@ -10,6 +10,7 @@ use crate::api::release::{
     release_visit_status, AuditInfo, ReleaseView, SupportInfo,
 };
 use crate::components::page_error::PageError;
+use crate::components::text::Lines;
 use crate::domain::release::commit::CommitForm;
 use crate::domain::release::gray::GrayStatus;
 use crate::domain::release::state::{Action as ReleaseAction, VisitStatus};
@@ -61,7 +62,10 @@ async fn run(appid: String, op: Op) -> Result<ReleaseView, AppError> {
 pub fn violation_text(t: &Texts, v: &Violation) -> String {
     let problem = t.problem(&v.problem);
     match v.errcode {
-        Some(code) => format!("{problem}（{} {code}）", t.release.errcode),
+        Some(code) => format!(
+            "{problem}{}",
+            (t.paren)(&format!("{} {code}", t.release.errcode))
+        ),
         None => problem,
     }
 }
@@ -176,14 +180,6 @@ pub fn ReleasePage() -> impl IntoView {
     }
 }
 
-/// WeChat writes line breaks in rejection reasons as `<br>`: shown as text, never as HTML.
-fn plain_reason(reason: &str) -> String {
-    reason
-        .replace("<br/>", "\n")
-        .replace("<br />", "\n")
-        .replace("<br>", "\n")
-}
-
 fn audit_status_class(status: i64) -> &'static str {
     match status {
         0 => "status authorized",
@@ -229,7 +225,7 @@ fn Timeline(view: ReleaseView, act: OpAction) -> impl IntoView {
                         {a.released.then(|| view! { " " <span class="status authorized">{r.released}</span> })}
                     </dd>
                     {a.reason.clone().map(|reason| view! {
-                        <dt>{r.reason}</dt><dd data-testid="audit-reason" class="pre-line">{plain_reason(&reason)}</dd>
+                        <dt>{r.reason}</dt><dd data-testid="audit-reason"><Lines text=reason /></dd>
                     })}
                     {(!a.screenshots.is_empty()).then(|| view! {
                         <dt>{r.screenshots}</dt>
@@ -303,6 +299,18 @@ fn Timeline(view: ReleaseView, act: OpAction) -> impl IntoView {
     }
 }
 
+/// Above this share of users cut off, setting the minimum base library warns.
+const SUPPORT_WARN_PERCENT: f64 = 5.0;
+
+/// The share of users a minimum base library of `version` cuts off: WeChat's `uv_info`
+/// gives it per version (受影响用户占比).
+fn cut_off_share(items: &[(String, f64)], version: &str) -> f64 {
+    items
+        .iter()
+        .find(|(v, _)| v == version)
+        .map_or(0.0, |(_, pct)| *pct)
+}
+
 /// A horizontal bar for a gray release's reach.
 #[component]
 fn PercentBar(percentage: u8, active: bool) -> impl IntoView {
@@ -318,26 +326,64 @@ fn PercentBar(percentage: u8, active: bool) -> impl IntoView {
 }
 
 /// A button for one release action: disabled with the reason when WeChat would refuse.
+/// With `confirm`, the first click says what will happen and a second click confirms.
 fn action_button(
     view: &ReleaseView,
     action: ReleaseAction,
     testid: &'static str,
     act: OpAction,
     op: Op,
+    confirm: Option<String>,
 ) -> impl IntoView {
     let t = use_texts();
     let r = t.release;
     let allowed = view.check(action);
-    let appid = view.appid.clone();
     let reason = allowed.err().map(|u| r.why(u));
+    let run = StoredValue::new((view.appid.clone(), op));
+    let go = move || {
+        let (appid, op) = run.get_value();
+        act.dispatch((appid, op));
+    };
+    let asking = RwSignal::new(false);
+    let needs_confirm = confirm.is_some();
     view! {
         <div class="release-action">
             <button type="button" data-testid=format!("action-{testid}") disabled=allowed.is_err()
-                on:click=move |_| { act.dispatch((appid.clone(), op.clone())); }>
+                on:click=move |_| if needs_confirm { asking.set(true) } else { go() }>
                 {r.action(action)}
             </button>
             {reason.map(|why| view! { <span class="muted" data-testid=format!("reason-{testid}")>{why}</span> })}
+            {confirm.map(|text| view! { <ConfirmBox testid text asking on_yes=go warning=None /> })}
         </div>
+    }
+}
+
+/// "Are you sure?" for a dangerous action: what will happen, then confirm or cancel.
+#[component]
+fn ConfirmBox(
+    testid: &'static str,
+    text: String,
+    asking: RwSignal<bool>,
+    on_yes: impl Fn() + Send + Sync + Copy + 'static,
+    warning: Option<String>,
+) -> impl IntoView {
+    let r = use_texts().release;
+    let text = StoredValue::new(text);
+    let warning = StoredValue::new(warning);
+    move || {
+        asking.get().then(|| {
+            view! {
+                <div class="confirm-box" role="alertdialog" data-testid=format!("confirm-{testid}")>
+                    <p>{text.get_value()}</p>
+                    {warning.get_value().map(|w| view! { <p class="form-error" data-testid=format!("confirm-{testid}-warning")>{w}</p> })}
+                    <button type="button" class="primary" data-testid=format!("confirm-{testid}-yes")
+                        on:click=move |_| { asking.set(false); on_yes(); }>{r.confirm_yes}</button>
+                    " "
+                    <button type="button" data-testid=format!("confirm-{testid}-no")
+                        on:click=move |_| asking.set(false)>{r.confirm_no}</button>
+                </div>
+            }
+        })
     }
 }
 
@@ -349,6 +395,24 @@ fn ActionsPanel(view: ReleaseView, act: OpAction) -> impl IntoView {
         VisitStatus::Open => VisitStatus::Closed,
         VisitStatus::Closed => VisitStatus::Open,
     };
+    let release_note = (r.confirm_release)(
+        &view
+            .audit
+            .as_ref()
+            .map(|a| a.user_version.clone())
+            .unwrap_or_default(),
+    );
+    let visit_note = match other_visit {
+        VisitStatus::Closed => r.confirm_close,
+        VisitStatus::Open => r.confirm_open,
+    };
+    let revert_note = (r.confirm_revert)(
+        &view
+            .online
+            .as_ref()
+            .and_then(|o| o.previous_version.clone())
+            .unwrap_or_default(),
+    );
     let gray_input = RwSignal::new(String::new());
     let gray_allowed = view.check(ReleaseAction::GrayRelease);
     let gray_why = gray_allowed.err().map(|u| r.why(u));
@@ -372,13 +436,13 @@ fn ActionsPanel(view: ReleaseView, act: OpAction) -> impl IntoView {
         <section class="panel" data-testid="release-actions">
             <h2>{r.actions}</h2>
             <div class="release-actions">
-                {action_button(&view, ReleaseAction::UndoAudit, "undo", act, Op::Undo)}
+                {action_button(&view, ReleaseAction::UndoAudit, "undo", act, Op::Undo, None)}
                 <p class="muted" data-testid="undo-quota">
                     {(r.undo_left)(view.undo_quota.left_today, view.undo_quota.left_this_month)}
                 </p>
-                {action_button(&view, ReleaseAction::Release, "release", act, Op::Release)}
-                {action_button(&view, ReleaseAction::ChangeVisitStatus(other_visit), "visit", act, Op::Visit(other_visit.action()))}
-                {action_button(&view, ReleaseAction::Revert, "revert", act, Op::Revert)}
+                {action_button(&view, ReleaseAction::Release, "release", act, Op::Release, Some(release_note))}
+                {action_button(&view, ReleaseAction::ChangeVisitStatus(other_visit), "visit", act, Op::Visit(other_visit.action()), Some(visit_note.to_owned()))}
+                {action_button(&view, ReleaseAction::Revert, "revert", act, Op::Revert, Some(revert_note))}
                 <div class="release-action">
                     <label>
                         {r.percentage}" (1–100"{floor.map(|f| format!(", > {f}"))}") "
@@ -396,7 +460,7 @@ fn ActionsPanel(view: ReleaseView, act: OpAction) -> impl IntoView {
                     {gray_why.map(|why| view! { <span class="muted" data-testid="reason-gray">{why}</span> })}
                     {move || gray_local().map(|m| view! { <p class="field-error" data-testid="error-gray_percentage">{m}</p> })}
                 </div>
-                {action_button(&view, ReleaseAction::RevertGray, "revert-gray", act, Op::RevertGray)}
+                {action_button(&view, ReleaseAction::RevertGray, "revert-gray", act, Op::RevertGray, Some(r.confirm_revert_gray.to_owned()))}
             </div>
             <SupportPanel appid=view.appid.clone() support=view.support.clone() act />
         </section>
@@ -411,6 +475,12 @@ fn SupportPanel(appid: String, support: Option<SupportInfo>, act: OpAction) -> i
         return view! { <p class="muted">{r.support_version}": "{r.none}</p> }.into_any();
     };
     let choice = RwSignal::new(support.now_version.clone());
+    let asking = RwSignal::new(false);
+    let target = StoredValue::new(appid);
+    let go = move || {
+        act.dispatch((target.get_value(), Op::Support(choice.get_untracked())));
+    };
+    let items = support.items.clone();
     let versions: Vec<String> = support.items.iter().map(|(v, _)| v.clone()).collect();
     let max = support
         .items
@@ -439,10 +509,17 @@ fn SupportPanel(appid: String, support: Option<SupportInfo>, act: OpAction) -> i
                     {versions.into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
                 </select>
             </label>
-            <button type="button" data-testid="action-support"
-                on:click=move |_| { act.dispatch((appid.clone(), Op::Support(choice.get_untracked()))); }>
+            <button type="button" data-testid="action-support" on:click=move |_| asking.set(true)>
                 {r.action_set_support}
             </button>
+            {move || {
+                let version = choice.get();
+                let cut_off = cut_off_share(&items, &version);
+                let warning = (cut_off > SUPPORT_WARN_PERCENT).then(|| (r.support_warning)(SUPPORT_WARN_PERCENT));
+                view! {
+                    <ConfirmBox testid="support" text=(r.confirm_support)(&version, cut_off) asking on_yes=go warning />
+                }
+            }}
             <figure>
                 <figcaption>{r.share_of_users}</figcaption>
                 <svg width="360" height=height viewBox=format!("0 0 360 {height}") role="img"

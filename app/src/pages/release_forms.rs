@@ -31,6 +31,30 @@ fn value_text(v: &Value) -> String {
     }
 }
 
+/// The app.json key that lists the mini programs `navigateToMiniProgram` may open (85087).
+const NAVIGATE_KEY: &str = "navigateToMiniProgramAppIdList";
+const PLUGINS_KEY: &str = "plugins";
+
+/// A list of strings kept among ext_json's other keys, one per line.
+fn string_list(ext: &ExtJson, key: &str) -> String {
+    match ext.other.get(key) {
+        Some(Value::Array(items)) => items.iter().map(value_text).collect::<Vec<_>>().join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// Sets (or, empty, removes) one of ext_json's other keys.
+fn set_other(ext: &mut ExtJson, key: &str, value: Option<Value>) {
+    match value {
+        Some(v) => {
+            ext.other.insert(key.to_owned(), v);
+        }
+        None => {
+            ext.other.remove(key);
+        }
+    }
+}
+
 fn none_if_empty(s: String) -> Option<String> {
     let s = s.trim().to_string();
     (!s.is_empty()).then_some(s)
@@ -89,6 +113,7 @@ pub fn CommitPanel(
         user_desc: user_desc.get(),
     };
     let touched = RwSignal::new(false);
+    let plugins_invalid = RwSignal::new(false);
     let violations = Memo::new(move |_| {
         let f = form();
         let base = f
@@ -293,6 +318,44 @@ pub fn CommitPanel(
                             }></textarea>
                     </label>
                     {move || msgs("ext_json.pages")}
+                    <label>{r.navigate_appids}" ("{r.navigate_appids_hint}")"
+                        <textarea rows="2" data-testid="ext-navigate-appids"
+                            prop:value=move || parsed.get().map(|e| string_list(&e, NAVIGATE_KEY)).unwrap_or_default()
+                            on:change=move |ev| {
+                                let ids: Vec<Value> = event_target_value(&ev)
+                                    .lines()
+                                    .map(str::trim)
+                                    .filter(|l| !l.is_empty())
+                                    .map(|l| Value::String(l.to_owned()))
+                                    .collect();
+                                edit(&|e: &mut ExtJson| {
+                                    set_other(e, NAVIGATE_KEY, (!ids.is_empty()).then(|| Value::Array(ids.clone())));
+                                });
+                            }></textarea>
+                    </label>
+                    {move || msgs("ext_json.navigateToMiniProgramAppIdList")}
+                    <label>{r.plugins}" ("{r.plugins_hint}")"
+                        <textarea rows="3" class="code" data-testid="ext-plugins"
+                            prop:value=move || parsed.get().and_then(|e| e.other.get(PLUGINS_KEY).map(|p| serde_json::to_string_pretty(p).unwrap_or_default())).unwrap_or_default()
+                            on:change=move |ev| {
+                                let text = event_target_value(&ev);
+                                match serde_json::from_str::<Value>(&text) {
+                                    Ok(Value::Object(plugins)) => {
+                                        plugins_invalid.set(false);
+                                        edit(&|e: &mut ExtJson| set_other(e, PLUGINS_KEY, Some(Value::Object(plugins.clone()))));
+                                    }
+                                    _ if text.trim().is_empty() => {
+                                        plugins_invalid.set(false);
+                                        edit(&|e: &mut ExtJson| set_other(e, PLUGINS_KEY, None));
+                                    }
+                                    _ => plugins_invalid.set(true),
+                                }
+                            }></textarea>
+                    </label>
+                    {move || plugins_invalid.get().then(|| view! {
+                        <p class="field-error" data-testid="error-ext-plugins">{t.problem(&crate::domain::validation::FieldProblem::InvalidJson)}</p>
+                    })}
+                    {move || msgs("ext_json.plugins")}
                     <label>{r.window_title}
                         <input type="text" data-testid="ext-window-title" prop:value=window_field("navigationBarTitleText")
                             on:input=move |ev| set_window("navigationBarTitleText", event_target_value(&ev)) />
@@ -359,7 +422,7 @@ pub fn CommitPanel(
                             }></textarea>
                     </label>
                     {move || ext_pages_bad.get().then(|| view! {
-                        <p class="field-error" data-testid="error-extpages-json">{t.problem(&crate::domain::validation::FieldProblem::InvalidConfig)}"（"{r.errcode}" 85013）"</p>
+                        <p class="field-error" data-testid="error-extpages-json">{t.problem(&crate::domain::validation::FieldProblem::InvalidConfig)}{(t.paren)(&format!("{} 85013", r.errcode))}</p>
                     })}
                     {move || {
                         let local = violations.get();
@@ -534,6 +597,9 @@ pub fn SubmitPanel(
             </fieldset>
         }
     };
+    // A comparison inside `view!` would close the tag at its `>`: computed out here.
+    let list_full =
+        move || items.with(|l| l.len() >= crate::domain::release::submission::ITEM_LIST_MAX);
     view! {
         <section class="panel" data-testid="submit-panel">
             <h2>{r.submit_title}</h2>
@@ -542,7 +608,7 @@ pub fn SubmitPanel(
                 {move || (0..items.get().len()).map(item_view.clone()).collect_view()}
                 {move || msgs("item_list".to_string())}
                 <button type="button" data-testid="item-add"
-                    disabled=move || items.get().len() >= crate::domain::release::submission::ITEM_LIST_MAX
+                    disabled=list_full
                     on:click=move |_| items.update(|l| l.push(new_item()))>{r.add_item}</button>
                 <label>{r.feedback}
                     <input type="text" maxlength="200" data-testid="submit-feedback" prop:value=move || feedback.get()

@@ -4,6 +4,8 @@
 use crate::api::widgets::{
     delete_widget, get_widget, get_widget_options, offline_widget, save_widget_draft, submit_widget,
 };
+use crate::components::text::Lines;
+use crate::components::url::proxied_image;
 use crate::domain::release::Violation;
 use crate::domain::time::format_cst;
 use crate::domain::widget::region;
@@ -176,7 +178,7 @@ fn Editor(initial: WidgetView, options: WidgetOptions) -> impl IntoView {
         }
         let n = live.with(|v| v.len());
         if n > 0 {
-            r.push(format!("{}（{n}）", t.wg_fix_fields));
+            r.push(format!("{}{}", t.wg_fix_fields, (t.paren)(&n.to_string())));
         }
         r
     };
@@ -219,7 +221,7 @@ fn Editor(initial: WidgetView, options: WidgetOptions) -> impl IntoView {
     let head = view! {
         <div class="page-head">
             <h1>{t.wg_title}" · "{nick.get_value()}</h1>
-            <a href=format!("/apps/{appid}") class="button">{t.back_to_list}</a>
+            <a href="/widgets" class="button" data-testid="wg-back">{t.back_to_list}</a>
         </div>
         <div class="wg-status panel">
             <span class=move || format!("status wg-{}", view_sig.with(|v| v.status.as_str()))
@@ -233,7 +235,7 @@ fn Editor(initial: WidgetView, options: WidgetOptions) -> impl IntoView {
                 None => t.wg_quota_unknown.to_string(),
             })}</span>
             {move || view_sig.with(|v| (v.status == WidgetStatus::Rejected && !v.reason.is_empty()).then(|| view! {
-                <p class="form-error" data-testid="wg-reason">{t.wg_reason}"："{v.reason.clone()}</p>
+                <p class="form-error" data-testid="wg-reason">{t.wg_reason}{t.colon}<Lines text=v.reason.clone() /></p>
             }))}
         </div>
     }
@@ -415,7 +417,7 @@ fn Editor(initial: WidgetView, options: WidgetOptions) -> impl IntoView {
                         for a in [WidgetAction::Offline, WidgetAction::Delete] {
                             if let Some(b) = blocked(a) {
                                 let label = if a == WidgetAction::Offline { t.wg_offline } else { t.wg_delete };
-                                lines.push(format!("{label}：{}", blocked_text(t, b)));
+                                lines.push(format!("{label}{}{}", t.colon, blocked_text(t, b)));
                             }
                         }
                         lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()
@@ -454,7 +456,7 @@ fn Preview(content: RwSignal<WidgetContent>, nick: String) -> impl IntoView {
                         let icon = (c.material.icon_type == 1 && !item.icon.is_empty()).then(|| item.icon.clone());
                         view! {
                             <div class="wg-preview-cell" data-testid="wg-preview-cell" data-index=i.to_string()>
-                                {icon.map(|src| view! { <img src=src alt="" width="32" height="32" /> })}
+                                {icon.map(|url| view! { <img src=proxied_image(&url) alt="" width="32" height="32" data-testid="wg-preview-icon" /> })}
                                 <strong data-testid="wg-preview-title">{item.title.clone()}</strong>
                                 <span>{item.desc.clone()}</span>
                             </div>
@@ -489,7 +491,7 @@ fn History(view: RwSignal<WidgetView>) -> impl IntoView {
                             <td>{h.content.keyword.clone()}</td>
                             <td>{h.submitted_by.clone()}</td>
                             <td data-testid="wg-history-outcome">{outcome_text(t, &h.outcome)}</td>
-                            <td>{reason}</td>
+                            <td><Lines text=reason /></td>
                         </tr>
                     }
                 }).collect_view())}

@@ -3,6 +3,7 @@
 
 use super::widget_editor::status_text;
 use crate::api::widgets::list_widgets;
+use crate::components::filter_form::FilterForm;
 use crate::components::pager::Pager;
 use crate::domain::time::format_cst;
 use crate::domain::widget::view::WidgetQuery;
@@ -10,7 +11,6 @@ use crate::domain::widget::WidgetStatus;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/widgets";
@@ -24,7 +24,7 @@ pub fn WidgetsPage() -> impl IntoView {
     view! {
         <Title text=t.nav_widgets />
         <div class="page-head"><h1>{t.nav_widgets}</h1></div>
-        <Form method="GET" action=PATH attr:class="filters" attr:data-testid="wg-filters">
+        <FilterForm action=PATH testid="wg-filters">
             <select name="status" data-testid="wg-filter-status">
                 <option value="">{t.wg_col_status}": "{t.all}</option>
                 {WidgetStatus::ALL.into_iter().map(|s| view! {
@@ -34,7 +34,7 @@ pub fn WidgetsPage() -> impl IntoView {
             <input type="hidden" name="per_page" value=move || query.get().page.per_page.to_string() />
             <button type="submit" class="primary" data-testid="wg-filter-apply">{t.apply_filters}</button>
             <a href=PATH class="button">{t.reset_filters}</a>
-        </Form>
+        </FilterForm>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 let q = query.get();

@@ -61,13 +61,14 @@ pub async fn csv(
     ));
     for r in rows {
         let auditing = r.release_state == "auditing";
+        let with_version = crate::domain::fleet_release::shows_audit_version(&r.release_state);
         out.push_str(&csv_line(&[
             r.appid,
             r.nick_name,
             r.merchant_name.unwrap_or_default(),
             r.release_state,
             r.online_version.unwrap_or_default(),
-            if auditing {
+            if with_version {
                 r.audit_version.unwrap_or_default()
             } else {
                 String::new()
@@ -77,7 +78,7 @@ pub async fn csv(
                 _ => String::new(),
             },
             r.gray_percentage.map(|g| g.to_string()).unwrap_or_default(),
-            r.last_rejection.unwrap_or_default(),
+            crate::domain::text::joined(&r.last_rejection.unwrap_or_default(), "\n"),
             r.template_id.map(|t| t.to_string()).unwrap_or_default(),
         ]));
     }

@@ -4,7 +4,7 @@
 use super::mini_programs::scope_of;
 use super::AppState;
 use crate::db::{self, notifications::NewNotification, Db};
-use crate::domain::notifications::{safe_link, NotificationView};
+use crate::domain::notifications::{safe_link, NotificationFilter, NotificationView};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -79,7 +79,7 @@ pub async fn list(
     state: &AppState,
     user: &CurrentUser,
     page: PageRequest,
-    unread_only: bool,
+    filter: &NotificationFilter,
 ) -> Result<Page<NotificationView>, AppError> {
     let scope = scope_of(user)?;
     let page = PageRequest::new(page.page, page.per_page);
@@ -87,7 +87,7 @@ pub async fn list(
         &state.db,
         scope,
         user.id,
-        unread_only,
+        filter,
         page.limit(),
         page.offset(),
     )

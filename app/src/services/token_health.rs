@@ -7,6 +7,7 @@ use super::auth::require_staff;
 use super::{tokens, AppState};
 use crate::db;
 use crate::domain::audit::Outcome;
+use crate::domain::mini_program::AppStatus;
 use crate::domain::platform::{ticket_is_late, TokenHealth};
 use crate::error::AppError;
 use crate::model::{CurrentUser, TokenHealthRow, TokenHealthView};
@@ -15,12 +16,15 @@ pub async fn view(state: &AppState, user: &CurrentUser) -> Result<TokenHealthVie
     require_staff(user)?;
     let now = db::now();
     let rows = db::tokens::all(&state.db).await?;
-    let names: std::collections::HashMap<String, String> =
-        sqlx::query_as::<_, (String, String)>("SELECT appid, nick_name FROM mini_programs")
-            .fetch_all(&state.db.pool)
-            .await?
-            .into_iter()
-            .collect();
+    let programs: std::collections::HashMap<String, (String, String)> =
+        sqlx::query_as::<_, (String, String, String)>(
+            "SELECT appid, nick_name, status FROM mini_programs",
+        )
+        .fetch_all(&state.db.pool)
+        .await?
+        .into_iter()
+        .map(|(appid, name, status)| (appid, (name, status)))
+        .collect();
     let mut ticket_received_at = None;
     let mut tokens = Vec::new();
     for row in rows {
@@ -32,15 +36,15 @@ pub async fn view(state: &AppState, user: &CurrentUser) -> Result<TokenHealthVie
             Some(TokenKey::Authorizer(appid)) => Some(appid),
             _ => None,
         };
+        let program = appid.as_ref().and_then(|a| programs.get(a));
+        let needs_reauth = program.is_some_and(|(_, status)| {
+            AppStatus::parse(status) == Some(AppStatus::NeedsReauthorization)
+        });
         tokens.push(TokenHealthRow {
             key: row.key.clone(),
-            nick_name: appid.as_ref().and_then(|a| names.get(a).cloned()),
+            nick_name: program.map(|(name, _)| name.clone()),
             appid,
-            health: TokenHealth::of(
-                row.expires_at,
-                row.last_error.as_deref().is_some_and(|e| !e.is_empty()),
-                now,
-            ),
+            health: TokenHealth::of(row.expires_at, row.last_error.as_deref(), needs_reauth, now),
             expires_at: row.expires_at,
             refreshed_at: row.refreshed_at,
             refresh_count: row.refresh_count,
@@ -51,7 +55,7 @@ pub async fn view(state: &AppState, user: &CurrentUser) -> Result<TokenHealthVie
     // Problems first, then the component token, then by name.
     tokens.sort_by_key(|t| {
         (
-            !matches!(t.health, TokenHealth::Failing | TokenHealth::Expired),
+            !t.health.is_problem(),
             t.appid.is_some(),
             t.nick_name.clone().unwrap_or_default(),
         )

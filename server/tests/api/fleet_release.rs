@@ -2,7 +2,7 @@
 //! scope, CSV quoting and refusals. Rows are inserted with SQL (what the release actions
 //! and audit tracking write).
 
-use crate::helpers::{client, spawn_app_with, TestApp, ADMIN, MERCHANT, MERCHANT2};
+use crate::helpers::{body, client, spawn_app_with, TestApp, ADMIN, MERCHANT, MERCHANT2};
 use app::db;
 use app::services::demo::demo_appid;
 use serde_json::{json, Value};
@@ -262,6 +262,98 @@ async fn staff_see_every_state_filter_sort_and_paginate() {
         )
         .await;
     assert!(appids(&beyond).is_empty());
+}
+
+/// Approved, then released to 20 % in gray: the row is gray (filter, counts and CSV) and shows
+/// the approved version. Before, the SQL put "approved" first and the gray release never showed.
+#[tokio::test]
+async fn a_gray_release_of_the_approved_version_shows_as_gray() {
+    let app = fleet_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    // Demo 8: audit of 3.0.0 passed 100 s ago, nothing released; now a gray plan at 20 %.
+    sqlx::query(
+        "INSERT INTO release_status (appid, gray_status, gray_percentage, updated_at) \
+         VALUES ($1, 1, 20, $2)",
+    )
+    .bind(demo_appid(8))
+    .bind(db::now())
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let gray = app
+        .call_ok(&admin, "releases/fleet", query(json!({"state": "gray"})))
+        .await;
+    let mut found = appids(&gray);
+    found.sort();
+    let mut expected = vec![demo_appid(4), demo_appid(8)];
+    expected.sort();
+    assert_eq!(found, expected);
+    assert_eq!(count(&gray, "gray"), 2);
+    assert_eq!(count(&gray, "approved"), 0);
+    let row = gray["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["appid"] == demo_appid(8).as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(row["gray_percentage"], json!(20));
+    assert_eq!(row["audit_version"], json!("3.0.0"));
+    let csv = body(
+        admin
+            .get(app.url("/releases/export.csv?state=gray"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(&demo_appid(8)))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(line.contains(",gray,,3.0.0,,20,"), "{line}");
+    let html = body(
+        admin
+            .get(app.url("/releases?state=gray"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(html.contains("3.0.0"));
+}
+
+/// The SQL's CASE and the domain's rules agree on every combination of facts.
+#[tokio::test]
+async fn the_sql_release_state_is_the_domain_rule_row_by_row() {
+    use app::domain::fleet_release::{release_state, ReleaseFacts};
+    let app = spawn_app_with(&[]).await;
+    let mut checked = 0;
+    for audit_status in [None, Some(0), Some(1), Some(2), Some(3), Some(4)] {
+        for audit_done_at in [None, Some(100)] {
+            if audit_status.is_none() && audit_done_at.is_some() {
+                continue;
+            }
+            for online_released_at in [None, Some(50), Some(100), Some(150)] {
+                for gray_status in [None, Some(0), Some(1), Some(2), Some(3)] {
+                    for online in [false, true] {
+                        let facts = ReleaseFacts {
+                            audit_status,
+                            audit_done_at,
+                            online_released_at,
+                            online,
+                            gray_status,
+                        };
+                        let sql = db::fleet_release::state_of(&app.db, &facts).await.unwrap();
+                        assert_eq!(sql, release_state(&facts), "{facts:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 440);
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod authz_matrix;
 mod fleet_release;
 mod hardening;
 mod helpers;
+mod media;
 mod platform;
 mod push_limits;
 mod redirects;

@@ -109,6 +109,53 @@ async fn operators_see_the_tokens_after_start() {
     assert!(html.contains("data-testid=\"lifetime-chart\""));
 }
 
+/// A refresh refused with 61023 is not "fresh", however long the old token still lives.
+#[tokio::test]
+async fn token_health_says_reauthorization_after_61023() {
+    let app = spawn_app().await;
+    let operator = app.signed_in(OPERATOR).await;
+    let appid = app::services::demo::demo_appid(2);
+    let key = format!("authorizer:{appid}");
+    let health_of = |v: &Value| {
+        v["tokens"]
+            .as_array()
+            .and_then(|t| t.iter().find(|t| t["appid"] == appid.as_str()).cloned())
+            .map(|t| {
+                (
+                    t["key"].as_str().unwrap_or_default().to_owned(),
+                    t["health"].clone(),
+                )
+            })
+    };
+    let before = app.call_ok(&operator, "platform/tokens", json!({})).await;
+    let (stored_key, health) = health_of(&before).expect("the demo's token");
+    assert_eq!(health, "Fresh");
+    assert_eq!(stored_key, key);
+    let revoked = reqwest::Client::new()
+        .post(format!("{}/__sim/revoke-refresh-token", app.sim_base))
+        .json(&json!({"appid": appid}))
+        .send()
+        .await
+        .expect("control call");
+    assert!(revoked.status().is_success());
+    let refused = app
+        .call(&operator, "platform/tokens/refresh", json!({"key": key}))
+        .await;
+    assert!(!refused.status().is_success());
+    let after = app.call_ok(&operator, "platform/tokens", json!({})).await;
+    let (_, health) = health_of(&after).expect("still listed");
+    assert_eq!(health, "NeedsReauthorization", "{after}");
+    let html = body(
+        operator
+            .get(app.url("/platform/tokens"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(html.contains("health-needs_reauthorization"));
+}
+
 #[tokio::test]
 async fn operators_list_filter_read_and_replay_callbacks() {
     let app = spawn_app().await;
