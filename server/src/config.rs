@@ -51,6 +51,8 @@ pub struct Config {
     pub session_absolute_hours: i64,
     /// Activity extends a session's idle expiry at most this often (a database write).
     pub session_activity_secs: i64,
+    /// The icon proxy may fetch from loopback and private addresses.
+    pub media_allow_private: bool,
     pub wechat_mode: WechatMode,
     pub platform: Option<PlatformConfig>,
     pub demo_data: bool,
@@ -181,6 +183,10 @@ impl Config {
             session_absolute_hours: match get("WXA_SESSION_ABSOLUTE_HOURS") {
                 Some(v) => parse_number("WXA_SESSION_ABSOLUTE_HOURS", &v, 1, 24 * 30)?,
                 None => 12,
+            },
+            media_allow_private: match get("WXA_MEDIA_ALLOW_PRIVATE") {
+                Some(v) => parse_bool("WXA_MEDIA_ALLOW_PRIVATE", &v)?,
+                None => false,
             },
             session_activity_secs: match get("WXA_SESSION_ACTIVITY_SECS") {
                 Some(v) => parse_number("WXA_SESSION_ACTIVITY_SECS", &v, 1, 3600)?,

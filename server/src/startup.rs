@@ -177,6 +177,7 @@ pub fn settings(config: &Config) -> Settings {
         session_activity_secs: config.session_activity_secs,
         trust_forwarded_for: config.trust_forwarded_for,
         public_url: config.public_url.clone(),
+        media_private_hosts: config.media_allow_private,
         ..Settings::default()
     }
 }

@@ -25,6 +25,8 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Where people reach the console (`WXA_PUBLIC_URL`): its origin is the console's own.
     pub public_url: String,
+    /// The icon proxy may fetch from loopback and private addresses (tests, labs only).
+    pub media_private_hosts: bool,
 }
 
 impl Default for Settings {
@@ -36,6 +38,7 @@ impl Default for Settings {
             throttle: ThrottlePolicy::default(),
             trust_forwarded_for: false,
             public_url: "http://127.0.0.1:3000".into(),
+            media_private_hosts: false,
         }
     }
 }

@@ -56,14 +56,37 @@ pub fn image_type(content_type: &str) -> Option<&'static str> {
     IMAGE_TYPES.into_iter().find(|t| *t == essence)
 }
 
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+/// The fetching client. Unless `private_hosts` (WXA_MEDIA_ALLOW_PRIVATE), only public
+/// addresses are reached, also through redirects (`public_only`).
+pub fn client(private_hosts: bool) -> reqwest::Client {
+    let builder = reqwest::Client::builder()
         .timeout(TIMEOUT)
         .connect_timeout(Duration::from_secs(4))
-        .redirect(reqwest::redirect::Policy::limited(3))
-        .user_agent("wxa-console icon preview")
-        .build()
-        .unwrap_or_default()
+        .user_agent("wxa-console icon preview");
+    let builder = if private_hosts {
+        builder.redirect(reqwest::redirect::Policy::limited(3))
+    } else {
+        builder
+            .dns_resolver(std::sync::Arc::new(super::public_only::PublicResolver))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                if attempt.previous().len() >= 3 || super::public_only::is_private_literal(attempt.url()) {
+                    attempt.stop()
+                } else {
+                    attempt.follow()
+                }
+            }))
+    };
+    // Building fails only without a TLS backend; then no icon is fetched.
+    builder.build().unwrap_or_default()
+}
+
+/// Refuses a literal private address before any request (names are checked on resolution).
+pub fn reachable(url: &reqwest::Url, private_hosts: bool) -> Result<(), FetchError> {
+    if !private_hosts && super::public_only::is_private_literal(url) {
+        Err(FetchError::BadUrl)
+    } else {
+        Ok(())
+    }
 }
 
 pub async fn fetch(client: &reqwest::Client, url: reqwest::Url) -> Result<Icon, FetchError> {

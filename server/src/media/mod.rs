@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod fetch;
+pub mod public_only;
 
 use app::services::{auth, AppState};
 use axum::extract::{Query, State};
@@ -27,6 +28,7 @@ struct MediaState {
     app: AppState,
     cache: Arc<IconCache>,
     client: reqwest::Client,
+    private_hosts: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -35,12 +37,14 @@ struct IconParams {
 }
 
 pub fn routes(state: AppState) -> Router<leptos::prelude::LeptosOptions> {
+    let private_hosts = state.settings.media_private_hosts;
     Router::new()
         .route(ICON_PATH, get(icon))
         .with_state(MediaState {
             app: state,
             cache: Arc::new(IconCache::new(CACHE_ENTRIES, CACHE_SECS)),
-            client: fetch::client(),
+            client: fetch::client(private_hosts),
+            private_hosts,
         })
 }
 
@@ -53,7 +57,9 @@ async fn icon(
         return (e.status(), e.to_string()).into_response();
     }
     let raw = params.url.unwrap_or_default();
-    let url = match fetch::checked_url(&raw) {
+    let url = match fetch::checked_url(&raw)
+        .and_then(|url| fetch::reachable(&url, state.private_hosts).map(|()| url))
+    {
         Ok(url) => url,
         Err(e) => return refused(&e),
     };

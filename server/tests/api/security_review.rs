@@ -204,29 +204,6 @@ async fn the_landing_pages_are_rate_limited() {
 }
 
 #[tokio::test]
-async fn oversized_pushes_are_refused_before_decrypting() {
-    let app = spawn_app().await;
-    let big = "x".repeat(1024 * 1024);
-    for path in [
-        "/wechat/callback?timestamp=1&nonce=2&msg_signature=3",
-        "/wechat/callback/wx0123456789abcdef?timestamp=1&nonce=2&msg_signature=3",
-    ] {
-        let res = client()
-            .post(app.url(path))
-            .body(big.clone())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 413, "{path}");
-    }
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wechat_callbacks WHERE LENGTH(payload) > 65536")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(stored, 0);
-}
-
-#[tokio::test]
 async fn activity_moves_the_idle_expiry() {
     let app = spawn_app_with(&[("WXA_SESSION_ACTIVITY_SECS", "1")]).await;
     let c = app.signed_in(OPERATOR).await;
@@ -247,35 +224,6 @@ async fn activity_moves_the_idle_expiry() {
 }
 
 #[tokio::test]
-async fn signed_in_answers_are_not_cached_and_the_csp_is_tight() {
-    let app = spawn_app().await;
-    let c = app.signed_in(OPERATOR).await;
-    let page = c.get(app.url("/apps")).send().await.unwrap();
-    assert_eq!(page.headers()["cache-control"], "no-store");
-    let csp = page.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(!csp.contains("ws:") && !csp.contains("unsafe-inline"), "{csp}");
-    let me = c.post(app.url("/api/auth/me")).send().await.unwrap();
-    assert_eq!(me.headers()["cache-control"], "no-store");
-}
-
-#[tokio::test]
-async fn an_origin_with_another_scheme_is_another_site() {
-    let app = spawn_app().await;
-    let host = app.base.trim_start_matches("http://").to_string();
-    let res = client()
-        .post(app.url("/api/auth/login"))
-        .header("origin", format!("https://{host}"))
-        .form(&[("username", "admin"), ("password", "admin-demo-2026")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
-}
-
-#[tokio::test]
 async fn paging_is_normalised_everywhere() {
     let app = spawn_app().await;
     let c = app.signed_in(OPERATOR).await;
@@ -288,28 +236,6 @@ async fn paging_is_normalised_everywhere() {
         .await;
     assert_eq!(page["per_page"], 20);
     assert_eq!(page["page"], 1_000_000);
-}
-
-#[tokio::test]
-async fn refused_attempts_on_foreign_objects_are_in_the_audit_log() {
-    let app = spawn_app().await;
-    let foreign: String = sqlx::query_scalar(
-        "SELECT p.appid FROM mini_programs p JOIN merchants m ON m.id = p.merchant_id \
-         WHERE m.name = '星辰咖啡' ORDER BY p.appid LIMIT 1",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
-    let merchant2 = app.signed_in(MERCHANT2).await;
-    let res = app
-        .call(&merchant2, "mini_programs/get", json!({"appid": foreign}))
-        .await;
-    assert_eq!(res.status(), 404);
-    let res = app
-        .call(&merchant2, "platform/callbacks/kinds", json!({}))
-        .await;
-    assert_eq!(res.status(), 403);
-    assert!(count_audit(&app, "security.access_refused", "merchant2").await >= 2);
 }
 
 #[cfg(unix)]
