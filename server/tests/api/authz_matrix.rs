@@ -585,6 +585,13 @@ fn plain_routes(fx: &Fixture) -> Vec<(Method, String, Access)> {
             Access::Owned,
         ),
         (Method::GET, "/releases/export.csv".into(), Access::SignedIn),
+        // The icon proxy (server/src/media): signed in first, then the URL is checked
+        // (an ftp URL is refused with 400 without any fetch).
+        (
+            Method::GET,
+            "/media/icon?url=ftp%3A%2F%2Fimg.example.com%2Fa.png".into(),
+            Access::SignedIn,
+        ),
     ]
 }
 
@@ -759,4 +766,46 @@ async fn the_authorization_landing_changes_nothing_for_strangers() {
         ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The icon proxy must not become a way into the console's own network: loopback (the
+/// simulator's control API, other local services), private, link-local (cloud metadata) and
+/// unspecified addresses are refused (400) before anything is fetched, however they are
+/// spelled. Open gap (SECURITY.md, "Known gaps"): un-ignore when the proxy checks addresses.
+#[tokio::test]
+#[ignore = "open gap: /media/icon fetches internal addresses (SECURITY.md, Known gaps)"]
+async fn the_icon_proxy_reaches_no_internal_address() {
+    let app = spawn_app().await;
+    let c = app.signed_in(MERCHANT).await;
+    let sim = app.sim_base.trim_start_matches("http://").to_owned();
+    let (_, sim_port) = sim.rsplit_once(':').expect("host:port");
+    let mut failures = Vec::new();
+    for target in [
+        format!("http://{sim}/__sim/state"),
+        format!("http://localhost:{sim_port}/__sim/state"),
+        format!("http://[::1]:{sim_port}/__sim/state"),
+        format!("http://0.0.0.0:{sim_port}/__sim/state"),
+        format!("http://2130706433:{sim_port}/__sim/state"),
+        format!("http://127.1:{sim_port}/__sim/state"),
+        "http://10.0.0.1/a.png".to_owned(),
+        "http://192.168.1.1/a.png".to_owned(),
+        "http://172.16.0.1/a.png".to_owned(),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        "http://[fd00::1]/a.png".to_owned(),
+        "http://[::ffff:127.0.0.1]/a.png".to_owned(),
+    ] {
+        let url = app.url(&format!(
+            "/media/icon?url={}",
+            url::form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>()
+        ));
+        let res = c.get(url).send().await.expect("icon");
+        if res.status() != 400 {
+            failures.push(format!("{target}: {}", res.status()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "internal addresses fetched:\n{}",
+        failures.join("\n")
+    );
 }
