@@ -80,13 +80,30 @@ pub fn client(private_hosts: bool) -> reqwest::Client {
     builder.build().unwrap_or_default()
 }
 
-/// Refuses a literal private address before any request (names are checked on resolution).
-pub fn reachable(url: &reqwest::Url, private_hosts: bool) -> Result<(), FetchError> {
-    if !private_hosts && super::public_only::is_private_literal(url) {
-        Err(FetchError::BadUrl)
-    } else {
-        Ok(())
+/// Refuses, before any request, a URL whose host is or resolves to a non-public address
+/// (the client's resolver checks again when it connects, so a name that changes its
+/// answer in between gains nothing).
+pub async fn reachable(url: &reqwest::Url, private_hosts: bool) -> Result<(), FetchError> {
+    if private_hosts {
+        return Ok(());
     }
+    if super::public_only::is_private_literal(url) {
+        return Err(FetchError::BadUrl);
+    }
+    if let Some(url::Host::Domain(name)) = url.host() {
+        let port = url.port_or_known_default().unwrap_or(80);
+        let addrs: Vec<_> = tokio::net::lookup_host((name, port))
+            .await
+            .map_err(|e| FetchError::Upstream(e.to_string()))?
+            .collect();
+        if addrs
+            .iter()
+            .any(|a| !super::public_only::is_public(a.ip()))
+        {
+            return Err(FetchError::BadUrl);
+        }
+    }
+    Ok(())
 }
 
 pub async fn fetch(client: &reqwest::Client, url: reqwest::Url) -> Result<Icon, FetchError> {

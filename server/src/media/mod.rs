@@ -57,12 +57,13 @@ async fn icon(
         return (e.status(), e.to_string()).into_response();
     }
     let raw = params.url.unwrap_or_default();
-    let url = match fetch::checked_url(&raw)
-        .and_then(|url| fetch::reachable(&url, state.private_hosts).map(|()| url))
-    {
+    let url = match fetch::checked_url(&raw) {
         Ok(url) => url,
         Err(e) => return refused(&e),
     };
+    if let Err(e) = fetch::reachable(&url, state.private_hosts).await {
+        return refused(&e);
+    }
     let key = url.to_string();
     let now = app::db::now();
     if let Some(icon) = state.cache.get(&key, now) {

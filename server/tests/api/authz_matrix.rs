@@ -771,9 +771,8 @@ async fn the_authorization_landing_changes_nothing_for_strangers() {
 /// The icon proxy must not become a way into the console's own network: loopback (the
 /// simulator's control API, other local services), private, link-local (cloud metadata) and
 /// unspecified addresses are refused (400) before anything is fetched, however they are
-/// spelled. Open gap (SECURITY.md, "Known gaps"): un-ignore when the proxy checks addresses.
+/// spelled (server/src/media/public_only.rs).
 #[tokio::test]
-#[ignore = "open gap: /media/icon fetches internal addresses (SECURITY.md, Known gaps)"]
 async fn the_icon_proxy_reaches_no_internal_address() {
     let app = spawn_app().await;
     let c = app.signed_in(MERCHANT).await;
