@@ -275,6 +275,17 @@ test.describe("without JavaScript", () => {
     await page.request.post("/api/auth/login", { form: LOGINS.operator });
     await page.goto(`/apps/${REJECTED_APP}/release`);
     await expect(page.getByTestId("release-timeline")).toBeVisible();
+    // The mini program's name in the title, a full breadcrumb, the steps in the order of the work.
+    await expect(page).toHaveTitle(/^发布管理 · \S+/);
+    await expect(page.getByTestId("release-name")).not.toBeEmpty();
+    await expect(page.getByTestId("breadcrumb").locator("li")).toHaveCount(4);
+    await expect(page.getByTestId("breadcrumb").locator(`a[href="/apps/${REJECTED_APP}"]`)).toHaveCount(1);
+    const steps = page.getByTestId("release-steps").locator("a");
+    await expect(steps).toHaveCount(5);
+    const ids = await steps.evaluateAll((els) => els.map((e) => e.getAttribute("href")));
+    const tops: number[] = [];
+    for (const id of ids) tops.push(await page.locator(id!).evaluate((e) => e.getBoundingClientRect().top));
+    expect([...tops].sort((a, b) => a - b)).toEqual(tops);
     await expect(page.getByTestId("audit-reason")).toContainText("类目不符");
     await expect(page.getByTestId("support-chart")).toBeVisible();
     await expect(page.getByTestId("reason-release")).toBeVisible();

@@ -86,6 +86,11 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
             (t.nav_mini_programs.into(), Some("/apps".into())),
             ((*appid).to_string(), None),
         ],
+        ["apps", appid, "release"] => vec![
+            (t.nav_mini_programs.into(), Some("/apps".into())),
+            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
+            (t.release.title.into(), None),
+        ],
         ["apps", appid, "widget"] => vec![
             (t.nav_mini_programs.into(), Some("/apps".into())),
             ((*appid).to_string(), Some(format!("/apps/{appid}"))),
@@ -256,5 +261,9 @@ mod tests {
         let callback = crumbs(t, "/platform/callbacks/42");
         assert_eq!(callback[1].1.as_deref(), Some("/platform/callbacks"));
         assert_eq!(callback[2].0, "#42");
+        let release = crumbs(t, "/apps/wx0123456789abcdef/release");
+        assert_eq!(release.len(), 3);
+        assert_eq!(release[1].1.as_deref(), Some("/apps/wx0123456789abcdef"));
+        assert_eq!(release[2].0, t.release.title);
     }
 }

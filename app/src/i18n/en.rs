@@ -3,6 +3,7 @@ use super::Texts;
 pub const TEXTS: Texts = Texts {
     locale: super::Locale::En,
     colon: ": ",
+    list_separator: "; ",
     paren: |s| format!(" ({s})"),
     app_name: "Mini Program Console",
     nav_mini_programs: "Mini programs",

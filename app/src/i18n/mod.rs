@@ -66,6 +66,8 @@ pub struct Texts {
     pub locale: Locale,
     /// The colon after a label: full width in Chinese, ": " in English.
     pub colon: &'static str,
+    /// Between messages in one line: "；" in Chinese, "; " in English.
+    pub list_separator: &'static str,
     /// A remark in brackets after a text: "（…）" in Chinese, " (…)" in English.
     pub paren: fn(&str) -> String,
     pub app_name: &'static str,

@@ -7,6 +7,8 @@ pub struct ReleaseTexts {
     /// A remark in brackets: "（…）" in Chinese, " (…)" in English.
     pub paren: fn(&str) -> String,
     pub title: &'static str,
+    /// The step navigation's label.
+    pub steps: &'static str,
     pub link: &'static str,
     pub back: &'static str,
     pub timeline: &'static str,
@@ -230,6 +232,7 @@ fn en_unavailable(u: Unavailable) -> &'static str {
 pub const ZH: ReleaseTexts = ReleaseTexts {
     paren: |s| format!("（{s}）"),
     title: "发布管理",
+    steps: "发布步骤",
     link: "发布管理（代码、审核、发布）",
     back: "返回小程序详情",
     timeline: "当前状态",
@@ -348,6 +351,7 @@ pub const ZH: ReleaseTexts = ReleaseTexts {
 pub const EN: ReleaseTexts = ReleaseTexts {
     paren: |s| format!(" ({s})"),
     title: "Release",
+    steps: "Release steps",
     link: "Release (code, audit, release)",
     back: "Back to the mini program",
     timeline: "Current state",

@@ -3,6 +3,7 @@ use super::Texts;
 pub const TEXTS: Texts = Texts {
     locale: super::Locale::ZhCn,
     colon: "：",
+    list_separator: "；",
     paren: |s| format!("（{s}）"),
     app_name: "小程序运营台",
     nav_mini_programs: "小程序",

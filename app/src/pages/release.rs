@@ -99,7 +99,7 @@ pub fn field_messages(
 pub fn show_messages(testid: String, messages: Vec<String>) -> impl IntoView {
     (!messages.is_empty()).then(|| {
         view! {
-            <p class="field-error" role="alert" data-testid=testid>{messages.join("；")}</p>
+            <p class="field-error" role="alert" data-testid=testid>{messages.join(use_texts().list_separator)}</p>
         }
     })
 }
@@ -138,12 +138,30 @@ pub fn ReleasePage() -> impl IntoView {
             }
         }
     });
+    let r = t.release;
     view! {
-        <Title text=t.release.title />
         <div class="page-head">
-            <h1 data-testid="release-title">{t.release.title}" · "<code>{appid}</code></h1>
-            <a href=move || format!("/apps/{}", appid()) class="button">{t.release.back}</a>
+            <h1 data-testid="release-title">
+                {r.title}" · "
+                <Transition fallback=move || view! { <code>{appid}</code> }>
+                    {move || Suspend::new(async move {
+                        let name = data.await.map(|v| v.nick_name).unwrap_or_default();
+                        let title = format!("{} · {name}", r.title);
+                        view! { <Title text=title /><span data-testid="release-name">{name}</span>" " }
+                    })}
+                </Transition>
+                <code class="muted small-text">{appid}</code>
+            </h1>
+            <a href=move || format!("/apps/{}", appid()) class="button">{r.back}</a>
         </div>
+        // The work in its order: where the versions stand, then the steps.
+        <nav class="release-steps" data-testid="release-steps" aria-label=r.steps>
+            <a href="#step-commit">"1 "{r.commit_title}</a>
+            <a href="#step-trial">"2 "{r.qrcode}</a>
+            <a href="#step-submit">"3 "{r.submit_title}</a>
+            <a href="#step-release">"4 "{r.actions}</a>
+            <a href="#step-history">"5 "{r.history}</a>
+        </nav>
         <div aria-live="polite">
             {move || notice.get().map(|n| view! { <p class="notice ok" data-testid="release-notice">{n}</p> })}
             {move || last_error.get().map(|e| view! {
@@ -153,28 +171,38 @@ pub fn ReleasePage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! {
-                        <Timeline view=v.clone() act />
-                        <ActionsPanel view=v.clone() act />
-                        <History view=v.clone() />
-                    }.into_any(),
+                    Ok(v) => view! { <Timeline view=v act /> }.into_any(),
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
             })}
         </Transition>
-        <QrPanel appid=Signal::derive(appid) version />
+        <div id="step-commit" class="release-step">
+            <Transition fallback=move || ()>
+                {move || Suspend::new(async move {
+                    let list = templates.await.unwrap_or_default();
+                    let view = data.await.ok();
+                    view.map(|v| view! { <CommitPanel view=v templates=list act last_error /> })
+                })}
+            </Transition>
+        </div>
+        <div id="step-trial" class="release-step">
+            <QrPanel appid=Signal::derive(appid) version />
+        </div>
+        <div id="step-submit" class="release-step">
+            <Transition fallback=move || ()>
+                {move || Suspend::new(async move {
+                    let opts = options.await.unwrap_or_default();
+                    let view = data.await.ok();
+                    view.map(|v| view! { <SubmitPanel view=v options=opts act last_error /> })
+                })}
+            </Transition>
+        </div>
         <Transition fallback=move || ()>
             {move || Suspend::new(async move {
-                let list = templates.await.unwrap_or_default();
-                let view = data.await.ok();
-                view.map(|v| view! { <CommitPanel view=v templates=list act last_error /> })
-            })}
-        </Transition>
-        <Transition fallback=move || ()>
-            {move || Suspend::new(async move {
-                let opts = options.await.unwrap_or_default();
-                let view = data.await.ok();
-                view.map(|v| view! { <SubmitPanel view=v options=opts act last_error /> })
+                data.await.ok().map(|v| view! {
+                    <div id="step-release" class="release-step"><ActionsPanel view=v.clone() act /></div>
+                    <div id="step-history" class="release-step"><History view=v /></div>
+                })
             })}
         </Transition>
     }
