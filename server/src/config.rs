@@ -257,7 +257,10 @@ impl Config {
             return Ok(());
         }
         let sim_listen = Self::simulator(get)?.listen;
-        for (var, addr) in [("WXA_LISTEN", listen), ("WXA_SIMULATOR_LISTEN", Some(sim_listen))] {
+        for (var, addr) in [
+            ("WXA_LISTEN", listen),
+            ("WXA_SIMULATOR_LISTEN", Some(sim_listen)),
+        ] {
             if let Some(addr) = addr.filter(|a| !a.ip().is_loopback()) {
                 return Err(ConfigError::Malformed {
                     var,

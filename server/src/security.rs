@@ -13,7 +13,11 @@ pub const SESSION_COOKIE: &str = "wxa_session";
 
 /// Server functions are plain POST endpoints: refuse state-changing requests that a browser
 /// marks as coming from another site. Non-browser clients send neither header and pass.
-pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -255,16 +259,44 @@ mod tests {
     #[test]
     fn origin_must_match_scheme_host_and_port() {
         let public = "http://127.0.0.1:3000";
-        assert!(same_origin("http://127.0.0.1:3000", "127.0.0.1:3000", public));
-        assert!(same_origin("http://localhost:3000", "localhost:3000", public));
-        assert!(!same_origin("https://127.0.0.1:3000", "127.0.0.1:3000", public));
-        assert!(!same_origin("http://127.0.0.1:3001", "127.0.0.1:3000", public));
-        assert!(!same_origin("http://evil.example", "127.0.0.1:3000", public));
+        assert!(same_origin(
+            "http://127.0.0.1:3000",
+            "127.0.0.1:3000",
+            public
+        ));
+        assert!(same_origin(
+            "http://localhost:3000",
+            "localhost:3000",
+            public
+        ));
+        assert!(!same_origin(
+            "https://127.0.0.1:3000",
+            "127.0.0.1:3000",
+            public
+        ));
+        assert!(!same_origin(
+            "http://127.0.0.1:3001",
+            "127.0.0.1:3000",
+            public
+        ));
+        assert!(!same_origin(
+            "http://evil.example",
+            "127.0.0.1:3000",
+            public
+        ));
         assert!(!same_origin("null", "127.0.0.1:3000", public));
         assert!(!same_origin("http://", "", public));
         let public = "https://console.example.com/base/";
-        assert!(same_origin("https://console.example.com", "internal:8080", public));
-        assert!(!same_origin("http://console.example.com", "console.example.com", public));
+        assert!(same_origin(
+            "https://console.example.com",
+            "internal:8080",
+            public
+        ));
+        assert!(!same_origin(
+            "http://console.example.com",
+            "console.example.com",
+            public
+        ));
     }
 
     #[test]

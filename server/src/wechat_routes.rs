@@ -236,7 +236,10 @@ fn landing_page(status: StatusCode, body: &str, next: Option<&str>) -> Response 
 fn too_many() -> Response {
     (
         StatusCode::TOO_MANY_REQUESTS,
-        [(header::RETRY_AFTER, "60"), (header::CACHE_CONTROL, "no-store")],
+        [
+            (header::RETRY_AFTER, "60"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         "too many requests / 请求过于频繁",
     )
         .into_response()
@@ -296,7 +299,10 @@ async fn authorized_finish(
     else {
         return rejected("missing state or auth_code");
     };
-    let user = auth::current_user(&ctx.state, &session).await.ok().flatten();
+    let user = auth::current_user(&ctx.state, &session)
+        .await
+        .ok()
+        .flatten();
     match authorization::complete_from_redirect(&ctx.state, &state_token, &code, user.as_ref())
         .await
     {

@@ -53,7 +53,10 @@ async fn two_hundred_parallel_logins_leave_memory_bounded() {
         tasks.push(tokio::spawn(async move {
             client()
                 .post(url)
-                .header("x-forwarded-for", format!("10.8.{}.{}", i / 250, i % 250 + 1))
+                .header(
+                    "x-forwarded-for",
+                    format!("10.8.{}.{}", i / 250, i % 250 + 1),
+                )
                 .form(&[("username", format!("ghost-{i}")), ("password", "x".into())])
                 .send()
                 .await

@@ -34,8 +34,11 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(e) = &result {
         if let Some(options) = use_context::<ResponseOptions>() {
             options.set_status(e.status());
-            if let AppError::Throttled { retry_after_secs } | AppError::Busy { retry_after_secs } = e {
-                if let Ok(v) = http::HeaderValue::from_str(&(*retry_after_secs).max(1).to_string()) {
+            if let AppError::Throttled { retry_after_secs } | AppError::Busy { retry_after_secs } =
+                e
+            {
+                if let Ok(v) = http::HeaderValue::from_str(&(*retry_after_secs).max(1).to_string())
+                {
                     options.insert_header(http::header::RETRY_AFTER, v);
                 }
             }

@@ -144,7 +144,11 @@ mod tests {
         ] {
             assert_eq!(safe_next_path(bad), "/apps", "{bad:?} must be refused");
         }
-        for good in ["/apps", "/apps/wx0123456789abcdef/release?tab=2", "/audit?q=%E4%B8%AD"] {
+        for good in [
+            "/apps",
+            "/apps/wx0123456789abcdef/release?tab=2",
+            "/audit?q=%E4%B8%AD",
+        ] {
             assert_eq!(safe_next_path(good), good);
         }
     }

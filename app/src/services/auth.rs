@@ -15,7 +15,6 @@ const KEY_AUTH_VERSION: &str = "auth_v";
 /// When this session was last used (written at most once a minute, see `note_activity`).
 const KEY_SEEN: &str = "seen";
 
-
 const SCOPE_ACCOUNT: &str = "account";
 const SCOPE_IP: &str = "ip";
 
@@ -79,7 +78,11 @@ async fn reserve_attempt(
 }
 
 /// Gives the reserved attempt back in every scope (it was never checked).
-async fn release_attempt(state: &AppState, account: &str, ip: Option<&str>) -> Result<(), AppError> {
+async fn release_attempt(
+    state: &AppState,
+    account: &str,
+    ip: Option<&str>,
+) -> Result<(), AppError> {
     for (scope, key, _) in attempt_scopes(state, account, ip) {
         login_failures::release(&state.db, scope, key).await?;
     }

@@ -94,8 +94,7 @@ fn new_state_token() -> String {
 /// The shape of a state value (43 URL-safe base64 characters); anything else is not looked up.
 pub fn is_state_token(s: &str) -> bool {
     s.len() == 43
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 

@@ -36,8 +36,14 @@ pub async fn get(db: &Db, user: &CurrentUser, appid: &str) -> Result<MiniProgram
     match db::mini_programs::find(db, appid).await? {
         Some(p) if scope.is_none() || p.merchant_id == scope => Ok(p),
         Some(_) => {
-            record_refusal(db, user, "mini_program", appid, "another merchant's mini program")
-                .await;
+            record_refusal(
+                db,
+                user,
+                "mini_program",
+                appid,
+                "another merchant's mini program",
+            )
+            .await;
             Err(AppError::NotFound)
         }
         None => Err(AppError::NotFound),

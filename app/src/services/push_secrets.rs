@@ -56,7 +56,13 @@ pub fn open(xml: &str, secrets: &SecretBox) -> String {
 
 /// For people: credentials replaced by [`MASK`], whether sealed or not.
 pub fn mask(xml: &str) -> String {
-    map_fields(xml, |v| if v.is_empty() { String::new() } else { MASK.to_owned() })
+    map_fields(xml, |v| {
+        if v.is_empty() {
+            String::new()
+        } else {
+            MASK.to_owned()
+        }
+    })
 }
 
 #[cfg(test)]
@@ -93,7 +99,13 @@ mod tests {
         let stored = seal(odd, &secrets);
         assert_eq!(stored.matches("v1:").count(), 2);
         assert_eq!(open(&stored, &secrets), odd);
-        assert_eq!(mask("<AuthorizationCode></AuthorizationCode>"), "<AuthorizationCode></AuthorizationCode>");
-        assert_eq!(open("<AuthorizationCode>legacy</AuthorizationCode>", &secrets), "<AuthorizationCode>legacy</AuthorizationCode>");
+        assert_eq!(
+            mask("<AuthorizationCode></AuthorizationCode>"),
+            "<AuthorizationCode></AuthorizationCode>"
+        );
+        assert_eq!(
+            open("<AuthorizationCode>legacy</AuthorizationCode>", &secrets),
+            "<AuthorizationCode>legacy</AuthorizationCode>"
+        );
     }
 }

@@ -69,7 +69,9 @@ pub fn client(private_hosts: bool) -> reqwest::Client {
         builder
             .dns_resolver(std::sync::Arc::new(super::public_only::PublicResolver))
             .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                if attempt.previous().len() >= 3 || super::public_only::is_private_literal(attempt.url()) {
+                if attempt.previous().len() >= 3
+                    || super::public_only::is_private_literal(attempt.url())
+                {
                     attempt.stop()
                 } else {
                     attempt.follow()
@@ -96,10 +98,7 @@ pub async fn reachable(url: &reqwest::Url, private_hosts: bool) -> Result<(), Fe
             .await
             .map_err(|e| FetchError::Upstream(e.to_string()))?
             .collect();
-        if addrs
-            .iter()
-            .any(|a| !super::public_only::is_public(a.ip()))
-        {
+        if addrs.iter().any(|a| !super::public_only::is_public(a.ip())) {
             return Err(FetchError::BadUrl);
         }
     }

@@ -96,4 +96,3 @@ async fn icons_are_fetched_checked_and_cached() {
     let no_url = merchant.get(app.url("/media/icon")).send().await.unwrap();
     assert_eq!(no_url.status(), 400);
 }
-

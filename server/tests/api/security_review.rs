@@ -23,7 +23,10 @@ async fn fifty_parallel_guesses_get_at_most_five_checked() {
         tasks.push(tokio::spawn(async move {
             client()
                 .post(url)
-                .form(&[("username", "operator"), ("password", &format!("guess-{i}"))])
+                .form(&[
+                    ("username", "operator"),
+                    ("password", &format!("guess-{i}")),
+                ])
                 .send()
                 .await
                 .unwrap()
@@ -37,7 +40,10 @@ async fn fifty_parallel_guesses_get_at_most_five_checked() {
     }
     let checked = statuses.iter().filter(|s| **s == 401).count();
     assert!(checked <= 5, "{checked} guesses were checked: {statuses:?}");
-    assert!(statuses.iter().all(|s| [401, 429, 503].contains(s)), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [401, 429, 503].contains(s)),
+        "{statuses:?}"
+    );
     assert!(count_audit(&app, "auth.login_failed", "operator").await <= 5);
     // And the right password is refused now too: the account is locked.
     let res = app.login(&client(), OPERATOR).await;
@@ -52,7 +58,10 @@ async fn a_correct_password_gives_its_attempt_back() {
         assert_eq!(app.login(&client(), OPERATOR).await.status(), 200);
     }
     for _ in 0..4 {
-        assert_eq!(app.login(&client(), ("operator", "wrong")).await.status(), 401);
+        assert_eq!(
+            app.login(&client(), ("operator", "wrong")).await.status(),
+            401
+        );
     }
     assert_eq!(app.login(&client(), OPERATOR).await.status(), 200);
 }
@@ -66,8 +75,14 @@ async fn a_burst_of_logins_is_bounded_and_answered_busy_not_queued_forever() {
         tasks.push(tokio::spawn(async move {
             let res = client()
                 .post(url)
-                .header("x-forwarded-for", format!("10.9.{}.{}", i / 250, i % 250 + 1))
-                .form(&[("username", format!("nobody-{i}")), ("password", "x".into())])
+                .header(
+                    "x-forwarded-for",
+                    format!("10.9.{}.{}", i / 250, i % 250 + 1),
+                )
+                .form(&[
+                    ("username", format!("nobody-{i}")),
+                    ("password", "x".into()),
+                ])
                 .send()
                 .await
                 .unwrap();
@@ -81,10 +96,16 @@ async fn a_burst_of_logins_is_bounded_and_answered_busy_not_queued_forever() {
     for t in tasks {
         answers.push(t.await.unwrap());
     }
-    assert!(answers.iter().all(|(s, _)| *s == 401 || *s == 503), "{answers:?}");
+    assert!(
+        answers.iter().all(|(s, _)| *s == 401 || *s == 503),
+        "{answers:?}"
+    );
     let busy: Vec<_> = answers.iter().filter(|(s, _)| *s == 503).collect();
     assert!(!busy.is_empty(), "200 parallel hashes were all accepted");
-    assert!(busy.iter().all(|(_, retry)| *retry), "503 without Retry-After");
+    assert!(
+        busy.iter().all(|(_, retry)| *retry),
+        "503 without Retry-After"
+    );
     // A busy answer did not count as an attempt: the same address may try again.
     let res = client()
         .post(app.url("/api/auth/login"))
@@ -140,9 +161,7 @@ async fn request_status(app: &TestApp, id: i64) -> String {
 async fn strangers_can_neither_complete_nor_fail_an_authorization() {
     let app = spawn_app().await;
     let (id, state, _) = confirmed_link(&app).await;
-    let exchanges = || async {
-        sim_calls(&app, "/cgi-bin/component/api_query_auth", "").await
-    };
+    let exchanges = || async { sim_calls(&app, "/cgi-bin/component/api_query_auth", "").await };
     let before = exchanges().await;
     // Signed out, with a bogus code: the landing continues, the finish exchanges nothing.
     let stranger = client();
@@ -170,7 +189,11 @@ async fn strangers_can_neither_complete_nor_fail_an_authorization() {
         .await
         .unwrap();
     assert_eq!(finish.status(), 200);
-    assert_eq!(exchanges().await, before, "a stranger's code reached WeChat");
+    assert_eq!(
+        exchanges().await,
+        before,
+        "a stranger's code reached WeChat"
+    );
     assert_eq!(request_status(&app, id).await, "pending");
     // The old sequential id is no handle any more, and unknown states change nothing.
     for path in [
@@ -200,7 +223,10 @@ async fn the_landing_pages_are_rate_limited() {
             limited += 1;
         }
     }
-    assert!(limited >= 10, "only {limited} of 30 rapid landings were limited");
+    assert!(
+        limited >= 10,
+        "only {limited} of 30 rapid landings were limited"
+    );
 }
 
 #[tokio::test]

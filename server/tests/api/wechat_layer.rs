@@ -198,7 +198,10 @@ async fn the_simulators_ticket_push_reaches_the_token_center() {
     // At rest the ticket is sealed; it opens with the console's key.
     assert!(ticket.token.starts_with("v1:") && !ticket.token.contains("ticket@@@"));
     let secrets = app.state.platform().unwrap().tokens.secrets().clone();
-    assert!(secrets.open(&ticket.token).unwrap().starts_with("ticket@@@"));
+    assert!(secrets
+        .open(&ticket.token)
+        .unwrap()
+        .starts_with("ticket@@@"));
     for row in db::tokens::all(&app.db).await.unwrap() {
         assert!(
             row.token.is_empty() || row.token.starts_with("v1:"),
@@ -538,13 +541,17 @@ async fn the_owner_authorizes_through_the_simulator_page() {
     })
     .await;
     // A second visit (a reload) exchanges nothing: the request is done.
-    let exchanges = sim_calls(&app, "/cgi-bin/component/api_query_auth").await.len();
+    let exchanges = sim_calls(&app, "/cgi-bin/component/api_query_auth")
+        .await
+        .len();
     let again = browser.get(&back).send().await.unwrap();
     assert_eq!(again.status(), 200);
     let again = browser.get(app.url(&finish)).send().await.unwrap();
     assert!(again.status().is_redirection());
     assert_eq!(
-        sim_calls(&app, "/cgi-bin/component/api_query_auth").await.len(),
+        sim_calls(&app, "/cgi-bin/component/api_query_auth")
+            .await
+            .len(),
         exchanges
     );
     assert_eq!(
