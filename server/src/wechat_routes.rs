@@ -319,15 +319,11 @@ async fn authorized_finish(
         Err(AppError::NotFound) => landing_page(StatusCode::NOT_FOUND, UNKNOWN_LINK, None),
         Err(e) => {
             tracing::warn!(error = %e, "authorization redirect could not complete");
-            let back = user
-                .is_some()
-                .then_some("/apps/authorize")
-                .unwrap_or_default();
             landing_page(
                 StatusCode::BAD_GATEWAY,
                 "授权未能完成，请重新生成授权链接。/ The authorization could not be completed; \
                  please create a new link.",
-                (!back.is_empty()).then_some(back),
+                user.is_some().then_some("/apps/authorize"),
             )
         }
     }

@@ -3,7 +3,7 @@
 //! instances, compare-and-expire, 61023), the authorization flow through the
 //! simulator's page, and pushes from the simulator.
 
-use crate::helpers::{client, sim_call_records, spawn_app, TestApp};
+use crate::helpers::{client, sim_call_records, spawn_app, TestApp, ADMIN};
 use app::db::{self, Db};
 use app::domain::auth::Role;
 use app::domain::mini_program::{AppStatus, SubjectType};
