@@ -455,8 +455,18 @@ async fn the_owner_authorizes_through_the_simulator_page() {
     };
     let pre_auth_code = hidden("pre_auth_code");
     let redirect_uri = hidden("redirect_uri");
-    // The redirect carries an unguessable state value, not the request id.
-    assert!(redirect_uri.starts_with(&app.url("/wechat/authorized?state=")));
+    // The redirect carries an unguessable state value, not the request id. It names the
+    // console by its public address (WXA_PUBLIC_URL), which the test server does not listen
+    // on: the browser below is sent to the test server instead.
+    let public_url = app
+        .state
+        .platform
+        .as_ref()
+        .expect("platform")
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
+    assert!(redirect_uri.starts_with(&format!("{public_url}/wechat/authorized?state=")));
     assert!(!redirect_uri.contains("request="));
     // … confirming sends it back to the console with an auth_code.
     let confirm = browser
@@ -478,7 +488,8 @@ async fn the_owner_authorizes_through_the_simulator_page() {
         .unwrap();
     assert!(confirm.status().is_redirection());
     let back = confirm.headers()["location"].to_str().unwrap().to_owned();
-    assert!(back.starts_with(&app.url("/wechat/authorized?state=")));
+    assert!(back.starts_with(&format!("{public_url}/wechat/authorized?state=")));
+    let back = back.replacen(&public_url, &app.base, 1);
     let landing = browser.get(&back).send().await.unwrap();
     assert_eq!(landing.status(), 200);
     let landing = landing.text().await.unwrap();
