@@ -248,6 +248,22 @@ fn too_many() -> Response {
 const UNKNOWN_LINK: &str =
     "该授权链接无效或已使用。/ This authorization link is not valid or was already used.";
 
+/// Both landings: the per-address limit first, then a state and a plausible auth_code.
+fn admit_landing(
+    ctx: &LandingCtx,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    p: AuthorizedParams,
+) -> Result<(String, String), Box<Response>> {
+    if !ctx.limiter.allows(client_ip(&ctx.state, headers, peer)) {
+        return Err(Box::new(too_many()));
+    }
+    match (p.state, p.auth_code.filter(|c| plausible_auth_code(c))) {
+        (Some(state_token), Some(code)) => Ok((state_token, code)),
+        _ => Err(Box::new(rejected("missing state or auth_code"))),
+    }
+}
+
 /// The owner confirmed; WeChat sends the browser here with `auth_code`. Session cookies
 /// are SameSite=Strict and so absent on this cross-site arrival: only check that the state
 /// names a request (nothing is changed, WeChat is not called), then continue with a
@@ -258,12 +274,9 @@ async fn authorized(
     headers: HeaderMap,
     Query(p): Query<AuthorizedParams>,
 ) -> Response {
-    if !ctx.limiter.allows(client_ip(&ctx.state, &headers, peer)) {
-        return too_many();
-    }
-    let (Some(state_token), Some(code)) = (p.state, p.auth_code.filter(|c| plausible_auth_code(c)))
-    else {
-        return rejected("missing state or auth_code");
+    let (state_token, code) = match admit_landing(&ctx, peer, &headers, p) {
+        Ok(params) => params,
+        Err(refusal) => return *refusal,
     };
     if authorization::request_for_state(&ctx.state, &state_token)
         .await
@@ -292,12 +305,9 @@ async fn authorized_finish(
     session: Session,
     Query(p): Query<AuthorizedParams>,
 ) -> Response {
-    if !ctx.limiter.allows(client_ip(&ctx.state, &headers, peer)) {
-        return too_many();
-    }
-    let (Some(state_token), Some(code)) = (p.state, p.auth_code.filter(|c| plausible_auth_code(c)))
-    else {
-        return rejected("missing state or auth_code");
+    let (state_token, code) = match admit_landing(&ctx, peer, &headers, p) {
+        Ok(params) => params,
+        Err(refusal) => return *refusal,
     };
     let user = auth::current_user(&ctx.state, &session)
         .await
