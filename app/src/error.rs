@@ -12,6 +12,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// A merchant user asked for an action its merchant's permission does not include.
+    #[error("not granted to this merchant")]
+    NotGranted,
     #[error("not found")]
     NotFound,
     #[error("invalid input: {0:?}")]
@@ -79,6 +82,9 @@ impl AppError {
         match self {
             AppError::Unauthenticated => t.err_unauthenticated.into(),
             AppError::Forbidden => t.err_forbidden.into(),
+            AppError::NotGranted => t
+                .release
+                .why(crate::domain::release::state::Unavailable::NotGranted),
             AppError::NotFound => t.err_not_found.into(),
             AppError::Invalid(_) => t.err_invalid.into(),
             AppError::BadCredentials => t.bad_credentials.into(),
@@ -118,7 +124,9 @@ impl AppError {
         use http::StatusCode;
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::AccountDisabled => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::NotGranted | AppError::AccountDisabled => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,

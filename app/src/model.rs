@@ -34,6 +34,7 @@ pub struct MerchantRow {
     pub name: String,
     pub mini_program_count: i64,
     pub created_at: i64,
+    pub permission: crate::domain::merchant_permission::MerchantPermission,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -57,3 +57,15 @@ pub async fn assign_mini_programs(merchant_id: i64, appids: String) -> Result<us
     .await;
     ctx::respond(result)
 }
+
+/// Admins only: `permission` is `view`, `submit` or `release`.
+#[server(endpoint = "merchants/set_permission", input = Json)]
+pub async fn set_merchant_permission(id: i64, permission: String) -> Result<(), AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, admin) = ctx::user().await?;
+        crate::services::merchants::set_permission(&state.db, &admin, id, &permission).await
+    }
+    .await;
+    ctx::respond(result)
+}

@@ -78,6 +78,8 @@ pub struct ReleaseView {
     pub undo_quota: UndoQuota,
     pub state: ReleaseState,
     pub actions: Vec<(Action, Result<(), Unavailable>)>,
+    /// What the signed-in user may do here (staff: release).
+    pub grant: crate::domain::merchant_permission::MerchantPermission,
     pub now: i64,
     /// Staff in the embedded default: the page offers the simulated reviewers' verdict.
     pub simulator: bool,

@@ -1,4 +1,5 @@
 use super::Db;
+use crate::domain::merchant_permission::MerchantPermission;
 use crate::model::{MerchantOption, MerchantRow};
 
 #[derive(sqlx::FromRow)]
@@ -7,6 +8,7 @@ struct Row {
     name: String,
     mini_program_count: i64,
     created_at: i64,
+    permission: String,
 }
 
 pub async fn insert(db: &Db, name: &str, now: i64) -> Result<i64, sqlx::Error> {
@@ -30,7 +32,7 @@ pub async fn rename(db: &Db, id: i64, name: &str) -> Result<bool, sqlx::Error> {
 
 pub async fn list(db: &Db) -> Result<Vec<MerchantRow>, sqlx::Error> {
     let rows = sqlx::query_as::<_, Row>(
-        "SELECT m.id, m.name, m.created_at, \
+        "SELECT m.id, m.name, m.created_at, m.permission, \
            (SELECT COUNT(*) FROM mini_programs p WHERE p.merchant_id = m.id) AS mini_program_count \
          FROM merchants m ORDER BY m.name",
     )
@@ -43,6 +45,8 @@ pub async fn list(db: &Db) -> Result<Vec<MerchantRow>, sqlx::Error> {
             name: r.name,
             mini_program_count: r.mini_program_count,
             created_at: r.created_at,
+            permission: MerchantPermission::parse(&r.permission)
+                .unwrap_or(MerchantPermission::DEFAULT),
         })
         .collect())
 }
@@ -70,4 +74,28 @@ pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Erro
         .bind(name)
         .fetch_optional(&db.pool)
         .await
+}
+
+/// The merchant's grant; None when there is no such merchant. An unknown stored value grants
+/// the least (view), so a bad row never widens what a merchant may do.
+pub async fn permission(db: &Db, id: i64) -> Result<Option<MerchantPermission>, sqlx::Error> {
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT permission FROM merchants WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(stored.map(|s| MerchantPermission::parse(&s).unwrap_or(MerchantPermission::View)))
+}
+
+pub async fn set_permission(
+    db: &Db,
+    id: i64,
+    permission: MerchantPermission,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE merchants SET permission = $1 WHERE id = $2")
+        .bind(permission.as_str())
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

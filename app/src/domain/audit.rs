@@ -15,6 +15,7 @@ pub mod action {
     pub const MERCHANT_CREATE: &str = "merchant.create";
     pub const MERCHANT_RENAME: &str = "merchant.rename";
     pub const MERCHANT_ASSIGN: &str = "merchant.assign_mini_programs";
+    pub const MERCHANT_PERMISSION: &str = "merchant.set_permission";
     pub const AUTHORIZATION_START: &str = "authorization.start";
     pub const MINI_PROGRAM_AUTHORIZED: &str = "mini_program.authorized";
     pub const MINI_PROGRAM_UNAUTHORIZED: &str = "mini_program.unauthorized";
@@ -50,7 +51,7 @@ pub mod action {
         RELEASE_SUPPORT_VERSION,
     ];
 
-    pub const ALL: [&str; 19] = [
+    pub const ALL: [&str; 20] = [
         LOGIN,
         LOGIN_FAILED,
         LOGOUT,
@@ -62,6 +63,7 @@ pub mod action {
         MERCHANT_CREATE,
         MERCHANT_RENAME,
         MERCHANT_ASSIGN,
+        MERCHANT_PERMISSION,
         AUTHORIZATION_START,
         MINI_PROGRAM_AUTHORIZED,
         MINI_PROGRAM_UNAUTHORIZED,

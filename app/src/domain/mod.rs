@@ -6,6 +6,7 @@ pub mod auth;
 pub mod callbacks;
 pub mod fleet_release;
 pub mod merchant;
+pub mod merchant_permission;
 pub mod mini_program;
 pub mod notifications;
 pub mod pagination;

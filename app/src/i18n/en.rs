@@ -135,6 +135,13 @@ pub const TEXTS: Texts = Texts {
     assign_mini_programs: "Assign mini programs",
     appid_list_hint: "One AppID per line, or comma-separated",
     assigned: |n| format!("{n} mini program(s) assigned"),
+    merchant_permission: "Permission",
+    permission_name: |p| match p {
+        crate::domain::merchant_permission::MerchantPermission::View => "View only",
+        crate::domain::merchant_permission::MerchantPermission::Submit => "Submit for review",
+        crate::domain::merchant_permission::MerchantPermission::Release => "Release",
+    },
+    view_only_notice: "Your merchant may only view here, not change anything. Ask an admin for more.",
     unknown_appids: |ids| format!("These AppIDs do not exist: {ids}"),
 
     role_admin: "Admin",
@@ -210,6 +217,7 @@ pub const TEXTS: Texts = Texts {
             "merchant.create" => "Merchant created",
             "merchant.rename" => "Merchant renamed",
             "merchant.assign_mini_programs" => "Mini programs assigned",
+            "merchant.set_permission" => "Merchant permission set",
             "authorization.start" => "Authorization started",
             "mini_program.authorized" => "Mini program authorized",
             "mini_program.unauthorized" => "Mini program unauthorized",

@@ -195,6 +195,11 @@ pub struct Texts {
     pub assign_mini_programs: &'static str,
     pub appid_list_hint: &'static str,
     pub assigned: fn(usize) -> String,
+    /// The merchants page: what the merchant's users may do.
+    pub merchant_permission: &'static str,
+    pub permission_name: fn(crate::domain::merchant_permission::MerchantPermission) -> &'static str,
+    /// Shown where a merchant may only look (release page, widget editor).
+    pub view_only_notice: &'static str,
     pub unknown_appids: fn(&str) -> String,
 
     pub role_admin: &'static str,

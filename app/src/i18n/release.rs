@@ -199,6 +199,7 @@ fn zh_unavailable(u: Unavailable) -> &'static str {
         Unavailable::GrayAuditNotApproved => "没有审核通过且未发布的版本，不能分阶段发布",
         Unavailable::GrayAlreadyFull => "分阶段发布已到 100%，比例无法再提高",
         Unavailable::NoActiveGrayPlan => "没有进行中的分阶段发布",
+        Unavailable::NotGranted => "商户权限不包含此操作，请联系管理员",
     }
 }
 
@@ -226,6 +227,7 @@ fn en_unavailable(u: Unavailable) -> &'static str {
         }
         Unavailable::GrayAlreadyFull => "The gray release already reaches 100%",
         Unavailable::NoActiveGrayPlan => "No gray release in progress",
+        Unavailable::NotGranted => "Your merchant's permission does not include this: ask an admin",
     }
 }
 
@@ -471,7 +473,7 @@ pub const EN: ReleaseTexts = ReleaseTexts {
 mod tests {
     use super::*;
 
-    const ALL: [Unavailable; 16] = [
+    const ALL: [Unavailable; 17] = [
         Unavailable::NoCodeCommitted,
         Unavailable::AlreadyAuditing,
         Unavailable::NoPendingAudit,
@@ -488,6 +490,7 @@ mod tests {
         Unavailable::GrayAuditNotApproved,
         Unavailable::GrayAlreadyFull,
         Unavailable::NoActiveGrayPlan,
+        Unavailable::NotGranted,
     ];
 
     #[test]

@@ -131,6 +131,13 @@ pub const TEXTS: Texts = Texts {
     assign_mini_programs: "分配小程序",
     appid_list_hint: "每行一个 AppID，或用逗号分隔",
     assigned: |n| format!("已分配 {n} 个小程序"),
+    merchant_permission: "商户权限",
+    permission_name: |p| match p {
+        crate::domain::merchant_permission::MerchantPermission::View => "仅查看",
+        crate::domain::merchant_permission::MerchantPermission::Submit => "可提交审核",
+        crate::domain::merchant_permission::MerchantPermission::Release => "可发布",
+    },
+    view_only_notice: "你的商户权限为「仅查看」：可以查看，不能修改。需要操作请联系管理员。",
     unknown_appids: |ids| format!("以下 AppID 不存在：{ids}"),
 
     role_admin: "管理员",
@@ -206,6 +213,7 @@ pub const TEXTS: Texts = Texts {
             "merchant.create" => "创建商户",
             "merchant.rename" => "商户改名",
             "merchant.assign_mini_programs" => "分配小程序",
+            "merchant.set_permission" => "设置商户权限",
             "authorization.start" => "发起授权",
             "mini_program.authorized" => "小程序已授权",
             "mini_program.unauthorized" => "小程序取消授权",

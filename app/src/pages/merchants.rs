@@ -1,8 +1,9 @@
 use crate::api::merchants::{
-    assign_mini_programs, create_merchant, list_merchants, rename_merchant,
+    assign_mini_programs, create_merchant, list_merchants, rename_merchant, set_merchant_permission,
 };
 use crate::components::field::{FieldMessage, FormError};
 use crate::domain::merchant::validate_merchant_name;
+use crate::domain::merchant_permission::MerchantPermission;
 use crate::error::AppError;
 use crate::i18n::use_texts;
 use crate::model::MerchantRow;
@@ -27,7 +28,7 @@ pub fn MerchantsPage() -> impl IntoView {
                 match merchants.await {
                     Ok(list) => view! {
                         <table class="table" data-testid="merchants-table">
-                            <thead><tr><th>{t.merchant_name}</th><th>{t.mini_program_count}</th><th>{t.assign_mini_programs}</th></tr></thead>
+                            <thead><tr><th>{t.merchant_name}</th><th>{t.mini_program_count}</th><th>{t.merchant_permission}</th><th>{t.assign_mini_programs}</th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|m| view! { <MerchantRowView merchant=m version /> }).collect_view()}
                             </tbody>
@@ -85,6 +86,18 @@ fn MerchantRowView(merchant: MerchantRow, version: RwSignal<usize>) -> impl Into
     let message = RwSignal::new(None::<String>);
     let rename = Action::new(move |n: &String| rename_merchant(id, n.clone()));
     let assign = Action::new(move |a: &String| assign_mini_programs(id, a.clone()));
+    let permission = RwSignal::new(merchant.permission);
+    let set_permission = Action::new(move |p: &MerchantPermission| {
+        set_merchant_permission(id, p.as_str().to_string())
+    });
+    Effect::new(move |_| match set_permission.value().get() {
+        Some(Ok(())) => {
+            error.set(None);
+            message.set(Some(t.saved.to_string()));
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
     Effect::new(move |_| match rename.value().get() {
         Some(Ok(())) => {
             error.set(None);
@@ -112,6 +125,21 @@ fn MerchantRowView(merchant: MerchantRow, version: RwSignal<usize>) -> impl Into
                 <FieldMessage error=err field="name" />
             </td>
             <td data-testid="merchant-count"><a href=format!("/apps?merchant={id}")>{merchant.mini_program_count}</a></td>
+            <td>
+                <select data-testid="merchant-permission" aria-label=t.merchant_permission
+                    on:change=move |ev| {
+                        if let Some(p) = MerchantPermission::parse(&event_target_value(&ev)) {
+                            message.set(None);
+                            permission.set(p);
+                            set_permission.dispatch(p);
+                        }
+                    }>
+                    {MerchantPermission::ALL.into_iter().map(|p| view! {
+                        <option value=p.as_str() selected=move || permission.get() == p>{(t.permission_name)(p)}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage error=err field="permission" />
+            </td>
             <td>
                 <textarea rows="2" placeholder=t.appid_list_hint bind:value=appids data-testid="merchant-appids"></textarea>
                 <button class="small" data-testid="merchant-assign" on:click=move |_| { message.set(None); assign.dispatch(appids.get()); }>{t.assign_mini_programs}</button>

@@ -11,9 +11,10 @@ use crate::api::release::{
 };
 use crate::components::page_error::PageError;
 use crate::components::text::Lines;
+use crate::domain::merchant_permission::{MerchantPermission, Need};
 use crate::domain::release::commit::CommitForm;
 use crate::domain::release::gray::GrayStatus;
-use crate::domain::release::state::{Action as ReleaseAction, VisitStatus};
+use crate::domain::release::state::{Action as ReleaseAction, Unavailable, VisitStatus};
 use crate::domain::release::submission::AuditItem;
 use crate::domain::release::Violation;
 use crate::domain::time::format_cst;
@@ -171,7 +172,12 @@ pub fn ReleasePage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! { <Timeline view=v act /> }.into_any(),
+                    Ok(v) => view! {
+                        {(v.grant == MerchantPermission::View).then(|| view! {
+                            <p class="notice" data-testid="view-only">{t.view_only_notice}</p>
+                        })}
+                        <Timeline view=v act />
+                    }.into_any(),
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
             })}
@@ -490,13 +496,19 @@ fn ActionsPanel(view: ReleaseView, act: OpAction) -> impl IntoView {
                 </div>
                 {action_button(&view, ReleaseAction::RevertGray, "revert-gray", act, Op::RevertGray, Some(r.confirm_revert_gray.to_owned()))}
             </div>
-            <SupportPanel appid=view.appid.clone() support=view.support.clone() act />
+            <SupportPanel appid=view.appid.clone() support=view.support.clone() act
+                allowed=view.grant.allows(Need::Release) />
         </section>
     }
 }
 
 #[component]
-fn SupportPanel(appid: String, support: Option<SupportInfo>, act: OpAction) -> impl IntoView {
+fn SupportPanel(
+    appid: String,
+    support: Option<SupportInfo>,
+    act: OpAction,
+    allowed: bool,
+) -> impl IntoView {
     let t = use_texts();
     let r = t.release;
     let Some(support) = support else {
@@ -537,7 +549,9 @@ fn SupportPanel(appid: String, support: Option<SupportInfo>, act: OpAction) -> i
                     {versions.into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
                 </select>
             </label>
-            <button type="button" data-testid="action-support" on:click=move |_| asking.set(true)>
+            <button type="button" data-testid="action-support" disabled=!allowed
+                title=(!allowed).then(|| r.why(Unavailable::NotGranted))
+                on:click=move |_| asking.set(true)>
                 {r.action_set_support}
             </button>
             {move || {

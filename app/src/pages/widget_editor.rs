@@ -6,6 +6,7 @@ use crate::api::widgets::{
 };
 use crate::components::text::Lines;
 use crate::components::url::proxied_image;
+use crate::domain::merchant_permission::Need;
 use crate::domain::release::Violation;
 use crate::domain::time::format_cst;
 use crate::domain::widget::region;
@@ -171,6 +172,7 @@ fn Editor(initial: WidgetView, options: WidgetOptions) -> impl IntoView {
     };
 
     let blocked = move |a: WidgetAction| view_sig.with(|v| v.blocked(a));
+    let may = move |need: Need| view_sig.with(|v| v.grant.allows(need));
     let submit_reasons = move || {
         let mut r: Vec<String> = Vec::new();
         if let Some(b) = blocked(WidgetAction::Submit) {
@@ -389,18 +391,21 @@ fn Editor(initial: WidgetView, options: WidgetOptions) -> impl IntoView {
                     <p class="form-error" role="alert" data-testid="wg-form-error">{e.message(t)}</p>
                 })}
                 {move || notice.get().map(|n| view! { <p class="ok" data-testid="wg-notice">{n}</p> })}
+                {move || (!may(Need::Submit)).then(|| view! {
+                    <p class="notice" data-testid="view-only">{t.view_only_notice}</p>
+                })}
                 <div class="wg-actions">
-                    <button type="button" data-testid="wg-save" disabled=busy
+                    <button type="button" data-testid="wg-save" disabled=move || busy() || !may(Need::Submit)
                         on:click=move |_| { notice.set(None); save.dispatch(content.get()); }>{t.wg_save_draft}</button>
                     <button type="button" class="primary" data-testid="wg-submit"
-                        disabled=move || busy() || !submit_reasons().is_empty()
+                        disabled=move || busy() || !may(Need::Submit) || !submit_reasons().is_empty()
                         on:click=move |_| { notice.set(None); submit.dispatch(content.get()); }>{t.wg_submit}</button>
                     <button type="button" data-testid="wg-offline"
-                        disabled=move || busy() || blocked(WidgetAction::Offline).is_some()
+                        disabled=move || busy() || !may(Need::Release) || blocked(WidgetAction::Offline).is_some()
                         title=move || blocked(WidgetAction::Offline).map(|b| blocked_text(t, b)).unwrap_or_default()
                         on:click=move |_| { notice.set(None); offline.dispatch(()); }>{t.wg_offline}</button>
                     <button type="button" class="danger" data-testid="wg-delete"
-                        disabled=move || busy() || blocked(WidgetAction::Delete).is_some() || !view_sig.with(|v| v.saved)
+                        disabled=move || busy() || !may(Need::Release) || blocked(WidgetAction::Delete).is_some() || !view_sig.with(|v| v.saved)
                         title=move || blocked(WidgetAction::Delete).map(|b| blocked_text(t, b)).unwrap_or_default()
                         on:click=move |_| confirm_delete.set(true)>{t.wg_delete}</button>
                 </div>

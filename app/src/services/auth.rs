@@ -134,6 +134,7 @@ pub async fn login(
         }
     };
     let ok = match password::verify(
+        &state.sign_in_hashing,
         password.to_string(),
         record.as_ref().map(|u| u.password_hash.clone()),
     )

@@ -2,6 +2,7 @@ use super::audit::{self, Actor, Event};
 use crate::db::{self, is_unique_violation, Db};
 use crate::domain::audit::{action, Outcome};
 use crate::domain::merchant::{parse_appid_list, validate_merchant_name, ASSIGN_BATCH_MAX};
+use crate::domain::merchant_permission::MerchantPermission;
 use crate::domain::validation::FieldProblem;
 use crate::error::{field_error, AppError};
 use crate::model::{CurrentUser, MerchantOption, MerchantRow};
@@ -87,6 +88,28 @@ pub async fn rename(db: &Db, admin: &CurrentUser, id: i64, name: &str) -> Result
         &format!("{} -> {name}", before.name),
     )
     .await
+}
+
+/// Sets what the merchant's users may do on their mini programs (view / submit / release).
+pub async fn set_permission(
+    db: &Db,
+    admin: &CurrentUser,
+    id: i64,
+    permission: &str,
+) -> Result<(), AppError> {
+    require_admin(admin)?;
+    let Some(permission) = MerchantPermission::parse(permission) else {
+        return Err(field_error("permission", FieldProblem::UnknownValue));
+    };
+    let before = db::merchants::permission(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if before == permission {
+        return Ok(());
+    }
+    db::merchants::set_permission(db, id, permission).await?;
+    let detail = format!("{} -> {}", before.as_str(), permission.as_str());
+    log(db, admin, action::MERCHANT_PERMISSION, id, &detail).await
 }
 
 /// Moves the listed mini programs to the merchant; all or nothing when an AppID is unknown.

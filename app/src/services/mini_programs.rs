@@ -1,4 +1,5 @@
 use crate::db::{self, Db};
+use crate::domain::merchant_permission::{MerchantPermission, Need};
 use crate::domain::mini_program::MiniProgramQuery;
 use crate::domain::pagination::Page;
 use crate::error::AppError;
@@ -72,4 +73,38 @@ pub async fn record_refusal(
         },
     )
     .await;
+}
+
+/// Staff may do everything; a merchant user only what its merchant's permission includes.
+/// A refusal is 403 (the mini program is the merchant's own, so nothing is hidden) and is
+/// kept in the audit log.
+pub async fn require_grant(
+    db: &Db,
+    user: &CurrentUser,
+    program: &MiniProgramRow,
+    need: Need,
+) -> Result<(), AppError> {
+    if grant_of(db, user).await?.allows(need) {
+        return Ok(());
+    }
+    record_refusal(
+        db,
+        user,
+        "mini_program",
+        &program.appid,
+        "not in the merchant's permission",
+    )
+    .await;
+    Err(AppError::NotGranted)
+}
+
+/// What `user` may do on the mini programs it sees: everything for staff.
+pub async fn grant_of(db: &Db, user: &CurrentUser) -> Result<MerchantPermission, AppError> {
+    if user.role.sees_whole_fleet() {
+        return Ok(MerchantPermission::Release);
+    }
+    let merchant = user.merchant_id.ok_or(AppError::Forbidden)?;
+    Ok(db::merchants::permission(db, merchant)
+        .await?
+        .unwrap_or(MerchantPermission::View))
 }

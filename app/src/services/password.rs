@@ -22,27 +22,56 @@ const QUEUE_WAIT: Duration = Duration::from_secs(5);
 /// What a busy answer suggests waiting.
 pub const BUSY_RETRY_SECS: i64 = 1;
 
-struct HashGate {
+/// Bounds the sign-in verifications of one server (each `AppState` has its own, so several
+/// servers in one process, as in the tests, do not answer each other's load).
+#[derive(Debug)]
+pub struct HashGate {
     permits: Semaphore,
     waiting: AtomicUsize,
     max_waiting: usize,
 }
 
-fn gate() -> &'static HashGate {
-    static GATE: OnceLock<HashGate> = OnceLock::new();
-    GATE.get_or_init(|| {
-        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-        HashGate {
-            permits: Semaphore::new(cpus),
+impl HashGate {
+    pub fn new(concurrent: usize) -> Self {
+        let concurrent = concurrent.max(1);
+        Self {
+            permits: Semaphore::new(concurrent),
             waiting: AtomicUsize::new(0),
-            max_waiting: cpus * QUEUE_PER_PERMIT,
+            max_waiting: concurrent * QUEUE_PER_PERMIT,
         }
-    })
+    }
+
+    /// One hash per CPU: more would not finish sooner.
+    pub fn per_cpu() -> Self {
+        Self::new(cpus())
+    }
+
+    /// How many hashes may run at once behind this gate.
+    pub fn concurrent(&self) -> usize {
+        self.max_waiting / QUEUE_PER_PERMIT
+    }
+
+    async fn enter(&self) -> Result<SemaphorePermit<'_>, AppError> {
+        if let Ok(permit) = self.permits.try_acquire() {
+            return Ok(permit);
+        }
+        let busy = AppError::Busy {
+            retry_after_secs: BUSY_RETRY_SECS,
+        };
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(busy);
+        }
+        let _queued = Queued(&self.waiting);
+        match tokio::time::timeout(QUEUE_WAIT, self.permits.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(busy),
+        }
+    }
 }
 
-/// How many hashes may run at once in this process.
-pub fn concurrent_hashes() -> usize {
-    gate().max_waiting / QUEUE_PER_PERMIT
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Leaves the queue count right however the wait ends (including cancellation).
@@ -54,27 +83,18 @@ impl Drop for Queued<'_> {
     }
 }
 
-async fn enter() -> Result<SemaphorePermit<'static>, AppError> {
-    let gate = gate();
-    if let Ok(permit) = gate.permits.try_acquire() {
-        return Ok(permit);
-    }
-    let busy = AppError::Busy {
-        retry_after_secs: BUSY_RETRY_SECS,
-    };
-    if gate.waiting.fetch_add(1, Ordering::AcqRel) >= gate.max_waiting {
-        gate.waiting.fetch_sub(1, Ordering::AcqRel);
-        return Err(busy);
-    }
-    let _queued = Queued(&gate.waiting);
-    match tokio::time::timeout(QUEUE_WAIT, gate.permits.acquire()).await {
-        Ok(Ok(permit)) => Ok(permit),
-        _ => Err(busy),
-    }
+/// Hashes for new passwords (admins, the CLI, demo data: never a signed-out visitor) wait
+/// their turn rather than fail; they too run at most one per CPU in the process.
+fn new_password_permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| Semaphore::new(cpus()))
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
-    let _permit = enter().await?;
+    let _permit = new_password_permits()
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .map_err(|_| AppError::Internal)?
@@ -96,8 +116,12 @@ fn dummy_hash() -> &'static str {
 
 /// Verifies `password` against `stored`, or against a dummy hash when there is no user.
 /// `Busy` when too many verifications are running or queued.
-pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
-    let _permit = enter().await?;
+pub async fn verify(
+    gate: &HashGate,
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, AppError> {
+    let _permit = gate.enter().await?;
     let checked = tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
@@ -113,4 +137,51 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
     .await
     .unwrap_or(false);
     Ok(checked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_full_gate_answers_busy_and_frees_its_queue() {
+        let gate = HashGate::new(1);
+        let running = gate.enter().await.expect("the first enters");
+        // Four may wait behind the one running; the fifth is told to come back.
+        let waiting: Vec<_> = (0..QUEUE_PER_PERMIT).map(|_| gate.enter()).collect();
+        let mut waiting: Vec<_> = waiting.into_iter().map(Box::pin).collect();
+        for w in &mut waiting {
+            assert!(futures_poll_once(w.as_mut()).await.is_none());
+        }
+        assert!(matches!(gate.enter().await, Err(AppError::Busy { .. })));
+        drop(waiting);
+        assert_eq!(
+            gate.waiting.load(Ordering::Acquire),
+            0,
+            "cancelled waits leave the queue"
+        );
+        drop(running);
+        assert!(gate.enter().await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn separate_gates_do_not_share_load() {
+        let one = HashGate::new(1);
+        let other = HashGate::new(1);
+        let _held = one.enter().await.expect("enters");
+        assert!(other.permits.try_acquire().is_ok());
+        assert_eq!(one.concurrent(), 1);
+    }
+
+    /// Polls a future once: `None` while it is pending.
+    async fn futures_poll_once<F: std::future::Future + Unpin>(f: F) -> Option<F::Output> {
+        let mut f = f;
+        std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(match std::pin::Pin::new(&mut f).poll(cx) {
+                std::task::Poll::Ready(v) => Some(v),
+                std::task::Poll::Pending => None,
+            })
+        })
+        .await
+    }
 }

@@ -10,6 +10,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The WeChat side; absent only in tools that never call WeChat (benchmarks).
     pub platform: Option<Arc<Platform>>,
+    /// Bounds this server's concurrent sign-in hashing (memory: 19 MiB each).
+    pub sign_in_hashing: Arc<super::password::HashGate>,
 }
 
 #[derive(Clone, Debug)]
@@ -66,6 +68,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             platform: None,
+            sign_in_hashing: Arc::new(super::password::HashGate::per_cpu()),
         }
     }
 

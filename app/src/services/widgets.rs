@@ -7,6 +7,7 @@ use super::audit::{self, Actor, Event};
 use super::{mini_programs, AppState};
 use crate::db::{self, widgets::RemoteState};
 use crate::domain::audit::Outcome;
+use crate::domain::merchant_permission::Need;
 use crate::domain::pagination::Page;
 use crate::domain::release::field_errors;
 use crate::domain::widget::rules::{check, CategoryNode};
@@ -193,11 +194,12 @@ pub async fn view(
 ) -> Result<WidgetView, AppError> {
     let p = mini_programs::get(&state.db, user, appid).await?;
     let check = sync(state, &p.appid).await.ok();
-    build_view(state, p, check.as_ref()).await
+    build_view(state, user, p, check.as_ref()).await
 }
 
 async fn build_view(
     state: &AppState,
+    user: &CurrentUser,
     p: MiniProgramRow,
     check: Option<&FuncWidgetCheck>,
 ) -> Result<WidgetView, AppError> {
@@ -249,6 +251,7 @@ async fn build_view(
         eligible,
         actions,
         history,
+        grant: mini_programs::grant_of(db, user).await?,
         now: db::now(),
     })
 }
@@ -311,6 +314,7 @@ pub async fn save_draft(
     content: &WidgetContent,
 ) -> Result<WidgetView, AppError> {
     let p = mini_programs::get(&state.db, user, appid).await?;
+    mini_programs::require_grant(&state.db, user, &p, Need::Submit).await?;
     let json = to_json(content)?;
     if json.len() > MAX_DRAFT_BYTES || content.material.items.len() > 4 {
         return Err(crate::error::field_error(
@@ -320,7 +324,7 @@ pub async fn save_draft(
     }
     db::widgets::save_draft(&state.db, &p.appid, &json, &user.username, db::now()).await?;
     record(state, user, &p, "widget.save_draft", &Ok(()), "").await?;
-    build_view(state, p, None).await
+    build_view(state, user, p, None).await
 }
 
 /// Create (first time) or modify: checks every rule, the state and the quota, then
@@ -332,6 +336,7 @@ pub async fn submit(
     content: &WidgetContent,
 ) -> Result<WidgetView, AppError> {
     let p = mini_programs::get(&state.db, user, appid).await?;
+    mini_programs::require_grant(&state.db, user, &p, Need::Submit).await?;
     let db = &state.db;
     let json = to_json(content)?;
     if json.len() > MAX_DRAFT_BYTES {
@@ -428,7 +433,7 @@ pub async fn submit(
     result?;
     // Learn the index WeChat gave; the worker keeps trying if this fails.
     let check = sync(state, &p.appid).await.ok();
-    build_view(state, p, check.as_ref()).await
+    build_view(state, user, p, check.as_ref()).await
 }
 
 /// Takes an online widget offline (WeChat keeps the content for a later modify).
@@ -447,6 +452,8 @@ async fn current(
     AppError,
 > {
     let p = mini_programs::get(&state.db, user, appid).await?;
+    // Offline and delete change what the mini program's users see, as a release does.
+    mini_programs::require_grant(&state.db, user, &p, Need::Release).await?;
     // Unreachable WeChat is not fatal here: the action that follows reports it.
     sync(state, &p.appid).await.ok();
     let rec = db::widgets::find(&state.db, &p.appid).await?;
@@ -489,7 +496,7 @@ pub async fn offline(
     record(state, user, &p, "widget.offline", &result, "").await?;
     result?;
     let check = sync(state, &p.appid).await.ok();
-    build_view(state, p, check.as_ref()).await
+    build_view(state, user, p, check.as_ref()).await
 }
 
 /// Deletes the widget on WeChat's side and in the console (a draft is just discarded).
@@ -521,7 +528,7 @@ pub async fn delete(
     }
     record(state, user, &p, "widget.delete", &result, "").await?;
     result?;
-    build_view(state, p, None).await
+    build_view(state, user, p, None).await
 }
 
 /// The fleet list, confined to the merchant's own mini programs for merchants.

@@ -118,6 +118,7 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("merchants/list", Access::Admin),
     ("merchants/options", Access::SignedIn),
     ("merchants/rename", Access::Admin),
+    ("merchants/set_permission", Access::Admin),
     ("mini_programs/get", Access::Owned),
     ("mini_programs/list", Access::SignedIn),
     ("notifications/list", Access::SignedIn),
@@ -289,6 +290,8 @@ fn body(endpoint: &str, fx: &Fixture, caller: Caller, missing: bool) -> Value {
         "merchants/create" => json!({"name": format!("矩阵商户-{tag}")}),
         "merchants/rename" => json!({"id": fx.merchant, "name": format!("矩阵商户改名-{tag}")}),
         "merchants/assign" => json!({"merchant_id": fx.merchant_id, "appids": fx.appid}),
+        // The level it already has: allowed for admins, and changes nothing for other rows.
+        "merchants/set_permission" => json!({"id": fx.merchant, "permission": "release"}),
         "users/create" => json!({"user": {"username": format!("matrix-{tag}"),
             "display_name": "矩阵", "role": "merchant", "merchant_id": fx.merchant,
             "password": "matrix-user-pass-2"}}),

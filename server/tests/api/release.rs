@@ -750,3 +750,181 @@ async fn lost_undo_and_gray_answers_are_reconciled_not_repeated() {
         assert_eq!(sim_calls(&app, path, &appid).await, 1, "{path}");
     }
 }
+
+/// Calls an action the merchant's permission does not include: 403, nothing sent to WeChat.
+async fn not_granted(app: &TestApp, c: &Client, endpoint: &str, body: Value) {
+    let res = app.call(c, endpoint, body).await;
+    let status = res.status();
+    let text = res.text().await.unwrap_or_default();
+    assert_eq!(status, 403, "{endpoint}: {text}");
+    assert!(text.contains("NotGranted"), "{endpoint}: {text}");
+}
+
+async fn set_permission(app: &TestApp, admin: &Client, merchant: i64, permission: &str) {
+    app.call_ok(
+        admin,
+        "merchants/set_permission",
+        json!({"id": merchant, "permission": permission}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_merchant_is_held_to_the_permission_an_admin_grants() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let merchants = app.call_ok(&admin, "merchants/list", json!({})).await;
+    let own = merchants
+        .as_array()
+        .expect("merchants")
+        .iter()
+        .find(|m| m["name"] == "星辰咖啡")
+        .expect("the demo merchant");
+    assert_eq!(
+        own["permission"], "Release",
+        "the default keeps what merchants had"
+    );
+    let merchant_id = own["id"].as_i64().expect("id");
+    let c = app.signed_in(MERCHANT).await;
+    let appid = demo_app(0, RELEASED, 0);
+    let id = json!({ "appid": appid });
+
+    // Demo seeding committed and released this one already.
+    let seeded_commits = sim_calls(&app, "/wxa/commit", &appid).await;
+    // View only: the page says why each action is off, and the server refuses them all.
+    set_permission(&app, &admin, merchant_id, "view").await;
+    let v = view(&app, &c, &appid).await;
+    assert_eq!(v["grant"], "View");
+    for action in ["Commit", "SubmitAudit", "Release", "Revert", "GrayRelease"] {
+        assert_eq!(
+            reason_of(&v, action).as_deref(),
+            Some("NotGranted"),
+            "{action}"
+        );
+    }
+    let ext = json!({"extAppid": appid}).to_string();
+    let commit_body = json!({"appid": appid, "form": {
+        "template_id": 1, "ext_json": ext, "user_version": "9.0.0", "user_desc": "x"
+    }});
+    not_granted(&app, &c, "release/commit", commit_body.clone()).await;
+    not_granted(
+        &app,
+        &c,
+        "widgets/save_draft",
+        json!({"appid": appid, "content": {
+            "keyword": "咖啡", "areacode": [110000], "brandname": "",
+            "categorylist": [{"id1": 1, "id2": 2, "id3": 0}],
+            "material": {"iconType": 0, "items": [
+                {"icon": "", "title": "功能0", "desc": "描述0", "jumpUrl": "pages/index/index"}]}}}),
+    )
+    .await;
+    assert_eq!(
+        sim_calls(&app, "/wxa/commit", &appid).await,
+        seeded_commits
+    );
+    // Reading stays open.
+    app.call_ok(&c, "mini_programs/get", json!({ "appid": appid }))
+        .await;
+
+    // Submit for review: commit and submit, but not release.
+    set_permission(&app, &admin, merchant_id, "submit").await;
+    let v = commit(&app, &c, &appid, "9.0.0").await;
+    assert_eq!(reason_of(&v, "SubmitAudit").as_deref(), Some(""));
+    submit(&app, &c, &appid).await;
+    let v = approve(&app, &c, &appid).await;
+    assert_eq!(reason_of(&v, "Release").as_deref(), Some("NotGranted"));
+    let live = ["/wxa/release", "/wxa/grayrelease", "/wxa/change_visitstatus"];
+    let mut seeded = Vec::new();
+    for path in live {
+        seeded.push(sim_calls(&app, path, &appid).await);
+    }
+    not_granted(&app, &c, "release/release", id.clone()).await;
+    not_granted(
+        &app,
+        &c,
+        "release/gray",
+        json!({"appid": appid, "percentage": 10}),
+    )
+    .await;
+    not_granted(
+        &app,
+        &c,
+        "release/visit_status",
+        json!({"appid": appid, "action": "close"}),
+    )
+    .await;
+    not_granted(
+        &app,
+        &c,
+        "release/support_version",
+        json!({"appid": appid, "version": "2.30.0"}),
+    )
+    .await;
+    for (path, before) in live.iter().zip(seeded) {
+        assert_eq!(sim_calls(&app, path, &appid).await, before, "{path}");
+    }
+
+    // Release: the same merchant now goes live.
+    set_permission(&app, &admin, merchant_id, "release").await;
+    let v = app.call_ok(&c, "release/release", id.clone()).await;
+    assert_eq!(v["online"]["version"], "9.0.0");
+
+    // Only admins grant, only known levels, only existing merchants.
+    let res = app
+        .call(
+            &c,
+            "merchants/set_permission",
+            json!({"id": merchant_id, "permission": "release"}),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let op = app.signed_in(OPERATOR).await;
+    let res = app
+        .call(
+            &op,
+            "merchants/set_permission",
+            json!({"id": merchant_id, "permission": "view"}),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = app
+        .call(
+            &admin,
+            "merchants/set_permission",
+            json!({"id": merchant_id, "permission": "admin"}),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(body(res).await.contains("permission"));
+    let res = app
+        .call(
+            &admin,
+            "merchants/set_permission",
+            json!({"id": 999_999, "permission": "view"}),
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+
+    // Each change and each refusal is in the audit log.
+    let changes: Vec<String> = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = $1 AND target_id = $2 ORDER BY id",
+    )
+    .bind(action::MERCHANT_PERMISSION)
+    .bind(merchant_id.to_string())
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("audit rows");
+    assert_eq!(
+        changes,
+        ["release -> view", "view -> submit", "submit -> release"]
+    );
+    let refusals: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND target_id = $2 AND actor_name = 'merchant'",
+    )
+    .bind(action::ACCESS_REFUSED)
+    .bind(&appid)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("refusals");
+    assert_eq!(refusals, 6);
+}

@@ -127,6 +127,8 @@ pub enum Unavailable {
     GrayAuditNotApproved,
     GrayAlreadyFull,
     NoActiveGrayPlan,
+    /// The merchant's permission (set by an admin) does not include this action.
+    NotGranted,
 }
 
 impl Unavailable {
@@ -147,7 +149,9 @@ impl Unavailable {
             Unavailable::GrayWithoutOnlineVersion => GRAY_WITHOUT_ONLINE_VERSION,
             Unavailable::GrayAuditNotApproved => GRAY_AUDIT_NOT_APPROVED,
             Unavailable::GrayAlreadyFull => GRAY_PERCENTAGE_NOT_HIGHER,
-            Unavailable::NoPendingAudit | Unavailable::NoActiveGrayPlan => return None,
+            Unavailable::NoPendingAudit
+            | Unavailable::NoActiveGrayPlan
+            | Unavailable::NotGranted => return None,
         })
     }
 }

@@ -50,6 +50,9 @@ pub struct WidgetView {
     pub eligible: Option<bool>,
     pub actions: Vec<ActionState>,
     pub history: Vec<Submission>,
+    /// What the signed-in user may do here: edits and submissions need `submit`,
+    /// offline and delete need `release` (staff: everything).
+    pub grant: crate::domain::merchant_permission::MerchantPermission,
     /// The server's clock, to show the time under review.
     pub now: i64,
 }

@@ -13,12 +13,13 @@ use crate::api::release::{
 };
 use crate::db::{self, code_audits, code_commits, release_status, Db};
 use crate::domain::audit::{action, Outcome};
+use crate::domain::merchant_permission::{need_for, MerchantPermission, Need};
 use crate::domain::release::commit::{check_commit, CommitForm};
 use crate::domain::release::ext_json::JsonObject;
 use crate::domain::release::gray::{check_gray_percentage, GrayPlan, GrayStatus};
 use crate::domain::release::state::{
-    available_actions, AuditStatus, AuditVersion, DevelopmentVersion, OnlineVersion, ReleaseState,
-    Unavailable, VisitStatus,
+    available_actions, Action, AuditStatus, AuditVersion, DevelopmentVersion, OnlineVersion,
+    ReleaseState, Unavailable, VisitStatus,
 };
 use crate::domain::release::submission::{check_audit_items, AuditItem, Category};
 use crate::domain::release::undo_quota::undo_quota;
@@ -78,6 +79,18 @@ async fn authorize(
     appid: &str,
 ) -> Result<MiniProgramRow, AppError> {
     mini_programs::get(&state.db, user, appid).await
+}
+
+/// The same, for an action that changes something: the merchant's permission must include it.
+async fn authorize_to(
+    state: &AppState,
+    user: &CurrentUser,
+    appid: &str,
+    need: Need,
+) -> Result<MiniProgramRow, AppError> {
+    let program = authorize(state, user, appid).await?;
+    mini_programs::require_grant(&state.db, user, &program, need).await?;
+    Ok(program)
 }
 
 fn unavailable(u: Unavailable) -> AppError {
@@ -227,6 +240,7 @@ async fn build_view(
     support: Option<SupportInfo>,
 ) -> Result<ReleaseView, AppError> {
     let now = db::now();
+    let grant = mini_programs::grant_of(&state.db, user).await?;
     let Loaded {
         state: rs,
         commit,
@@ -275,11 +289,29 @@ async fn build_view(
         visit: rs.visit,
         support,
         undo_quota: rs.undo_quota,
-        actions: available_actions(&rs),
+        actions: granted(available_actions(&rs), grant),
+        grant,
         state: rs,
         now,
         simulator: simulator_for(state, user).is_some(),
     })
+}
+
+/// Actions outside the merchant's permission show as unavailable, with that reason.
+fn granted(
+    actions: Vec<(Action, Result<(), Unavailable>)>,
+    grant: MerchantPermission,
+) -> Vec<(Action, Result<(), Unavailable>)> {
+    actions
+        .into_iter()
+        .map(|(a, r)| {
+            if grant.allows(need_for(a)) {
+                (a, r)
+            } else {
+                (a, Err(Unavailable::NotGranted))
+            }
+        })
+        .collect()
 }
 
 async fn read_support(state: &AppState, appid: &str) -> Option<SupportInfo> {
@@ -479,7 +511,7 @@ pub async fn commit(
     appid: &str,
     form: CommitForm,
 ) -> Result<ReleaseView, AppError> {
-    let program = authorize(state, user, appid).await?;
+    let program = authorize_to(state, user, appid, Need::Submit).await?;
     commit_as(state, &user.into(), &program, form).await?;
     build_view(state, user, &program, None).await
 }
@@ -569,7 +601,7 @@ pub async fn submit_audit(
     items: Vec<AuditItem>,
     feedback_info: Option<String>,
 ) -> Result<ReleaseView, AppError> {
-    let program = authorize(state, user, appid).await?;
+    let program = authorize_to(state, user, appid, Need::Submit).await?;
     submit_as(state, &user.into(), &program, items, feedback_info).await?;
     build_view(state, user, &program, None).await
 }
@@ -724,7 +756,7 @@ pub async fn undo_audit(
     user: &CurrentUser,
     appid: &str,
 ) -> Result<ReleaseView, AppError> {
-    let program = authorize(state, user, appid).await?;
+    let program = authorize_to(state, user, appid, Need::Submit).await?;
     let op: Operator = user.into();
     let now = db::now();
     let loaded = load(&state.db, appid, now).await?;
@@ -774,7 +806,7 @@ pub async fn release(
     user: &CurrentUser,
     appid: &str,
 ) -> Result<ReleaseView, AppError> {
-    let program = authorize(state, user, appid).await?;
+    let program = authorize_to(state, user, appid, Need::Release).await?;
     release_as(state, &user.into(), &program).await?;
     build_view(state, user, &program, None).await
 }
@@ -825,7 +857,7 @@ pub async fn change_visit_status(
     appid: &str,
     visit_action: String,
 ) -> Result<ReleaseView, AppError> {
-    let program = authorize(state, user, appid).await?;
+    let program = authorize_to(state, user, appid, Need::Release).await?;
     let op: Operator = user.into();
     let target = VisitStatus::parse_action(visit_action.trim()).map_err(unavailable)?;
     let loaded = load(&state.db, appid, db::now()).await?;
@@ -872,7 +904,7 @@ pub async fn revert(
     user: &CurrentUser,
     appid: &str,
 ) -> Result<ReleaseView, AppError> {
-    let program = authorize(state, user, appid).await?;
+    let program = authorize_to(state, user, appid, Need::Release).await?;
     let op: Operator = user.into();
     let now = db::now();
     // The gray plan decides (87011): read it fresh.
@@ -911,7 +943,7 @@ pub async fn gray_release(
     appid: &str,
     percentage: i64,
 ) -> Result<ReleaseView, AppError> {
-    let program = authorize(state, user, appid).await?;
+    let program = authorize_to(state, user, appid, Need::Release).await?;
     let op: Operator = user.into();
     let now = db::now();
     sync_gray(state, appid, now).await?;
@@ -959,7 +991,7 @@ pub async fn revert_gray(
     user: &CurrentUser,
     appid: &str,
 ) -> Result<ReleaseView, AppError> {
-    let program = authorize(state, user, appid).await?;
+    let program = authorize_to(state, user, appid, Need::Release).await?;
     let op: Operator = user.into();
     let now = db::now();
     sync_gray(state, appid, now).await?;
@@ -1022,7 +1054,7 @@ pub async fn set_support_version(
     appid: &str,
     version: String,
 ) -> Result<ReleaseView, AppError> {
-    let program = authorize(state, user, appid).await?;
+    let program = authorize_to(state, user, appid, Need::Release).await?;
     let op: Operator = user.into();
     let version = version.trim().to_owned();
     let known: Option<Vec<String>> = read_support(state, appid)
