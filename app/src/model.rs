@@ -131,3 +131,38 @@ pub struct AuthorizationRequestView {
     pub appid: Option<String>,
     pub error: Option<String>,
 }
+
+/// A version on the mini program's home page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HomeVersion {
+    pub version: String,
+    /// Committed or released at.
+    pub at: Option<i64>,
+}
+
+/// The latest audit, while it is not released.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HomeAudit {
+    pub version: String,
+    /// WeChat's audit status (0 approved, 1 rejected, 2 auditing, 3 withdrawn, 4 delayed).
+    pub status: i64,
+    pub reason: Option<String>,
+    pub submitted_at: i64,
+}
+
+/// Everything the mini program's home page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MiniProgramHome {
+    pub program: MiniProgramRow,
+    pub development: Option<HomeVersion>,
+    pub audit: Option<HomeAudit>,
+    pub online: Option<HomeVersion>,
+    pub gray_percentage: Option<i64>,
+    pub token: Option<TokenHealthRow>,
+    /// None when WeChat did not answer.
+    pub categories: Option<Vec<String>>,
+    pub notifications: Vec<crate::domain::notifications::NotificationView>,
+    pub audit_log: Vec<AuditEntry>,
+    pub grant: crate::domain::merchant_permission::MerchantPermission,
+    pub now: i64,
+}

@@ -26,3 +26,15 @@ pub async fn get_mini_program(appid: String) -> Result<MiniProgramRow, AppError>
     .await;
     ctx::respond(result)
 }
+
+/// The mini program's home page: versions, token, categories, recent notifications and audit.
+#[server(endpoint = "mini_programs/home", input = Json)]
+pub async fn mini_program_home(appid: String) -> Result<crate::model::MiniProgramHome, AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, user) = ctx::user().await?;
+        crate::services::mini_program_home::home(&state, &user, &appid).await
+    }
+    .await;
+    ctx::respond(result)
+}

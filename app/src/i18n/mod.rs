@@ -200,6 +200,15 @@ pub struct Texts {
     pub permission_name: fn(crate::domain::merchant_permission::MerchantPermission) -> &'static str,
     /// Shown where a merchant may only look (release page, widget editor).
     pub view_only_notice: &'static str,
+    /// The mini program's home page.
+    pub home_versions: &'static str,
+    pub home_token: &'static str,
+    pub home_categories: &'static str,
+    pub home_categories_unavailable: &'static str,
+    pub home_recent_notifications: &'static str,
+    pub home_recent_audit: &'static str,
+    pub see_all: &'static str,
+    pub expires_at: &'static str,
     pub unknown_appids: fn(&str) -> String,
 
     pub role_admin: &'static str,

@@ -214,7 +214,7 @@ pub fn ReleasePage() -> impl IntoView {
     }
 }
 
-fn audit_status_class(status: i64) -> &'static str {
+pub fn audit_status_class(status: i64) -> &'static str {
     match status {
         0 => "status authorized",
         1 => "status unauthorized",

@@ -8,6 +8,7 @@ pub mod callbacks;
 pub mod demo;
 pub mod fleet_release;
 pub mod merchants;
+pub mod mini_program_home;
 pub mod mini_programs;
 pub mod notifications;
 pub mod password;

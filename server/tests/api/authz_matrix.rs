@@ -120,6 +120,7 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("merchants/rename", Access::Admin),
     ("merchants/set_permission", Access::Admin),
     ("mini_programs/get", Access::Owned),
+    ("mini_programs/home", Access::Owned),
     ("mini_programs/list", Access::SignedIn),
     ("notifications/list", Access::SignedIn),
     ("notifications/read", Access::Owned),
@@ -323,7 +324,7 @@ fn body(endpoint: &str, fx: &Fixture, caller: Caller, missing: bool) -> Value {
         {
             json!({"appid": appid})
         }
-        "mini_programs/get" => json!({"appid": appid}),
+        "mini_programs/get" | "mini_programs/home" => json!({"appid": appid}),
         _ => json!({}),
     }
 }

@@ -818,10 +818,7 @@ async fn a_merchant_is_held_to_the_permission_an_admin_grants() {
                 {"icon": "", "title": "功能0", "desc": "描述0", "jumpUrl": "pages/index/index"}]}}}),
     )
     .await;
-    assert_eq!(
-        sim_calls(&app, "/wxa/commit", &appid).await,
-        seeded_commits
-    );
+    assert_eq!(sim_calls(&app, "/wxa/commit", &appid).await, seeded_commits);
     // Reading stays open.
     app.call_ok(&c, "mini_programs/get", json!({ "appid": appid }))
         .await;
@@ -833,7 +830,11 @@ async fn a_merchant_is_held_to_the_permission_an_admin_grants() {
     submit(&app, &c, &appid).await;
     let v = approve(&app, &c, &appid).await;
     assert_eq!(reason_of(&v, "Release").as_deref(), Some("NotGranted"));
-    let live = ["/wxa/release", "/wxa/grayrelease", "/wxa/change_visitstatus"];
+    let live = [
+        "/wxa/release",
+        "/wxa/grayrelease",
+        "/wxa/change_visitstatus",
+    ];
     let mut seeded = Vec::new();
     for path in live {
         seeded.push(sim_calls(&app, path, &appid).await);
@@ -927,4 +928,49 @@ async fn a_merchant_is_held_to_the_permission_an_admin_grants() {
     .await
     .expect("refusals");
     assert_eq!(refusals, 6);
+}
+
+#[tokio::test]
+async fn the_mini_programs_home_shows_where_everything_stands() {
+    let app = spawn_app().await;
+    let c = app.signed_in(MERCHANT).await;
+    let appid = demo_app(0, RELEASED_AND_AUDITING, 0);
+    let home = app
+        .call_ok(&c, "mini_programs/home", json!({ "appid": appid }))
+        .await;
+    assert_eq!(home["program"]["appid"], appid.as_str());
+    let online = home["online"]["version"]
+        .as_str()
+        .expect("an online version");
+    assert_eq!(home["audit"]["status"], 2, "under review: {home}");
+    assert_ne!(home["audit"]["version"].as_str(), Some(online));
+    assert!(home["token"]["health"].is_string(), "{home}");
+    assert!(
+        !home["categories"]
+            .as_array()
+            .expect("categories")
+            .is_empty(),
+        "{home}"
+    );
+    assert_eq!(home["grant"], "Release");
+
+    // What the merchant does next shows up there: a new development version, its audit entry.
+    commit(&app, &c, &appid, "7.7.7").await;
+    let home = app
+        .call_ok(&c, "mini_programs/home", json!({ "appid": appid }))
+        .await;
+    assert_eq!(home["development"]["version"], "7.7.7");
+    let latest = &home["audit_log"][0];
+    assert_eq!(latest["action"], action::RELEASE_COMMIT);
+    assert_eq!(latest["actor_name"], "merchant");
+    assert!(home["audit_log"].as_array().expect("entries").len() <= 5);
+
+    // Another merchant's mini program is as missing as one that does not exist.
+    let other = app.signed_in(MERCHANT2).await;
+    for id in [appid.as_str(), "wx_no_such_app"] {
+        let res = app
+            .call(&other, "mini_programs/home", json!({ "appid": id }))
+            .await;
+        assert_eq!(res.status(), 404, "{id}");
+    }
 }
