@@ -25,15 +25,18 @@ stamp "cargo clippy (browser side, wasm32)"
 cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --profile wasm-release -- -D warnings
 
 # Builds one after the other (they share the target directory's lock; 2 cores are busy anyway).
-stamp "build the tests"
+# The test build also builds the release server binary the browser tests run; cargo-leptos
+# builds only the browser side: its own server build would replace the test build's app
+# artifacts and the test runs below would compile them all over again (~8 minutes).
+stamp "build the tests (and the release server)"
 cargo test --workspace --release --no-run
-stamp "cargo leptos build --release"
-cargo leptos build --release
+stamp "cargo leptos build --release --frontend-only"
+cargo leptos build --release --frontend-only
 
 # The suites only run what is built, so they can run at the same time.
 source "$ROOT/scripts/pg.sh"
 E2E_DIR="$(mktemp -d /tmp/wxa-e2e.XXXXXX)"
-# The site's own server binary: the test runs below may put their build of it at the same path.
+# A copy, so that nothing the test runs do to target/ reaches the running server.
 cp target/release/server "$E2E_DIR/server"
 
 run_sqlite() { cargo test --workspace --release >"$LOGS/sqlite.log" 2>&1; }

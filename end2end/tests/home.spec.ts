@@ -8,8 +8,9 @@ function demoAppid(i: number): string {
   return "wx" + mixed.toString(16).padStart(16, "0");
 }
 
-// 星辰咖啡's (i % 4 == 0), released with a newer version under review (i % 5 == 1).
-const APP = demoAppid(16);
+// 星辰咖啡's (i % 4 == 0) whose latest audit was rejected (i % 5 == 2): a state that stays
+// put (a version under review is approved by the simulator after a minute).
+const APP = demoAppid(12);
 
 // Issue 11, friction 3: the mini program's detail page is its home.
 test("a merchant's mini program home shows versions, token, categories and recent activity", async ({ page, browser }) => {
@@ -18,7 +19,8 @@ test("a merchant's mini program home shows versions, token, categories and recen
   await hydrated(page);
   await expect(page.getByTestId("detail-appid")).toHaveText(APP);
   await expect(page.getByTestId("home-online")).not.toHaveText("");
-  await expect(page.getByTestId("home-audit-status")).toHaveText("审核中");
+  await expect(page.getByTestId("home-audit-status")).toHaveText("审核被拒");
+  await expect(page.getByTestId("home-audit")).not.toContainText("<br");
   await expect(page.getByTestId("home-token-health")).toBeVisible();
   expect(await page.getByTestId("home-category").count()).toBeGreaterThan(0);
   await expect(page.getByTestId("detail-widget")).toBeVisible();
@@ -49,7 +51,7 @@ test("a merchant's mini program home shows versions, token, categories and recen
   const noJs = await plain.newPage();
   await noJs.goto(`/apps/${APP}`);
   await expect(noJs.getByTestId("home-versions").locator("h2")).toHaveText("Versions");
-  await expect(noJs.getByTestId("home-audit-status")).toHaveText("Under review");
+  await expect(noJs.getByTestId("home-audit-status")).toHaveText("Rejected");
   await noJs.screenshot({ path: "test-results/home-1440-en-nojs.png", fullPage: true });
   await plain.close();
 });
