@@ -45,8 +45,7 @@ pub async fn list(db: &Db) -> Result<Vec<MerchantRow>, sqlx::Error> {
             name: r.name,
             mini_program_count: r.mini_program_count,
             created_at: r.created_at,
-            permission: MerchantPermission::parse(&r.permission)
-                .unwrap_or(MerchantPermission::DEFAULT),
+            permission: stored_permission(&r.permission),
         })
         .collect())
 }
@@ -76,15 +75,20 @@ pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Erro
         .await
 }
 
-/// The merchant's grant; None when there is no such merchant. An unknown stored value grants
-/// the least (view), so a bad row never widens what a merchant may do.
+/// The merchant's grant; None when there is no such merchant.
 pub async fn permission(db: &Db, id: i64) -> Result<Option<MerchantPermission>, sqlx::Error> {
     let stored: Option<String> =
         sqlx::query_scalar("SELECT permission FROM merchants WHERE id = $1")
             .bind(id)
             .fetch_optional(&db.pool)
             .await?;
-    Ok(stored.map(|s| MerchantPermission::parse(&s).unwrap_or(MerchantPermission::View)))
+    Ok(stored.as_deref().map(stored_permission))
+}
+
+/// A stored value the console does not know grants the least (view): the admin page shows
+/// what the server enforces.
+fn stored_permission(stored: &str) -> MerchantPermission {
+    MerchantPermission::parse(stored).unwrap_or(MerchantPermission::View)
 }
 
 pub async fn set_permission(

@@ -2,13 +2,12 @@
 //! latest notifications and audit-log entries about it, each linking to its own page.
 //! Read from the console's records; only the categories ask WeChat (and may be missing).
 
-use super::{audit, mini_programs, notifications, AppState};
+use super::{audit, mini_programs, notifications, token_health, AppState};
 use crate::db::{self, code_audits, code_commits, release_status};
 use crate::domain::audit::AuditQuery;
 use crate::domain::mini_program::AppStatus;
 use crate::domain::notifications::NotificationFilter;
 use crate::domain::pagination::PageRequest;
-use crate::domain::platform::TokenHealth;
 use crate::domain::release::gray::GrayStatus;
 use crate::error::AppError;
 use crate::model::{CurrentUser, HomeAudit, HomeVersion, MiniProgramHome, TokenHealthRow};
@@ -110,23 +109,14 @@ async fn token_row(
 ) -> Result<Option<TokenHealthRow>, AppError> {
     let key = TokenKey::Authorizer(appid.to_owned()).storage_key();
     Ok(db::tokens::get(&state.db, &key).await?.map(|row| {
-        let last_error = row.last_error.filter(|e| !e.is_empty());
-        TokenHealthRow {
-            health: TokenHealth::of(
-                row.expires_at,
-                last_error.as_deref(),
-                status == AppStatus::NeedsReauthorization,
-                now,
-            ),
-            key: row.key,
-            appid: Some(appid.to_owned()),
-            nick_name: None,
-            expires_at: row.expires_at,
-            refreshed_at: row.refreshed_at,
-            refresh_count: row.refresh_count,
-            last_error,
-            last_error_at: row.last_error_at,
-        }
+        let needs_reauthorization = status == AppStatus::NeedsReauthorization;
+        token_health::health_row(
+            row,
+            Some(appid.to_owned()),
+            None,
+            needs_reauthorization,
+            now,
+        )
     }))
 }
 

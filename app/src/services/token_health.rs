@@ -40,17 +40,8 @@ pub async fn view(state: &AppState, user: &CurrentUser) -> Result<TokenHealthVie
         let needs_reauth = program.is_some_and(|(_, status)| {
             AppStatus::parse(status) == Some(AppStatus::NeedsReauthorization)
         });
-        tokens.push(TokenHealthRow {
-            key: row.key.clone(),
-            nick_name: program.map(|(name, _)| name.clone()),
-            appid,
-            health: TokenHealth::of(row.expires_at, row.last_error.as_deref(), needs_reauth, now),
-            expires_at: row.expires_at,
-            refreshed_at: row.refreshed_at,
-            refresh_count: row.refresh_count,
-            last_error: row.last_error.filter(|e| !e.is_empty()),
-            last_error_at: row.last_error_at,
-        });
+        let nick_name = program.map(|(name, _)| name.clone());
+        tokens.push(health_row(row, appid, nick_name, needs_reauth, now));
     }
     // Problems first, then the component token, then by name.
     tokens.sort_by_key(|t| {
@@ -66,6 +57,34 @@ pub async fn view(state: &AppState, user: &CurrentUser) -> Result<TokenHealthVie
         ticket_received_at,
         tokens,
     })
+}
+
+/// One token's line: its health follows from its expiry, its last error and whether the
+/// mini program must be authorized again (the token screen and a mini program's home).
+pub fn health_row(
+    row: db::tokens::TokenRow,
+    appid: Option<String>,
+    nick_name: Option<String>,
+    needs_reauthorization: bool,
+    now: i64,
+) -> TokenHealthRow {
+    let last_error = row.last_error.filter(|e| !e.is_empty());
+    TokenHealthRow {
+        health: TokenHealth::of(
+            row.expires_at,
+            last_error.as_deref(),
+            needs_reauthorization,
+            now,
+        ),
+        key: row.key,
+        appid,
+        nick_name,
+        expires_at: row.expires_at,
+        refreshed_at: row.refreshed_at,
+        refresh_count: row.refresh_count,
+        last_error,
+        last_error_at: row.last_error_at,
+    }
 }
 
 /// Refreshes one token now (after fixing what made it fail, or to test the path).
