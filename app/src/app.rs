@@ -78,7 +78,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("apps/:appid") view=MiniProgramDetailPage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/release") view=crate::pages::release::ReleasePage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/widget") view=crate::pages::widget_editor::WidgetEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/qrcode-rules") view=crate::pages::qrcode_rules::QrcodeRulesPage ssr=SsrMode::Async />
                     <Route path=path!("widgets") view=crate::pages::widgets::WidgetsPage ssr=SsrMode::Async />
+                    <Route path=path!("qrcode-rules") view=crate::pages::qrcode_fleet::QrcodeFleetPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("releases") view=FleetReleasePage ssr=SsrMode::Async />
                     <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />

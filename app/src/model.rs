@@ -164,5 +164,7 @@ pub struct MiniProgramHome {
     pub notifications: Vec<crate::domain::notifications::NotificationView>,
     pub audit_log: Vec<AuditEntry>,
     pub grant: crate::domain::merchant_permission::MerchantPermission,
+    /// QR-jump rules as the console last saw them: (rules, published).
+    pub qrcode_rules: (i64, i64),
     pub now: i64,
 }

@@ -1,10 +1,12 @@
-//! Downloads that are files, not pages: `GET /releases/export.csv` (the fleet release view
-//! with the same filters as the page). Authorized like every server function: a session is
+//! Downloads that are files, not pages: `GET /releases/export.csv` (the fleet release view)
+//! and `GET /qrcode-rules/export.csv` (the fleet's QR-jump rules), with the same filters as
+//! their pages. Authorized like every server function: a session is
 //! required (401 otherwise) and merchants get their own mini programs only.
 
 use app::domain::fleet_release::FleetQuery;
+use app::domain::qrcode_rule::view::QrFleetQuery;
 use app::i18n::Locale;
-use app::services::{auth, fleet_release, AppState};
+use app::services::{auth, fleet_release, qrcode_rules, AppState};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +18,7 @@ use tower_sessions::Session;
 pub fn routes(state: AppState) -> Router<leptos::prelude::LeptosOptions> {
     Router::new()
         .route("/releases/export.csv", get(fleet_csv))
+        .route("/qrcode-rules/export.csv", get(qrcode_rules_csv))
         .with_state(state)
 }
 
@@ -25,28 +28,35 @@ async fn fleet_csv(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let user = match auth::current_user(&state, &session).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "not signed in").into_response(),
-        Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
-    };
+    let query = FleetQuery::from_params(|k| params.get(k).cloned());
+    let result = async {
+        let user = auth::require_user(&state, &session).await?;
+        fleet_release::csv(&state, &user, query, locale_of(&headers).texts()).await
+    }
+    .await;
+    csv_response(result, "releases.csv")
+}
+
+fn locale_of(headers: &HeaderMap) -> Locale {
     let cookies = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .collect::<Vec<_>>()
         .join("; ");
-    let locale = Locale::from_cookie_header(&cookies);
-    let query = FleetQuery::from_params(|k| params.get(k).cloned());
-    match fleet_release::csv(&state, &user, query, locale.texts()).await {
+    Locale::from_cookie_header(&cookies)
+}
+
+fn csv_response(result: Result<String, app::error::AppError>, filename: &str) -> Response {
+    match result {
         Ok(body) => (
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"releases.csv\"",
+                    format!("attachment; filename=\"{filename}\""),
                 ),
-                (header::CACHE_CONTROL, "no-store"),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
             ],
             body,
         )
@@ -57,4 +67,20 @@ async fn fleet_csv(
             (status, e.to_string()).into_response()
         }
     }
+}
+
+/// `GET /qrcode-rules/export.csv`: the fleet's QR-jump rules with the page's filters.
+async fn qrcode_rules_csv(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let query = QrFleetQuery::from_params(|k| params.get(k).cloned());
+    let result = async {
+        let user = auth::require_user(&state, &session).await?;
+        qrcode_rules::csv(&state, &user, query, locale_of(&headers).texts()).await
+    }
+    .await;
+    csv_response(result, "qrcode-rules.csv")
 }

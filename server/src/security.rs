@@ -122,6 +122,7 @@ fn is_console_page(path: &str) -> bool {
         || path == "/releases"
         || path == "/notifications"
         || path == "/widgets"
+        || path == "/qrcode-rules"
         || path == "/platform"
         || path.starts_with("/platform/")
         || path == "/admin"

@@ -981,13 +981,7 @@ async fn qrcode_jump_rules_follow_every_rule_of_section_14() {
         async move { client.qrcode_jump_add(&ctx, &request).await }
     };
 
-    // The ownership file comes first.
-    assert_eq!(errcode(add(rule(prefix)).await), 85069);
-    let file = h.client.qrcode_jump_download(&ctx).await.unwrap();
-    assert!(file.file_name.ends_with(".txt"));
-    assert!(!file.file_content.is_empty());
-    assert_eq!(h.client.qrcode_jump_download(&ctx).await.unwrap(), file);
-
+    // Adding needs no verify file; publishing does (below).
     h.client.qrcode_jump_add(&ctx, &rule(prefix)).await.unwrap();
     let list = h.client.qrcode_jump_get(&ctx).await.unwrap();
     assert_eq!(list.list_size, 1);
@@ -1105,6 +1099,15 @@ async fn qrcode_jump_rules_follow_every_rule_of_section_14() {
         ),
         85066
     );
+    // WeChat checks the verify file when a rule goes live.
+    assert_eq!(
+        errcode(h.client.qrcode_jump_publish(&ctx, prefix).await),
+        85069
+    );
+    let file = h.client.qrcode_jump_download(&ctx).await.unwrap();
+    assert!(file.file_name.ends_with(".txt"));
+    assert!(!file.file_content.is_empty());
+    assert_eq!(h.client.qrcode_jump_download(&ctx).await.unwrap(), file);
     h.client.qrcode_jump_publish(&ctx, prefix).await.unwrap();
     let list = h.client.qrcode_jump_get(&ctx).await.unwrap();
     assert_eq!(list.qrcodejump_open, 1);
@@ -1132,6 +1135,54 @@ async fn qrcode_jump_rules_follow_every_rule_of_section_14() {
     assert_eq!(
         errcode(h.client.qrcode_jump_publish(&ctx, prefix).await),
         45009
+    );
+}
+
+#[tokio::test]
+async fn the_control_api_sets_the_quota_and_the_verify_file_and_answers_scans() {
+    let h = Harness::start().await;
+    let appid = h.authorize("扫码控制").await;
+    let ctx = h.ctx(&appid);
+    let prefix = "https://scan.example.com/shop/";
+    let mut exclusive = rule(prefix);
+    exclusive.permit_sub_rule = "2".into();
+    h.client.qrcode_jump_add(&ctx, &exclusive).await.unwrap();
+    release_once(&h, &appid).await;
+    h.control(
+        "/qrcodejump",
+        json!({"appid": appid, "pub_quota": 1, "verify_file_fetched": true}),
+    )
+    .await;
+    let h = &h;
+    let scan = |url: &str| {
+        let path = format!("/qrcodejump/scan?url={}", urlencode(url));
+        async move { h.control_get(&path).await }
+    };
+    // Unpublished rules open nothing.
+    assert_eq!(
+        scan("https://scan.example.com/shop/1").await["opens"],
+        false
+    );
+    h.client.qrcode_jump_publish(&ctx, prefix).await.unwrap();
+    let list = h.client.qrcode_jump_get(&ctx).await.unwrap();
+    assert_eq!(list.qrcodejump_pub_quota, 0);
+    assert_eq!(
+        errcode(h.client.qrcode_jump_publish(&ctx, prefix).await),
+        45009
+    );
+    let opened = scan("https://scan.example.com/shop/1?x=2").await;
+    assert_eq!(opened["appid"], appid.as_str());
+    assert_eq!(opened["path"], INDEX);
+    assert_eq!(scan("https://scan.example.com/other").await["opens"], false);
+    // Forgetting the verify file brings 85069 back.
+    h.control(
+        "/qrcodejump",
+        json!({"appid": appid, "pub_quota": 5, "verify_file_fetched": false}),
+    )
+    .await;
+    assert_eq!(
+        errcode(h.client.qrcode_jump_publish(&ctx, prefix).await),
+        85069
     );
 }
 

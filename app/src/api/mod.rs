@@ -10,6 +10,7 @@ pub mod merchants;
 pub mod mini_programs;
 pub mod notifications;
 pub mod platform;
+pub mod qrcode_rules;
 pub mod release;
 pub mod users;
 pub mod widgets;

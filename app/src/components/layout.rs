@@ -53,6 +53,7 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
                 <A href="/releases" attr:data-testid="nav-releases">{t.nav_releases}</A>
                 <A href="/notifications" attr:data-testid="nav-notifications">{t.nav_notifications}</A>
                 <A href="/widgets" attr:data-testid="nav-widgets">{t.nav_widgets}</A>
+                <A href="/qrcode-rules" attr:data-testid="nav-qrcode-rules">{t.qrcode.nav}</A>
                 <A href="/audit" attr:data-testid="nav-audit">{t.nav_audit_log}</A>
                 {staff.then(|| view! {
                     <p class="nav-group">{t.nav_platform}</p>
@@ -96,7 +97,13 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
             ((*appid).to_string(), Some(format!("/apps/{appid}"))),
             (t.nav_widgets.into(), None),
         ],
+        ["apps", appid, "qrcode-rules"] => vec![
+            (t.nav_mini_programs.into(), Some("/apps".into())),
+            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
+            (t.qrcode.nav.into(), None),
+        ],
         ["widgets"] => vec![(t.nav_widgets.into(), None)],
+        ["qrcode-rules"] => vec![(t.qrcode.nav.into(), None)],
         ["audit"] => vec![(t.nav_audit_log.into(), None)],
         ["releases"] => vec![(t.nav_releases.into(), None)],
         ["notifications"] => vec![(t.nav_notifications.into(), None)],

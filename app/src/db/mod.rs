@@ -14,6 +14,7 @@ pub mod meta;
 pub mod mini_programs;
 pub mod notifications;
 pub mod pool;
+pub mod qrcode_rules;
 pub mod release_status;
 pub mod session_store;
 pub mod sql;

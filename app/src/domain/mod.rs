@@ -11,6 +11,7 @@ pub mod mini_program;
 pub mod notifications;
 pub mod pagination;
 pub mod platform;
+pub mod qrcode_rule;
 pub mod release;
 pub mod text;
 pub mod time;

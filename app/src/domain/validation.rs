@@ -50,6 +50,34 @@ pub enum FieldProblem {
     DuplicatePath,
     /// Function widgets: not an http(s) address.
     InvalidUrl,
+    /// QR-jump rules: a link WeChat would refuse as malformed (85066).
+    QrLinkMalformed,
+    /// QR-jump rules: a debug link that does not start with the prefix (85068).
+    QrNotUnderPrefix,
+    /// QR-jump rules: this mini program already has the prefix (85071).
+    QrPrefixAdded,
+    /// QR-jump rules: another mini program holds the prefix or one that owns it (85072).
+    QrPrefixTaken,
+    /// QR-jump rules: no room for another rule (85073).
+    QrRulesFull {
+        max: usize,
+    },
+    /// QR-jump rules: publishing needs released code (85074).
+    QrNotReleased,
+    /// QR-jump rules: not for personal-subject mini programs (85075).
+    QrPersonalSubject,
+    /// QR-jump rules: no publishes left this month.
+    QrQuotaUsed,
+    /// QR-jump rules: editing a prefix that has no rule.
+    QrNoSuchRule,
+    /// QR-jump templates: `{name}` is not a variable (or a `{` is not closed).
+    QrUnknownVariable {
+        name: String,
+    },
+    /// QR-jump templates: the variable has no value for this mini program.
+    QrNoValue {
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

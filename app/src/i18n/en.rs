@@ -267,6 +267,7 @@ pub const TEXTS: Texts = Texts {
     open_new_mini_program: "Open the new mini program",
     // release page
     release: &super::release::EN,
+    qrcode: &super::qrcode::EN,
 
     // audit tracking, notifications, fleet
     nav_releases: "Releases",

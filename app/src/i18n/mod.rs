@@ -4,6 +4,7 @@
 //! wasm bundle carries no locale runtime. Switching language sets a cookie and reloads.
 
 mod en;
+pub mod qrcode;
 pub mod release;
 mod zh;
 
@@ -286,6 +287,8 @@ pub struct Texts {
     pub open_new_mini_program: &'static str,
     // release page
     pub release: &'static release::ReleaseTexts,
+    // QR-jump rules
+    pub qrcode: &'static qrcode::QrTexts,
 
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,
@@ -478,6 +481,17 @@ impl Texts {
             FieldProblem::NotInternalPath => self.not_internal_path.into(),
             FieldProblem::DuplicatePath => self.duplicate_path.into(),
             FieldProblem::InvalidUrl => self.invalid_url.into(),
+            FieldProblem::QrLinkMalformed => self.qrcode.link_malformed.into(),
+            FieldProblem::QrNotUnderPrefix => self.qrcode.not_under_prefix.into(),
+            FieldProblem::QrPrefixAdded => self.qrcode.prefix_added.into(),
+            FieldProblem::QrPrefixTaken => self.qrcode.prefix_taken.into(),
+            FieldProblem::QrRulesFull { max } => (self.qrcode.rules_full)(*max),
+            FieldProblem::QrNotReleased => self.qrcode.not_released.into(),
+            FieldProblem::QrPersonalSubject => self.qrcode.personal.into(),
+            FieldProblem::QrQuotaUsed => self.qrcode.quota_used.into(),
+            FieldProblem::QrNoSuchRule => self.qrcode.no_such_rule.into(),
+            FieldProblem::QrUnknownVariable { name } => (self.qrcode.unknown_variable)(name),
+            FieldProblem::QrNoValue { name } => (self.qrcode.no_value)(name),
         }
     }
 }

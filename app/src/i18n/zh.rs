@@ -263,6 +263,7 @@ pub const TEXTS: Texts = Texts {
     open_new_mini_program: "查看新添加的小程序",
     // release page
     release: &super::release::ZH,
+    qrcode: &super::qrcode::ZH,
 
     // audit tracking, notifications, fleet
     nav_releases: "发布总览",

@@ -167,6 +167,12 @@ fn Home(h: MiniProgramHome) -> impl IntoView {
                     None => view! { <p class="muted" data-testid="home-categories-unavailable">{t.home_categories_unavailable}</p> }.into_any(),
                 }}
             </section>
+            <section class="panel home-card" data-testid="home-qrcode-rules">
+                <h2>{t.qrcode.nav}</h2>
+                <p>{t.qrcode.list_size}{t.colon}<strong data-testid="home-qrcode-count">{h.qrcode_rules.0}</strong>
+                    " · "{t.qrcode.state_published}{t.colon}<strong>{h.qrcode_rules.1}</strong></p>
+                <a href=format!("/apps/{}/qrcode-rules", p.appid) class="button" data-testid="home-qrcode-link">{t.qrcode.open_rules}</a>
+            </section>
             <section class="panel home-card wide" data-testid="home-notifications">
                 <h2>{t.home_recent_notifications}</h2>
                 {if h.notifications.is_empty() {

@@ -11,6 +11,8 @@ pub mod mini_program_detail;
 pub mod mini_programs;
 pub mod not_found;
 pub mod notifications;
+pub mod qrcode_fleet;
+pub mod qrcode_rules;
 pub mod release;
 pub mod release_forms;
 pub mod tokens;

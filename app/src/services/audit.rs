@@ -33,6 +33,40 @@ pub struct Event<'a> {
     pub detail: &'a str,
 }
 
+/// Records what a user did to a mini program's object on WeChat: success, or failure with
+/// WeChat's errcode and meaning (or the console's reason) after `detail`.
+pub async fn record_program_action(
+    db: &Db,
+    user: &CurrentUser,
+    program: &crate::model::MiniProgramRow,
+    target_type: &str,
+    action: &str,
+    result: &Result<(), AppError>,
+    detail: &str,
+) -> Result<(), AppError> {
+    let (outcome, detail) = match result {
+        Ok(()) => (Outcome::Success, detail.to_owned()),
+        Err(AppError::Wechat { errcode, zh, .. }) => (
+            Outcome::Failure,
+            format!("{detail} errcode {errcode}: {zh}"),
+        ),
+        Err(e) => (Outcome::Failure, format!("{detail} {e}")),
+    };
+    record(
+        db,
+        Actor::from(user),
+        Event {
+            action,
+            target_type,
+            target_id: &program.appid,
+            merchant_id: program.merchant_id,
+            outcome,
+            detail: detail.trim(),
+        },
+    )
+    .await
+}
+
 pub async fn record(db: &Db, actor: Actor<'_>, ev: Event<'_>) -> Result<(), AppError> {
     db::audit_log::append(
         db,

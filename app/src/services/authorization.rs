@@ -137,7 +137,8 @@ pub async fn view(
     })
 }
 
-fn qr_svg(text: &str) -> String {
+/// A QR code of `text` as SVG (empty when the text is too long for one).
+pub fn qr_svg(text: &str) -> String {
     match qrcode::QrCode::new(text.as_bytes()) {
         Ok(code) => code
             .render::<qrcode::render::svg::Color>()

@@ -88,6 +88,7 @@ pub async fn home(
     .collect();
     Ok(MiniProgramHome {
         grant: mini_programs::grant_of(db, user).await?,
+        qrcode_rules: db::qrcode_rules::counts_of(db, &program.appid).await?,
         program,
         development,
         audit,

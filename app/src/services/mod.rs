@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod password;
 pub mod platform;
 pub mod push_secrets;
+pub mod qrcode_rules;
 pub mod release;
 pub mod secrets;
 pub mod state;

@@ -3,10 +3,9 @@
 //! worker's polling pass with backoff). Every write goes to the audit log; merchants act
 //! only on their own mini programs (another merchant's appid is reported as missing).
 
-use super::audit::{self, Actor, Event};
+use super::audit;
 use super::{mini_programs, AppState};
 use crate::db::{self, widgets::RemoteState};
-use crate::domain::audit::Outcome;
 use crate::domain::merchant_permission::Need;
 use crate::domain::pagination::Page;
 use crate::domain::release::field_errors;
@@ -71,27 +70,7 @@ async fn record(
     result: &Result<(), AppError>,
     detail: &str,
 ) -> Result<(), AppError> {
-    let (outcome, detail) = match result {
-        Ok(()) => (Outcome::Success, detail.to_owned()),
-        Err(AppError::Wechat { errcode, zh, .. }) => (
-            Outcome::Failure,
-            format!("{detail} errcode {errcode}: {zh}"),
-        ),
-        Err(e) => (Outcome::Failure, format!("{detail} {e}")),
-    };
-    audit::record(
-        &state.db,
-        Actor::from(user),
-        Event {
-            action,
-            target_type: "widget",
-            target_id: &p.appid,
-            merchant_id: p.merchant_id,
-            outcome,
-            detail: detail.trim(),
-        },
-    )
-    .await
+    audit::record_program_action(&state.db, user, p, "widget", action, result, detail).await
 }
 
 /// Asks the access check and stores what it says. Returns the check.

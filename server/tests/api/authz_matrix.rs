@@ -132,6 +132,13 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("platform/callbacks/replay", Access::Staff),
     ("platform/tokens", Access::Staff),
     ("platform/tokens/refresh", Access::Staff),
+    ("qrcode_rules/apply", Access::Owned),
+    ("qrcode_rules/delete", Access::Owned),
+    ("qrcode_rules/fleet", Access::SignedIn),
+    ("qrcode_rules/get", Access::Owned),
+    ("qrcode_rules/publish", Access::Owned),
+    ("qrcode_rules/save", Access::Owned),
+    ("qrcode_rules/targets", Access::SignedIn),
     ("release/commit", Access::Owned),
     ("release/gray", Access::Owned),
     ("release/refresh_audit", Access::Owned),
@@ -324,7 +331,19 @@ fn body(endpoint: &str, fx: &Fixture, caller: Caller, missing: bool) -> Value {
         {
             json!({"appid": appid})
         }
-        "mini_programs/get" | "mini_programs/home" => json!({"appid": appid}),
+        "mini_programs/get" | "mini_programs/home" | "qrcode_rules/get" => json!({"appid": appid}),
+        "qrcode_rules/fleet" => json!({"query": {}}),
+        "qrcode_rules/targets" => json!({"search": "", "merchant_id": null}),
+        "qrcode_rules/save" => json!({"appid": appid, "form": {
+            "prefix": format!("https://matrix.example.com/{tag}/"), "permit_sub_rule": 1,
+            "path": "pages/index/index", "open_version": 1, "debug_url": [], "is_edit": false}}),
+        "qrcode_rules/delete" | "qrcode_rules/publish" => {
+            json!({"appid": appid, "prefix": "https://matrix.example.com/none/"})
+        }
+        "qrcode_rules/apply" => json!({"appid": appid, "request": {"template": {
+            "prefix": "https://matrix.example.com/{appid}/", "permit_sub_rule": 1,
+            "path": "pages/index/index", "open_version": 1, "debug_url": [], "is_edit": false},
+            "publish": false}}),
         _ => json!({}),
     }
 }
@@ -470,6 +489,7 @@ const PAGES: &[(&str, Access)] = &[
     ("/apps/authorize", Access::Staff),
     ("/apps/{appid}", Access::Owned),
     ("/apps/{appid}/release", Access::Owned),
+    ("/apps/{appid}/qrcode-rules", Access::Owned),
     ("/apps/{appid}/widget", Access::Owned),
     ("/audit", Access::SignedIn),
     ("/login", Access::Public),
@@ -477,6 +497,7 @@ const PAGES: &[(&str, Access)] = &[
     ("/platform/callbacks", Access::Staff),
     ("/platform/callbacks/{id}", Access::Staff),
     ("/platform/tokens", Access::Staff),
+    ("/qrcode-rules", Access::SignedIn),
     ("/releases", Access::SignedIn),
     ("/widgets", Access::SignedIn),
 ];
@@ -589,6 +610,16 @@ fn plain_routes(fx: &Fixture) -> Vec<(Method, String, Access)> {
             Access::Owned,
         ),
         (Method::GET, "/releases/export.csv".into(), Access::SignedIn),
+        (
+            Method::GET,
+            "/qrcode-rules/export.csv".into(),
+            Access::SignedIn,
+        ),
+        (
+            Method::GET,
+            format!("/apps/{a}/qrcode-rules/verify-file"),
+            Access::Owned,
+        ),
         // The icon proxy (server/src/media): signed in first, then the URL is checked
         // (an ftp URL is refused with 400 without any fetch).
         (

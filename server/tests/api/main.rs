@@ -12,6 +12,7 @@ mod helpers;
 mod media;
 mod platform;
 mod push_limits;
+mod qrcode_rules;
 mod redirects;
 mod registry;
 mod release;

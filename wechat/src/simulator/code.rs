@@ -9,7 +9,7 @@
 //! control API (`/__sim/audit/outcome`).
 
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Query, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -450,18 +450,14 @@ pub fn check_audit_items(
     Ok(checked)
 }
 
-/// A QR-jump prefix: an http(s) URL with a host and no fragment (85066),
+/// A QR-jump prefix: a well-formed http(s) link (85066, [`qrjump::parse_link`]),
 /// not blacklisted (85070), on a host that can have an ICP filing (85076).
 pub fn check_jump_prefix(prefix: &str) -> Result<(), SimError> {
-    let url = url::Url::parse(prefix).map_err(|_| SimError::new(85066, "invalid url"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.fragment().is_some() {
-        return Err(SimError::new(85066, "invalid url"));
+    let link = qrjump::parse_link(prefix).ok_or_else(|| SimError::new(85066, "invalid url"))?;
+    if link.host_is_ip() {
+        return Err(SimError::new(85076, "ip addresses have no ICP filing"));
     }
-    let host = match url.host() {
-        Some(url::Host::Domain(d)) => d.to_ascii_lowercase(),
-        Some(_) => return Err(SimError::new(85076, "ip addresses have no ICP filing")),
-        None => return Err(SimError::new(85066, "invalid url")),
-    };
+    let host = link.host.to_ascii_lowercase();
     if BLACKLISTED_HOSTS
         .iter()
         .any(|b| host == *b || host.ends_with(&format!(".{b}")))
@@ -480,7 +476,7 @@ pub fn check_jump_prefix(prefix: &str) -> Result<(), SimError> {
 
 /// Whether `url` is a link under the rule `prefix` (85068 otherwise).
 pub fn is_sub_link(prefix: &str, url: &str) -> bool {
-    url.starts_with(prefix) && url::Url::parse(url).is_ok()
+    qrjump::is_under(prefix, url)
 }
 
 /// The Beijing calendar day number of a Unix time.
@@ -1015,9 +1011,22 @@ async fn set_support_version(
 
 /// Whether two rules' prefixes collide for different mini programs (85072).
 fn occupies(existing: &JumpRule, prefix: &str, permit_sub_rule: i64) -> bool {
-    existing.prefix == prefix
-        || (existing.permit_sub_rule == 2 && prefix.starts_with(&existing.prefix))
-        || (permit_sub_rule == 2 && existing.prefix.starts_with(prefix))
+    match (
+        qrjump::Ownership::from_code(existing.permit_sub_rule),
+        qrjump::Ownership::from_code(permit_sub_rule),
+    ) {
+        (Some(theirs), Some(ours)) => qrjump::collides(&existing.prefix, theirs, prefix, ours),
+        _ => existing.prefix == prefix,
+    }
+}
+
+impl qrjump::JumpRule for JumpRule {
+    fn prefix(&self) -> &str {
+        &self.prefix
+    }
+    fn ownership(&self) -> qrjump::Ownership {
+        qrjump::Ownership::from_code(self.permit_sub_rule).unwrap_or(qrjump::Ownership::Shared)
+    }
 }
 
 async fn qrcode_jump_add(
@@ -1049,7 +1058,7 @@ async fn qrcode_jump_add(
         .authorizers
         .get_mut(&appid)
         .ok_or_else(|| SimError::new(40013, "invalid appid"))?;
-    if authorizer.principal_name.trim() == "个人" {
+    if authorizer.principal_name.trim().starts_with("个人") {
         return Err(SimError::new(
             85075,
             "personal mini programs cannot set qrcode rules",
@@ -1078,12 +1087,6 @@ async fn qrcode_jump_add(
         ));
     }
     let code = &mut authorizer.code;
-    if code.verify_file.is_none() {
-        return Err(SimError::new(
-            85069,
-            "verify file check failed: download it with qrcodejumpdownload first",
-        ));
-    }
     let existing = code.jump_rules.iter().position(|r| r.prefix == prefix);
     match (is_edit, existing) {
         (0, Some(_)) => return Err(SimError::new(85071, "prefix already added")),
@@ -1160,19 +1163,22 @@ async fn qrcode_jump_download(
     let (file_name, file_content) = with_authorizer(&sim, &raw, |a, _| {
         Ok(a.code
             .verify_file
-            .get_or_insert_with(|| {
-                (
-                    format!("{:010x}.txt", rand::random::<u64>() & 0xff_ffff_ffff),
-                    format!(
-                        "{:016x}{:016x}",
-                        rand::random::<u64>(),
-                        rand::random::<u64>()
-                    ),
-                )
-            })
+            .get_or_insert_with(new_verify_file)
             .clone())
     })?;
     ok(json!({"file_name": file_name, "file_content": file_content}))
+}
+
+/// A random verify file: (name, content).
+fn new_verify_file() -> (String, String) {
+    (
+        format!("{:010x}.txt", rand::random::<u64>() & 0xff_ffff_ffff),
+        format!(
+            "{:016x}{:016x}",
+            rand::random::<u64>(),
+            rand::random::<u64>()
+        ),
+    )
 }
 
 async fn qrcode_jump_delete(
@@ -1213,6 +1219,14 @@ async fn qrcode_jump_publish(
             return Err(SimError::new(
                 85074,
                 "not published: release code before publishing qrcode rules",
+            ));
+        }
+        // The ownership check happens when the rule goes live: WeChat fetches the verify
+        // file from the prefix's host, which it can only find after qrcodejumpdownload.
+        if code.verify_file.is_none() {
+            return Err(SimError::new(
+                85069,
+                "verify file check failed: download it with qrcodejumpdownload and serve it first",
             ));
         }
         code.jump_publishes.retain(|t| same_month(*t, now));
@@ -1632,6 +1646,88 @@ pub fn control_routes() -> Router<Sim> {
         .route("/audit/outcome", post(force_outcome))
         .route("/audit/default", post(set_default_outcome))
         .route("/code/state", get(code_state))
+        .route("/qrcodejump", post(set_qrcode_jump))
+        .route("/qrcodejump/scan", get(scan_qrcode_jump))
+}
+
+#[derive(Deserialize)]
+struct QrcodeJumpControl {
+    appid: String,
+    /// Publications left this month.
+    pub_quota: Option<usize>,
+    /// Whether `qrcodejumpdownload` handed out the verify file (false forgets it).
+    verify_file_fetched: Option<bool>,
+}
+
+/// `POST /__sim/qrcodejump`: sets a mini program's monthly publish quota and whether its
+/// verify file was fetched, so tests reach the quota and 85069 without 20 publishes.
+async fn set_qrcode_jump(
+    State(sim): State<Sim>,
+    Json(body): Json<QrcodeJumpControl>,
+) -> Result<Json<Value>, (axum::http::StatusCode, Json<Value>)> {
+    let now = sim.now();
+    {
+        let mut state = sim.lock();
+        let Some(a) = state.authorizers.get_mut(&body.appid) else {
+            return Err((
+                axum::http::StatusCode::NOT_FOUND,
+                Json(json!({"errcode": 40013, "errmsg": "invalid appid"})),
+            ));
+        };
+        if let Some(left) = body.pub_quota {
+            let used = QRCODE_JUMP_PUBLISH_PER_MONTH.saturating_sub(left);
+            a.code.jump_publishes = vec![now; used];
+        }
+        match body.verify_file_fetched {
+            Some(false) => a.code.verify_file = None,
+            Some(true) if a.code.verify_file.is_none() => {
+                a.code.verify_file = Some(new_verify_file());
+            }
+            _ => {}
+        }
+    }
+    sim.save();
+    Ok(Json(json!({"ok": true})))
+}
+
+#[derive(Deserialize)]
+struct ScanQuery {
+    url: String,
+}
+
+/// `GET /__sim/qrcodejump/scan?url=`: what a WeChat scan of `url` opens, across every
+/// mini program's published rules (the same matcher as the console's).
+async fn scan_qrcode_jump(State(sim): State<Sim>, Query(q): Query<ScanQuery>) -> Json<Value> {
+    let state = sim.lock();
+    let published: Vec<(String, JumpRule)> = state
+        .authorizers
+        .values()
+        .flat_map(|a| {
+            a.code
+                .jump_rules
+                .iter()
+                .filter(|r| r.state == 2)
+                .map(|r| (a.appid.clone(), r.clone()))
+        })
+        .collect();
+    let rules: Vec<JumpRule> = published.iter().map(|(_, r)| r.clone()).collect();
+    match qrjump::matching_rule(&rules, &q.url) {
+        Some(rule) => {
+            let appid = published
+                .iter()
+                .find(|(_, r)| r.prefix == rule.prefix)
+                .map(|(appid, _)| appid.clone())
+                .unwrap_or_default();
+            Json(json!({
+                "opens": true,
+                "appid": appid,
+                "prefix": rule.prefix,
+                "path": rule.path,
+                "open_version": rule.open_version,
+            }))
+        }
+        None => Json(json!({"opens": false})),
+    }
 }
 
 #[cfg(test)]

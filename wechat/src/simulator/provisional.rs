@@ -77,13 +77,14 @@
 //!   [`crate::simulator::code::BASE_LIBRARY_VERSIONS`]; set accepts only those
 //!   (85015 otherwise); `now_version` starts at 1.0.0.
 //! * QR-jump rules: at most 10 rules (85073); 20 publications a month (the
-//!   seed's example quota), beyond that 45009; the principal "个人" is a
+//!   seed's example quota), beyond that 45009; a principal name starting "个人" is a
 //!   personal account (85075); blacklisted hosts (85070) are
 //!   `BLACKLISTED_HOSTS`; IP hosts and `.test`/`.local`/`.localhost`/
 //!   `.invalid`/`.internal` or dotless hosts have no ICP filing (85076); more
 //!   than 5 `debug_url`, editing or deleting or publishing an unknown prefix
-//!   are 85066; rules are added only after `qrcodejumpdownload` handed out the
-//!   verify file (85069 before); a prefix equal to another mini program's, or
+//!   are 85066; a rule is published only after `qrcodejumpdownload` handed out
+//!   the verify file (85069 before: WeChat checks ownership when the rule goes
+//!   live; adding works without it); a prefix equal to another mini program's, or
 //!   under another's exclusive (`permit_sub_rule` 2) prefix, or an exclusive
 //!   prefix above another's, is 85072; bad `permit_sub_rule`/`open_version`/
 //!   `is_edit` values and an empty `path` are 47001.
