@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("qrcode-rules") view=crate::pages::qrcode_fleet::QrcodeFleetPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("releases") view=FleetReleasePage ssr=SsrMode::Async />
+                    <Route path=path!("templates") view=crate::pages::templates::TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("platform/tokens") view=TokensPage ssr=SsrMode::Async />
                     <Route path=path!("platform/callbacks") view=CallbacksPage ssr=SsrMode::Async />

@@ -123,6 +123,7 @@ fn is_console_page(path: &str) -> bool {
         || path == "/notifications"
         || path == "/widgets"
         || path == "/qrcode-rules"
+        || path == "/templates"
         || path == "/platform"
         || path.starts_with("/platform/")
         || path == "/admin"

@@ -118,10 +118,11 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
     info(85046, "tabBar 中缺少 path", "tabBar is missing path"),
     info(85047, "pages 字段为空", "The pages field is empty"),
     info(85048, "ext_json 解析失败", "Failed to parse ext_json"),
-    // Provisional (code template library, no seed): addtotemplate's "找不到草稿";
-    // deletetemplate answers it for an unknown template_id too.
-    info(85064, "找不到草稿", "Draft not found"),
-    // Provisional (code template library, no seed).
+    // Code template library (not in the seeds): WeChat's open-platform docs for
+    // addtotemplate / deletetemplate / gettemplatelist (errmsg "template not found"; the older
+    // docs say 找不到草稿 for a draft id), WxJava WxOpenComponentService.
+    info(85064, "找不到模板", "Template (or draft) not found"),
+    // The same docs: errmsg "template list is full" (200 templates).
     info(85065, "模板库已满", "The template library is full"),
     info(85066, "链接错误", "Invalid link"),
     info(

@@ -138,6 +138,11 @@ async fn template_library_lists_adds_and_deletes() {
     assert_eq!(standard.template_list[0].template_id, 4);
     assert_eq!(standard.template_list[0].draft_id, Some(4));
     assert_eq!(standard.template_list[0].user_version, "1.1.0");
+    assert_eq!(standard.template_list[0].audit_status, Some(0));
+    assert!(templates
+        .template_list
+        .iter()
+        .all(|t| t.category_list.is_empty()));
     let ordinary = h.client.get_template_list(&ctx, Some(0)).await.unwrap();
     assert_eq!(ordinary.template_list.len(), 3);
 
@@ -158,8 +163,8 @@ async fn template_library_lists_adds_and_deletes() {
     let after = h.client.get_template_list(&ctx, None).await.unwrap();
     assert_eq!(after.template_list.len(), 3);
 
-    // The library holds 100 templates.
-    for _ in 0..97 {
+    // The library holds 200 templates (WeChat's open-platform docs).
+    for _ in 0..197 {
         h.client
             .add_to_template(
                 &ctx,

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod code_templates;
 #[cfg(feature = "ssr")]
 pub mod ctx;
 pub mod fleet_release;

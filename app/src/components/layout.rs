@@ -57,6 +57,7 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
                 <A href="/audit" attr:data-testid="nav-audit">{t.nav_audit_log}</A>
                 {staff.then(|| view! {
                     <p class="nav-group">{t.nav_platform}</p>
+                    <A href="/templates" attr:data-testid="nav-templates">{t.templates.nav}</A>
                     <A href="/platform/tokens" attr:data-testid="nav-tokens">{t.nav_tokens}</A>
                     <A href="/platform/callbacks" attr:data-testid="nav-callbacks">{t.nav_callbacks}</A>
                 })}
@@ -104,6 +105,7 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
         ],
         ["widgets"] => vec![(t.nav_widgets.into(), None)],
         ["qrcode-rules"] => vec![(t.qrcode.nav.into(), None)],
+        ["templates"] => vec![(t.templates.nav.into(), None)],
         ["audit"] => vec![(t.nav_audit_log.into(), None)],
         ["releases"] => vec![(t.nav_releases.into(), None)],
         ["notifications"] => vec![(t.nav_notifications.into(), None)],

@@ -7,6 +7,7 @@ pub mod authorizations;
 pub mod callbacks;
 pub mod code_audits;
 pub mod code_commits;
+pub mod code_templates;
 pub mod fleet_release;
 pub mod login_failures;
 pub mod merchants;

@@ -78,6 +78,18 @@ pub enum FieldProblem {
     QrNoValue {
         name: String,
     },
+    /// Code templates: the library is full (85065).
+    TemplateLibraryFull {
+        max: usize,
+    },
+    /// Code templates: mini programs have a version of it in review.
+    TemplateInReview {
+        count: i64,
+    },
+    /// Code templates: mini programs have it in gray release.
+    TemplateInGray {
+        count: i64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

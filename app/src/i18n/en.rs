@@ -268,6 +268,7 @@ pub const TEXTS: Texts = Texts {
     // release page
     release: &super::release::EN,
     qrcode: &super::qrcode::EN,
+    templates: &super::templates::EN,
 
     // audit tracking, notifications, fleet
     nav_releases: "Releases",

@@ -6,6 +6,7 @@
 mod en;
 pub mod qrcode;
 pub mod release;
+pub mod templates;
 mod zh;
 
 use crate::domain::auth::Role;
@@ -289,6 +290,8 @@ pub struct Texts {
     pub release: &'static release::ReleaseTexts,
     // QR-jump rules
     pub qrcode: &'static qrcode::QrTexts,
+    // code template library
+    pub templates: &'static templates::TemplatesTexts,
 
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,
@@ -492,6 +495,9 @@ impl Texts {
             FieldProblem::QrNoSuchRule => self.qrcode.no_such_rule.into(),
             FieldProblem::QrUnknownVariable { name } => (self.qrcode.unknown_variable)(name),
             FieldProblem::QrNoValue { name } => (self.qrcode.no_value)(name),
+            FieldProblem::TemplateLibraryFull { max } => (self.templates.library_full)(*max),
+            FieldProblem::TemplateInReview { count } => (self.templates.in_review)(*count),
+            FieldProblem::TemplateInGray { count } => (self.templates.in_gray)(*count),
         }
     }
 }

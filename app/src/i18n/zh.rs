@@ -264,6 +264,7 @@ pub const TEXTS: Texts = Texts {
     // release page
     release: &super::release::ZH,
     qrcode: &super::qrcode::ZH,
+    templates: &super::templates::ZH,
 
     // audit tracking, notifications, fleet
     nav_releases: "发布总览",

@@ -15,6 +15,7 @@ pub mod qrcode_fleet;
 pub mod qrcode_rules;
 pub mod release;
 pub mod release_forms;
+pub mod templates;
 pub mod tokens;
 pub mod users;
 pub mod widget_editor;

@@ -183,6 +183,7 @@ pub async fn seed_mini_programs(
     let now = db::now();
     let merchant_ids = merchant_ids(db, now).await?;
     wait_for_component_token(state).await?;
+    ensure_newer_template(state).await?;
     for i in 0..DEMO_MINI_PROGRAMS {
         let p = demo_program(i, now);
         if db::mini_programs::find(db, &p.appid).await?.is_some() {
@@ -285,12 +286,16 @@ async fn seed_code_state(
     let Some(template) = templates.first() else {
         return Ok(());
     };
+    let newer = templates
+        .iter()
+        .find(|t| t.draft_id == Some(NEWER_DRAFT))
+        .unwrap_or(template);
     let Some(program) = db::mini_programs::find(&state.db, appid).await? else {
         return Ok(());
     };
     let op = Operator::system(DEMO_ACTOR);
-    let commit = |version: &str| CommitForm {
-        template_id: Some(template.template_id),
+    let commit = |template_id: i64, version: &str| CommitForm {
+        template_id: Some(template_id),
         ext_json: serde_json::json!({"extAppid": appid, "ext": {"demo": true}}).to_string(),
         user_version: version.to_owned(),
         user_desc: format!("演示版本 {version}"),
@@ -318,7 +323,13 @@ async fn seed_code_state(
         release::submit_as(state, &op, &program, vec![item], None).await
     };
     let minor = i % 7;
-    release::commit_as(state, &op, &program, commit(&format!("1.0.{minor}"))).await?;
+    release::commit_as(
+        state,
+        &op,
+        &program,
+        commit(template.template_id, &format!("1.0.{minor}")),
+    )
+    .await?;
     if matches!(code_stage(i), CodeStage::Committed) {
         return Ok(());
     }
@@ -338,8 +349,48 @@ async fn seed_code_state(
     release::refresh_as(state, &op, &program).await?;
     release::release_as(state, &op, &program).await?;
     if matches!(code_stage(i), CodeStage::ReleasedAndAuditing) {
-        release::commit_as(state, &op, &program, commit(&format!("1.1.{minor}"))).await?;
+        release::commit_as(
+            state,
+            &op,
+            &program,
+            commit(newer.template_id, &format!("1.1.{minor}")),
+        )
+        .await?;
         submit().await?;
+    }
+    Ok(())
+}
+
+/// The draft the demo's newer template comes from (the simulator's "1.1.0 会员功能").
+const NEWER_DRAFT: i64 = 4;
+
+/// The platform's library gets the newer draft as a template, so the demo fleet is spread
+/// over two versions (online on the first, the newer one in review).
+async fn ensure_newer_template(state: &AppState) -> Result<(), AppError> {
+    let platform = state.platform()?;
+    let ctx = platform.component_ctx();
+    let templates = platform
+        .client
+        .get_template_list(&ctx, None)
+        .await?
+        .template_list;
+    let drafts = platform
+        .client
+        .get_template_draft_list(&ctx)
+        .await?
+        .draft_list;
+    let has_draft = drafts.iter().any(|d| d.draft_id == NEWER_DRAFT);
+    if has_draft && !templates.iter().any(|t| t.draft_id == Some(NEWER_DRAFT)) {
+        platform
+            .client
+            .add_to_template(
+                &ctx,
+                &wechat::api::code::AddToTemplateRequest {
+                    draft_id: NEWER_DRAFT,
+                    template_type: None,
+                },
+            )
+            .await?;
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod audit_tracking;
 pub mod auth;
 pub mod authorization;
 pub mod callbacks;
+pub mod code_templates;
 pub mod demo;
 pub mod fleet_release;
 pub mod merchants;

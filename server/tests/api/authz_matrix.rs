@@ -154,6 +154,9 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("release/view", Access::Owned),
     ("release/visit_status", Access::Owned),
     ("releases/fleet", Access::SignedIn),
+    ("templates/add", Access::Staff),
+    ("templates/delete", Access::Staff),
+    ("templates/library", Access::Staff),
     ("users/change_role", Access::Admin),
     ("users/create", Access::Admin),
     ("users/list", Access::Admin),
@@ -333,6 +336,10 @@ fn body(endpoint: &str, fx: &Fixture, caller: Caller, missing: bool) -> Value {
         }
         "mini_programs/get" | "mini_programs/home" | "qrcode_rules/get" => json!({"appid": appid}),
         "qrcode_rules/fleet" => json!({"query": {}}),
+        "templates/library" => json!({"template_type": null}),
+        // Unknown ids: staff get WeChat's 85064 (502), past the authorization check.
+        "templates/add" => json!({"draft_id": MISSING_ID, "template_type": "Ordinary"}),
+        "templates/delete" => json!({"template_id": MISSING_ID}),
         "qrcode_rules/targets" => json!({"search": "", "merchant_id": null}),
         "qrcode_rules/save" => json!({"appid": appid, "form": {
             "prefix": format!("https://matrix.example.com/{tag}/"), "permit_sub_rule": 1,
@@ -499,6 +506,7 @@ const PAGES: &[(&str, Access)] = &[
     ("/platform/tokens", Access::Staff),
     ("/qrcode-rules", Access::SignedIn),
     ("/releases", Access::SignedIn),
+    ("/templates", Access::Staff),
     ("/widgets", Access::SignedIn),
 ];
 

@@ -6,6 +6,7 @@ mod audit;
 mod audit_tracking;
 mod auth;
 mod authz_matrix;
+mod code_templates;
 mod fleet_release;
 mod hardening;
 mod helpers;

@@ -383,6 +383,15 @@ pub struct CodeTemplate {
     pub source_miniprogram: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub developer: Option<String>,
+    /// Standard templates: their categories (empty for ordinary templates).
+    #[serde(default)]
+    pub category_list: Vec<serde_json::Value>,
+    /// Standard templates: 0 not submitted, 1 in review, 2 rejected, 3 approved, 4 being
+    /// submitted, 5 submission failed (open-platform docs, gettemplatelist).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_status: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -28,7 +28,8 @@ use crate::api::code::{
 
 /// Provisional limits (not in the seed; see [`super::provisional`]).
 pub const CODE_PACKAGE_MAX_KB: u32 = 2048;
-pub const TEMPLATE_LIBRARY_MAX: usize = 100;
+/// WeChat's open-platform docs (第三方平台 › 代码模板库, "小程序模板库的存储数量上限为 200 个").
+pub const TEMPLATE_LIBRARY_MAX: usize = 200;
 pub const QRCODE_JUMP_RULES_MAX: usize = 10;
 pub const QRCODE_JUMP_PUBLISH_PER_MONTH: usize = 20;
 pub const UNDO_AUDIT_PER_MONTH: usize = 10;
@@ -1340,7 +1341,9 @@ fn with_library<T>(
 ) -> Result<T, SimError> {
     let now = sim.now();
     let mut state = sim.lock();
-    let token = query_param(raw, "component_access_token");
+    // WeChat's docs and WxJava send `access_token`, EasyWeChat `component_access_token`.
+    let token =
+        query_param(raw, "access_token").or_else(|| query_param(raw, "component_access_token"));
     state.check_component_token(token.as_deref(), now)?;
     state.code_templates.ensure_seeded(now);
     f(&mut state.code_templates, now)
@@ -1353,6 +1356,8 @@ fn package_fields(p: &CodePackage) -> Value {
         "source_miniprogram_appid": p.source_miniprogram_appid,
         "source_miniprogram": p.source_miniprogram,
         "developer": p.developer,
+        // Categories belong to standard templates only; WeChat sends an empty list otherwise.
+        "category_list": [],
     })
 }
 
@@ -1385,6 +1390,12 @@ async fn get_template_list(State(sim): State<Sim>, RawQuery(raw): RawQuery) -> S
                 v["template_id"] = json!(t.template_id);
                 v["draft_id"] = json!(t.draft_id);
                 v["template_type"] = json!(t.template_type);
+                if t.template_type == 1 {
+                    // Standard templates carry their own audit (docs: audit_status 0–5).
+                    v["audit_scene"] = json!(0);
+                    v["audit_status"] = json!(0);
+                    v["reason"] = json!("");
+                }
                 v
             })
             .collect::<Vec<_>>())
@@ -1404,12 +1415,12 @@ async fn add_to_template(
         let draft = draft_id
             .and_then(|id| lib.drafts.iter().find(|d| d.draft_id == id))
             .cloned()
-            .ok_or_else(|| SimError::new(85064, "draft not found"))?;
+            .ok_or_else(|| SimError::new(85064, "template not found"))?;
         if !matches!(template_type, 0 | 1) {
             return Err(SimError::bad_body("template_type must be 0 or 1"));
         }
         if lib.templates.len() >= TEMPLATE_LIBRARY_MAX {
-            return Err(SimError::new(85065, "template library is full"));
+            return Err(SimError::new(85065, "template list is full"));
         }
         let template_id = lib
             .templates
@@ -1646,8 +1657,73 @@ pub fn control_routes() -> Router<Sim> {
         .route("/audit/outcome", post(force_outcome))
         .route("/audit/default", post(set_default_outcome))
         .route("/code/state", get(code_state))
+        .route("/code/draft", post(add_draft))
         .route("/qrcodejump", post(set_qrcode_jump))
         .route("/qrcodejump/scan", get(scan_qrcode_jump))
+}
+
+#[derive(Deserialize)]
+struct DraftUpload {
+    user_version: String,
+    user_desc: String,
+    pages: Vec<String>,
+    #[serde(default)]
+    developer: Option<String>,
+    #[serde(default)]
+    source_miniprogram_appid: Option<String>,
+    #[serde(default)]
+    source_miniprogram: Option<String>,
+    #[serde(default)]
+    size_kb: Option<u32>,
+    #[serde(default)]
+    uses_navigate: bool,
+}
+
+/// `POST /__sim/code/draft`: a developer uploads code from the IDE into the draft box.
+async fn add_draft(
+    State(sim): State<Sim>,
+    Json(body): Json<DraftUpload>,
+) -> Result<Json<Value>, (axum::http::StatusCode, Json<Value>)> {
+    let refuse = |msg: &str| {
+        (
+            axum::http::StatusCode::BAD_REQUEST,
+            Json(json!({"errcode": 47001, "errmsg": msg})),
+        )
+    };
+    if body.pages.is_empty() || body.pages.iter().any(|p| p.trim().is_empty()) {
+        return Err(refuse("pages must name at least one page"));
+    }
+    if body.user_version.trim().is_empty() {
+        return Err(refuse("user_version is required"));
+    }
+    let now = sim.now();
+    let draft_id = {
+        let mut state = sim.lock();
+        let lib = &mut state.code_templates;
+        lib.ensure_seeded(now);
+        let draft_id = lib.drafts.iter().map(|d| d.draft_id).max().unwrap_or(0) + 1;
+        lib.drafts.push(Draft {
+            draft_id,
+            package: CodePackage {
+                create_time: now,
+                user_version: body.user_version,
+                user_desc: body.user_desc,
+                source_miniprogram_appid: body
+                    .source_miniprogram_appid
+                    .unwrap_or_else(|| "wx5ac1a7a7c0de7e51".into()),
+                source_miniprogram: body
+                    .source_miniprogram
+                    .unwrap_or_else(|| "模板开发小程序".into()),
+                developer: body.developer.unwrap_or_else(|| "模拟开发者".into()),
+                pages: body.pages,
+                size_kb: body.size_kb.unwrap_or(900),
+                uses_navigate: body.uses_navigate,
+            },
+        });
+        draft_id
+    };
+    sim.save();
+    Ok(Json(json!({"draft_id": draft_id})))
 }
 
 #[derive(Deserialize)]

@@ -41,7 +41,7 @@
 //!   source_miniprogram, developer}`; `GET /wxa/gettemplatelist[?template_type=0|1]`
 //!   → `template_list[]` of the same plus `template_id`, `template_type`;
 //!   `POST /wxa/addtotemplate {draft_id, template_type?}` (85064 no such draft,
-//!   85065 library full at 100 templates); `POST /wxa/deletetemplate
+//!   85065 library full at 200 templates, the figure of WeChat's docs); `POST /wxa/deletetemplate
 //!   {template_id}` (85064 for an unknown template too). A fresh platform is
 //!   seeded with 4 drafts and 3 templates (template 2 calls
 //!   navigateToMiniProgram, template 3 is a 2300 KB package).
