@@ -62,6 +62,18 @@ test("a draft uploaded from the IDE is added to the library, committed to a mini
   await expect(page).toHaveURL(new RegExp(`/releases\\?template=${id}$`));
   await expect(page.locator(`[data-appid="${APP}"]`).first()).toBeVisible();
 
+  // Compare: what the mini program's app.json would change moving from template 1 to it.
+  await page.goto("/templates");
+  await hydrated(page);
+  await page.getByTestId("tpl-compare-from").selectOption("1");
+  await page.getByTestId("tpl-compare-to").selectOption(id);
+  await page.getByTestId("tpl-compare-appid").fill(APP);
+  await page.getByTestId("tpl-compare-run").click();
+  await expect(page).toHaveURL(new RegExp(`from=1&to=${id}&appid=${APP}`));
+  await expect(page.getByTestId("tpl-diff")).toBeVisible();
+  await expect(page.getByTestId("tpl-diff-removed")).toHaveCount(1);
+  await expect(page.getByTestId("tpl-diff-added")).toContainText("e2e 草稿 7.0.0");
+
   // A template nothing uses is deleted after a confirmation that says how many run it.
   const unused = await uploadDraft(page, "7.0.1");
   await page.goto("/templates");

@@ -1,7 +1,7 @@
 //! The code template library: thin server functions over services::code_templates (staff
 //! only: merchants never see the platform's library).
 
-use crate::domain::code_template::{LibraryView, TemplateType};
+use crate::domain::code_template::{LibraryView, TemplateComparison, TemplateType};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -39,6 +39,21 @@ pub async fn delete_template(template_id: i64) -> Result<LibraryView, AppError> 
     let result = async {
         let (state, user) = ctx::user().await?;
         crate::services::code_templates::delete(&state, &user, template_id).await
+    }
+    .await;
+    ctx::respond(result)
+}
+
+#[server(endpoint = "templates/compare", input = Json)]
+pub async fn compare_templates(
+    from: i64,
+    to: i64,
+    appid: String,
+) -> Result<TemplateComparison, AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, user) = ctx::user().await?;
+        crate::services::code_templates::compare(&state, &user, from, to, &appid).await
     }
     .await;
     ctx::respond(result)

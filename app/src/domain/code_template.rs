@@ -127,9 +127,83 @@ pub fn check_delete(usage: &TemplateUsage) -> Result<(), DeleteBlocked> {
     }
 }
 
+/// One line of a comparison.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiffLine {
+    Same(String),
+    Removed(String),
+    Added(String),
+}
+
+/// A line diff of `before` → `after` (longest common subsequence; app.json files are short).
+pub fn line_diff(before: &str, after: &str) -> Vec<DiffLine> {
+    let a: Vec<&str> = before.lines().collect();
+    let b: Vec<&str> = after.lines().collect();
+    // lcs[i][j]: common lines of a[i..] and b[j..].
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push(DiffLine::Same(a[i].to_owned()));
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            out.push(DiffLine::Removed(a[i].to_owned()));
+            i += 1;
+        } else {
+            out.push(DiffLine::Added(b[j].to_owned()));
+            j += 1;
+        }
+    }
+    out
+}
+
+/// What changes in one mini program's effective app.json when its code moves from one
+/// template to another (its newest commit's ext_json merged over each template's).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateComparison {
+    pub appid: String,
+    pub nick_name: String,
+    pub from: i64,
+    pub to: i64,
+    pub from_app_json: String,
+    pub to_app_json: String,
+    pub lines: Vec<DiffLine>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_diff_keeps_order_and_marks_changes() {
+        let before = "{\n  \"a\": 1,\n  \"b\": 2\n}";
+        let after = "{\n  \"a\": 1,\n  \"b\": 3,\n  \"c\": 4\n}";
+        assert_eq!(
+            line_diff(before, after),
+            vec![
+                DiffLine::Same("{".into()),
+                DiffLine::Same("  \"a\": 1,".into()),
+                DiffLine::Removed("  \"b\": 2".into()),
+                DiffLine::Added("  \"b\": 3,".into()),
+                DiffLine::Added("  \"c\": 4".into()),
+                DiffLine::Same("}".into()),
+            ]
+        );
+        assert_eq!(line_diff("x", "x"), vec![DiffLine::Same("x".into())]);
+        assert_eq!(line_diff("", "y"), vec![DiffLine::Added("y".into())]);
+        assert_eq!(line_diff("y", ""), vec![DiffLine::Removed("y".into())]);
+    }
 
     fn facts(
         online: Option<i64>,

@@ -39,6 +39,14 @@ pub struct TemplatesTexts {
     pub library_full: fn(usize) -> String,
     pub in_review: fn(i64) -> String,
     pub in_gray: fn(i64) -> String,
+    pub compare: &'static str,
+    pub compare_hint: &'static str,
+    pub compare_from: &'static str,
+    pub compare_to: &'static str,
+    pub compare_appid: &'static str,
+    pub compare_run: &'static str,
+    pub compare_result: fn(i64, i64, &str) -> String,
+    pub compare_same: &'static str,
 }
 
 impl TemplatesTexts {
@@ -92,6 +100,14 @@ pub const ZH: TemplatesTexts = TemplatesTexts {
     library_full: |max| format!("模板库已满（最多 {max} 个）"),
     in_review: |n| format!("{n} 个小程序有该模板的版本正在审核，不能删除"),
     in_gray: |n| format!("{n} 个小程序正在灰度发布该模板的版本，不能删除"),
+    compare: "比较两个模板",
+    compare_hint: "选定一个小程序：用它最新一次提交的 ext_json，看从一个模板换到另一个模板时 app.json 有哪些变化。",
+    compare_from: "从模板",
+    compare_to: "到模板",
+    compare_appid: "小程序 AppID",
+    compare_run: "比较",
+    compare_result: |from, to, name| format!("{name}：模板 {from} → 模板 {to}"),
+    compare_same: "app.json 没有变化。",
 };
 
 pub const EN: TemplatesTexts = TemplatesTexts {
@@ -133,4 +149,12 @@ pub const EN: TemplatesTexts = TemplatesTexts {
     library_full: |max| format!("The library is full (at most {max})"),
     in_review: |n| format!("{n} mini programs have a version of it in review; it cannot be deleted"),
     in_gray: |n| format!("{n} mini programs have it in gray release; it cannot be deleted"),
+    compare: "Compare two templates",
+    compare_hint: "Choose a mini program: with the ext_json of its newest commit, see what changes in app.json when it moves from one template to the other.",
+    compare_from: "From template",
+    compare_to: "To template",
+    compare_appid: "Mini program AppID",
+    compare_run: "Compare",
+    compare_result: |from, to, name| format!("{name}: template {from} → template {to}"),
+    compare_same: "app.json does not change.",
 };

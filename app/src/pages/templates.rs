@@ -4,9 +4,13 @@
 //! it), deletion refused while mini programs wait on a template, the library's fill as a
 //! meter and online adoption per version as a chart. Readable without JavaScript (SSR).
 
-use crate::api::code_templates::{add_to_template, delete_template, template_library};
+use crate::api::code_templates::{
+    add_to_template, compare_templates, delete_template, template_library,
+};
 use crate::components::page_error::PageError;
-use crate::domain::code_template::{DeleteBlocked, LibraryView, TemplateRow, TemplateType};
+use crate::domain::code_template::{
+    DeleteBlocked, DiffLine, LibraryView, TemplateComparison, TemplateRow, TemplateType,
+};
 use crate::domain::time::format_cst;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
@@ -34,16 +38,68 @@ pub fn TemplatesPage() -> impl IntoView {
         })
     });
     let data = Resource::new(move || type_filter.get(), template_library);
+    let wanted = Memo::new(move |_| {
+        params.with(|p| {
+            let id = |k: &str| p.get(k).and_then(|v| v.trim().parse::<i64>().ok());
+            let appid = p
+                .get("appid")
+                .map(|a| a.trim().to_owned())
+                .filter(|a| !a.is_empty());
+            (id("from"), id("to"), appid)
+        })
+    });
+    // Created with the page (not inside the library's Suspend): hydration order.
+    let comparison = Resource::new(
+        move || wanted.get(),
+        |w| async move {
+            match w {
+                (Some(from), Some(to), Some(appid)) => {
+                    compare_templates(from, to, appid).await.map(Some)
+                }
+                _ => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text=t.templates.title />
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! { <Library initial=v type_filter=type_filter.get_untracked() /> }.into_any(),
+                    Ok(v) => view! { <Library initial=v type_filter=type_filter.get_untracked() compare=wanted.get_untracked() /> }.into_any(),
                     Err(e) => view! { <PageError error=e /> }.into_any(),
                 }
             })}
         </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match comparison.await {
+                    Ok(Some(c)) => comparison_view(t, c).into_any(),
+                    Ok(None) => ().into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert" data-testid="tpl-compare-error">{error_text(t, &e)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn comparison_view(t: &'static Texts, c: TemplateComparison) -> impl IntoView {
+    let tt = t.templates;
+    let unchanged = c.lines.iter().all(|l| matches!(l, DiffLine::Same(_)));
+    let lines = c
+        .lines
+        .into_iter()
+        .map(|l| match l {
+            DiffLine::Same(x) => view! { <span class="diff-same">{format!("  {x}\n")}</span> }.into_any(),
+            DiffLine::Removed(x) => view! { <span class="diff-del" data-testid="tpl-diff-removed">{format!("- {x}\n")}</span> }.into_any(),
+            DiffLine::Added(x) => view! { <span class="diff-add" data-testid="tpl-diff-added">{format!("+ {x}\n")}</span> }.into_any(),
+        })
+        .collect_view();
+    view! {
+        <section class="panel" data-testid="tpl-diff">
+            <h2>{(tt.compare_result)(c.from, c.to, &c.nick_name)}</h2>
+            {unchanged.then(|| view! { <p class="muted">{tt.compare_same}</p> })}
+            <pre class="diff">{lines}</pre>
+        </section>
     }
 }
 
@@ -94,7 +150,11 @@ fn adoption_chart(t: &'static Texts, templates: &[TemplateRow]) -> impl IntoView
 }
 
 #[component]
-fn Library(initial: LibraryView, type_filter: Option<TemplateType>) -> impl IntoView {
+fn Library(
+    initial: LibraryView,
+    type_filter: Option<TemplateType>,
+    compare: (Option<i64>, Option<i64>, Option<String>),
+) -> impl IntoView {
     let t = use_texts();
     let tt = t.templates;
     let data = RwSignal::new(initial);
@@ -277,5 +337,24 @@ fn Library(initial: LibraryView, type_filter: Option<TemplateType>) -> impl Into
             {templates}
         </section>
         {move || data.with(|v| adoption_chart(t, &v.templates))}
+        {move || data.with(|v| {
+            let ids: Vec<(i64, String)> = v.templates.iter().map(|r| (r.template_id, r.user_version.clone())).collect();
+            let (from, to, appid) = compare.clone();
+            let options = move |chosen: Option<i64>| ids.iter().map(|(id, version)| view! {
+                <option value=id.to_string() selected=chosen == Some(*id)>{format!("#{id} · {version}")}</option>
+            }).collect_view();
+            view! {
+                <section class="panel" data-testid="tpl-compare">
+                    <h2>{tt.compare}</h2>
+                    <p class="hint">{tt.compare_hint}</p>
+                    <form method="get" action="/templates" class="filters">
+                        <label><span>{tt.compare_from}</span><select name="from" data-testid="tpl-compare-from">{options.clone()(from)}</select></label>
+                        <label><span>{tt.compare_to}</span><select name="to" data-testid="tpl-compare-to">{options(to)}</select></label>
+                        <label><span>{tt.compare_appid}</span><input name="appid" data-testid="tpl-compare-appid" placeholder="wx…" value=appid.unwrap_or_default() /></label>
+                        <button type="submit" class="primary" data-testid="tpl-compare-run">{tt.compare_run}</button>
+                    </form>
+                </section>
+            }
+        })}
     }
 }

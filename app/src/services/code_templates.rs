@@ -8,9 +8,11 @@ use super::AppState;
 use crate::db;
 use crate::domain::audit::Outcome;
 use crate::domain::code_template::{
-    check_add, check_delete, errcode, tally, DeleteBlocked, DraftRow, LibraryView, TemplateRow,
-    TemplateType, LIBRARY_MAX,
+    check_add, check_delete, errcode, line_diff, tally, DeleteBlocked, DraftRow, LibraryView,
+    TemplateComparison, TemplateRow, TemplateType, LIBRARY_MAX,
 };
+use crate::domain::release::ext_json::ExtJson;
+use crate::domain::release::merge::effective_app_json;
 use crate::domain::validation::{FieldError, FieldProblem};
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -79,7 +81,7 @@ pub async fn library(
             source_miniprogram_appid: d.source_miniprogram_appid.unwrap_or_default(),
         })
         .collect();
-    draft_rows.sort_by(|a, b| b.create_time.cmp(&a.create_time));
+    draft_rows.sort_by_key(|d| std::cmp::Reverse(d.create_time));
     let library_size = templates.len();
     let mut rows: Vec<TemplateRow> = templates
         .into_iter()
@@ -100,7 +102,7 @@ pub async fn library(
             }
         })
         .collect();
-    rows.sort_by(|a, b| b.template_id.cmp(&a.template_id));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.template_id));
     Ok(LibraryView {
         drafts: draft_rows,
         templates: rows,
@@ -230,4 +232,43 @@ pub async fn delete(
     .await?;
     result?;
     library(state, user, None).await
+}
+
+/// The effective app.json of `appid` (its newest commit's ext_json) on template `from` and on
+/// template `to`, and the lines that change.
+pub async fn compare(
+    state: &AppState,
+    user: &CurrentUser,
+    from: i64,
+    to: i64,
+    appid: &str,
+) -> Result<TemplateComparison, AppError> {
+    staff_only(user)?;
+    let program = super::mini_programs::get(&state.db, user, appid).await?;
+    let (_, templates) = drafts_and_templates(state).await?;
+    let base = |id: i64| {
+        templates
+            .iter()
+            .find(|t| t.template_id == id)
+            .map(|t| super::release::template_app_json(&[], &t.user_desc))
+            .ok_or_else(|| wechat_error(errcode::NOT_FOUND))
+    };
+    let (from_base, to_base) = (base(from)?, base(to)?);
+    let ext = db::code_commits::latest_for_app(&state.db, &program.appid)
+        .await?
+        .and_then(|c| ExtJson::parse(&c.ext_json).ok())
+        .unwrap_or_default();
+    let pretty =
+        |o| serde_json::to_string_pretty(&serde_json::Value::Object(o)).unwrap_or_default();
+    let from_app_json = pretty(effective_app_json(&from_base, &ext));
+    let to_app_json = pretty(effective_app_json(&to_base, &ext));
+    Ok(TemplateComparison {
+        lines: line_diff(&from_app_json, &to_app_json),
+        appid: program.appid,
+        nick_name: program.nick_name,
+        from,
+        to,
+        from_app_json,
+        to_app_json,
+    })
 }

@@ -155,6 +155,7 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("release/visit_status", Access::Owned),
     ("releases/fleet", Access::SignedIn),
     ("templates/add", Access::Staff),
+    ("templates/compare", Access::Staff),
     ("templates/delete", Access::Staff),
     ("templates/library", Access::Staff),
     ("users/change_role", Access::Admin),
@@ -340,6 +341,7 @@ fn body(endpoint: &str, fx: &Fixture, caller: Caller, missing: bool) -> Value {
         // Unknown ids: staff get WeChat's 85064 (502), past the authorization check.
         "templates/add" => json!({"draft_id": MISSING_ID, "template_type": "Ordinary"}),
         "templates/delete" => json!({"template_id": MISSING_ID}),
+        "templates/compare" => json!({"from": 1, "to": 2, "appid": appid}),
         "qrcode_rules/targets" => json!({"search": "", "merchant_id": null}),
         "qrcode_rules/save" => json!({"appid": appid, "form": {
             "prefix": format!("https://matrix.example.com/{tag}/"), "permit_sub_rule": 1,

@@ -30,7 +30,7 @@ async fn library(app: &TestApp, c: &Client) -> Value {
         .await
 }
 
-fn template<'a>(v: &'a Value, id: i64) -> Option<&'a Value> {
+fn template(v: &Value, id: i64) -> Option<&Value> {
     v["templates"]
         .as_array()?
         .iter()
@@ -109,6 +109,47 @@ async fn a_draft_becomes_a_template_a_mini_program_commits_and_usage_follows() {
         usage,
         &json!({"online": 0, "in_review": 0, "gray": 0, "committed_only": 1})
     );
+    // What moving a mini program from template 1 to the new one changes in its app.json:
+    // its ext_json over each template's configuration.
+    let diff = app
+        .call_ok(
+            &op,
+            "templates/compare",
+            json!({"from": 1, "to": id, "appid": target}),
+        )
+        .await;
+    assert!(
+        diff["from_app_json"]
+            .as_str()
+            .unwrap()
+            .contains("咖啡点单 基础版"),
+        "{diff}"
+    );
+    assert!(
+        diff["to_app_json"]
+            .as_str()
+            .unwrap()
+            .contains("测试草稿 3.0.0"),
+        "{diff}"
+    );
+    let changed: Vec<&Value> = diff["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l.get("Same").is_none())
+        .collect();
+    assert_eq!(changed.len(), 2, "{diff}");
+    assert!(changed[0].get("Removed").is_some() && changed[1].get("Added").is_some());
+    // Another merchant's or a missing mini program: 404, as everywhere.
+    let res = app
+        .call(
+            &op,
+            "templates/compare",
+            json!({"from": 1, "to": id, "appid": "wx00000000000000aa"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
     // Nothing waits on it: deleted.
     let v = app
         .call_ok(&op, "templates/delete", json!({"template_id": id}))
@@ -171,6 +212,10 @@ async fn the_library_limit_is_enforced_before_the_call_and_merchants_never_see_i
             json!({"draft_id": draft, "template_type": "Ordinary"}),
         ),
         ("templates/delete", json!({"template_id": 1})),
+        (
+            "templates/compare",
+            json!({"from": 1, "to": 2, "appid": demo_appid(0)}),
+        ),
     ] {
         let res = app.call(&merchant, endpoint, body).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{endpoint}");
