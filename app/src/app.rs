@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("apps/:appid") view=MiniProgramDetailPage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/release") view=crate::pages::release::ReleasePage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/widget") view=crate::pages::widget_editor::WidgetEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/message-templates") view=crate::pages::message_templates::MessageTemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/qrcode-rules") view=crate::pages::qrcode_rules::QrcodeRulesPage ssr=SsrMode::Async />
                     <Route path=path!("widgets") view=crate::pages::widgets::WidgetsPage ssr=SsrMode::Async />
                     <Route path=path!("qrcode-rules") view=crate::pages::qrcode_fleet::QrcodeFleetPage ssr=SsrMode::Async />

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use common::{errcode, urlencode, Harness};
 use serde_json::json;
+use wechat::api::code::CommitRequest;
 use wechat::api::template::{AddTemplateRequest, DataValue, SendTemplateRequest};
 use wechat::simulator::template::{
     app_secret, issue_form_id, sent_messages, set_daily_limit, FormKind,
@@ -50,12 +51,31 @@ fn send_request(template_id: &str, form_id: &str, touser: &str) -> SendTemplateR
     SendTemplateRequest {
         touser: touser.into(),
         template_id: template_id.into(),
-        page: "index".into(),
+        page: "pages/index/index?from=test".into(),
         form_id: form_id.into(),
         data: data(&["TIT造舰厂", "2016年6月6日", "咖啡"]),
         color: None,
         emphasis_keyword: Some("keyword1.DATA".into()),
     }
+}
+
+/// A mini program with code committed from template 1 (its pages: `pages/index/index`,
+/// `pages/menu/menu`, `pages/order/detail`, `pages/user/user`): sends may jump to them.
+async fn authorize_with_code(h: &Harness, name: &str) -> String {
+    let appid = h.authorize(name).await;
+    h.client
+        .commit_code(
+            &h.ctx(&appid),
+            &CommitRequest {
+                template_id: 1,
+                ext_json: String::new(),
+                user_version: "1.0.0".into(),
+                user_desc: "模板消息测试".into(),
+            },
+        )
+        .await
+        .expect("commit");
+    appid
 }
 
 fn form(h: &Harness, appid: &str, openid: &str, kind: FormKind) -> String {
@@ -65,7 +85,7 @@ fn form(h: &Harness, appid: &str, openid: &str, kind: FormKind) -> String {
 #[tokio::test]
 async fn library_list_pages_through_about_thirty_titles() {
     let h = Harness::start().await;
-    let appid = h.authorize("青禾生鲜商城").await;
+    let appid = authorize_with_code(&h, "青禾生鲜商城").await;
     let ctx = h.ctx(&appid);
     let first = h.client.template_library_list(&ctx, 0, 5).await.unwrap();
     assert_eq!(first.total_count, 30);
@@ -92,7 +112,7 @@ async fn library_list_pages_through_about_thirty_titles() {
 #[tokio::test]
 async fn library_get_gives_the_keywords_of_a_title() {
     let h = Harness::start().await;
-    let appid = h.authorize("青禾生鲜商城").await;
+    let appid = authorize_with_code(&h, "青禾生鲜商城").await;
     let ctx = h.ctx(&appid);
     let t = h.client.template_library_get(&ctx, "AT0002").await.unwrap();
     assert_eq!(t.id, "AT0002");
@@ -120,7 +140,7 @@ async fn library_get_gives_the_keywords_of_a_title() {
 #[tokio::test]
 async fn add_list_and_delete_templates() {
     let h = Harness::start().await;
-    let appid = h.authorize("青禾生鲜商城").await;
+    let appid = authorize_with_code(&h, "青禾生鲜商城").await;
     let ctx = h.ctx(&appid);
     let bought = add(&h, &appid, "AT0002", &[3, 5, 4]).await;
     assert_eq!(bought.len(), 43);
@@ -176,7 +196,7 @@ async fn add_list_and_delete_templates() {
 #[tokio::test]
 async fn keyword_composition_limits() {
     let h = Harness::start().await;
-    let appid = h.authorize("青禾生鲜商城").await;
+    let appid = authorize_with_code(&h, "青禾生鲜商城").await;
     let ctx = h.ctx(&appid);
     let try_add = |id: &'static str, ids: Vec<i64>| {
         let ctx = h.ctx(&appid);
@@ -214,7 +234,7 @@ async fn keyword_composition_limits() {
 #[tokio::test]
 async fn send_delivers_and_uses_up_the_form_id() {
     let h = Harness::start().await;
-    let appid = h.authorize("青禾生鲜商城").await;
+    let appid = authorize_with_code(&h, "青禾生鲜商城").await;
     let ctx = h.ctx(&appid);
     let template = add(&h, &appid, "AT0002", &[3, 4, 5]).await;
     let form_id = form(&h, &appid, "oUser1", FormKind::Form);
@@ -227,7 +247,7 @@ async fn send_delivers_and_uses_up_the_form_id() {
     let sent = sent_messages(&h.sim, &appid).unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].touser, "oUser1");
-    assert_eq!(sent[0].page, "index");
+    assert_eq!(sent[0].page, "pages/index/index?from=test");
     assert_eq!(
         sent[0].text,
         "购买地点TIT造舰厂\n购买时间2016年6月6日\n物品名称咖啡\n"
@@ -270,7 +290,7 @@ async fn send_delivers_and_uses_up_the_form_id() {
 #[tokio::test]
 async fn send_errors_follow_the_seed() {
     let h = Harness::start().await;
-    let appid = h.authorize("青禾生鲜商城").await;
+    let appid = authorize_with_code(&h, "青禾生鲜商城").await;
     let ctx = h.ctx(&appid);
     let template = add(&h, &appid, "AT0002", &[3, 4, 5]).await;
     let form_id = form(&h, &appid, "oUser1", FormKind::Form);
@@ -280,7 +300,14 @@ async fn send_errors_follow_the_seed() {
         errcode(h.client.template_send(&ctx, &unknown_template).await),
         40037
     );
-    for page in ["https://example.com/index", "pages/../admin", "pages/a b"] {
+    // Not a page of the code (41030), also a well-formed one.
+    for page in [
+        "https://example.com/index",
+        "pages/../admin",
+        "pages/a b",
+        "pages/nope/nope",
+        "index",
+    ] {
         let mut r = send_request(&template, &form_id, "oUser1");
         r.page = page.into();
         assert_eq!(
@@ -351,7 +378,7 @@ async fn send_errors_follow_the_seed() {
 #[tokio::test]
 async fn daily_quota_is_45009_until_the_next_day() {
     let h = Harness::start().await;
-    let appid = h.authorize("青禾生鲜商城").await;
+    let appid = authorize_with_code(&h, "青禾生鲜商城").await;
     let ctx = h.ctx(&appid);
     let template = add(&h, &appid, "AT0002", &[3, 4, 5]).await;
     set_daily_limit(&h.sim, &appid, 2).unwrap();
@@ -394,7 +421,7 @@ async fn daily_quota_is_45009_until_the_next_day() {
 #[tokio::test]
 async fn client_credential_token_works_and_replaces_the_previous_one() {
     let h = Harness::start().await;
-    let appid = h.authorize("青禾生鲜商城").await;
+    let appid = authorize_with_code(&h, "青禾生鲜商城").await;
     let secret = app_secret(&h.sim, &appid).unwrap();
     assert_eq!(secret, app_secret(&h.sim, &appid).unwrap());
     let first = h
@@ -473,7 +500,7 @@ async fn template_endpoints_need_a_valid_token() {
             .await;
         assert_eq!(forged["errcode"], 40001, "{path}");
     }
-    let appid = h.authorize("青禾生鲜商城").await;
+    let appid = authorize_with_code(&h, "青禾生鲜商城").await;
     let token = h.access_token(&appid).await;
     let malformed = h
         .raw_post(
@@ -490,7 +517,7 @@ async fn template_endpoints_need_a_valid_token() {
 #[tokio::test]
 async fn control_routes_over_http() {
     let h = Harness::start().await;
-    let appid = h.authorize("青禾生鲜商城").await;
+    let appid = authorize_with_code(&h, "青禾生鲜商城").await;
     let ctx = h.ctx(&appid);
     let control = h
         .serve_control(wechat::simulator::widget::control_routes())

@@ -8,6 +8,7 @@ pub mod code_templates;
 pub mod ctx;
 pub mod fleet_release;
 pub mod merchants;
+pub mod message_templates;
 pub mod mini_programs;
 pub mod notifications;
 pub mod platform;

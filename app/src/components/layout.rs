@@ -98,6 +98,11 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
             ((*appid).to_string(), Some(format!("/apps/{appid}"))),
             (t.nav_widgets.into(), None),
         ],
+        ["apps", appid, "message-templates"] => vec![
+            (t.nav_mini_programs.into(), Some("/apps".into())),
+            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
+            (t.messages.nav.into(), None),
+        ],
         ["apps", appid, "qrcode-rules"] => vec![
             (t.nav_mini_programs.into(), Some("/apps".into())),
             ((*appid).to_string(), Some(format!("/apps/{appid}"))),

@@ -11,6 +11,7 @@ pub mod code_templates;
 pub mod fleet_release;
 pub mod login_failures;
 pub mod merchants;
+pub mod message_library;
 pub mod meta;
 pub mod mini_programs;
 pub mod notifications;

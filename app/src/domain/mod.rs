@@ -8,6 +8,7 @@ pub mod code_template;
 pub mod fleet_release;
 pub mod merchant;
 pub mod merchant_permission;
+pub mod message_template;
 pub mod mini_program;
 pub mod notifications;
 pub mod pagination;

@@ -90,6 +90,10 @@ pub enum FieldProblem {
     TemplateInGray {
         count: i64,
     },
+    /// The same entry twice in a list (keywords).
+    DuplicateItem,
+    /// Not a colour of the form #RRGGBB.
+    InvalidColor,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

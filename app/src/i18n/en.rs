@@ -269,6 +269,9 @@ pub const TEXTS: Texts = Texts {
     release: &super::release::EN,
     qrcode: &super::qrcode::EN,
     templates: &super::templates::EN,
+    messages: &super::messages::EN,
+    duplicate_item: "This entry is there twice",
+    invalid_color: "A colour is written #RRGGBB",
 
     // audit tracking, notifications, fleet
     nav_releases: "Releases",

@@ -4,6 +4,7 @@
 //! wasm bundle carries no locale runtime. Switching language sets a cookie and reloads.
 
 mod en;
+pub mod messages;
 pub mod qrcode;
 pub mod release;
 pub mod templates;
@@ -290,8 +291,12 @@ pub struct Texts {
     pub release: &'static release::ReleaseTexts,
     // QR-jump rules
     pub qrcode: &'static qrcode::QrTexts,
+    pub duplicate_item: &'static str,
+    pub invalid_color: &'static str,
     // code template library
     pub templates: &'static templates::TemplatesTexts,
+    // message templates
+    pub messages: &'static messages::MessageTexts,
 
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,
@@ -498,6 +503,8 @@ impl Texts {
             FieldProblem::TemplateLibraryFull { max } => (self.templates.library_full)(*max),
             FieldProblem::TemplateInReview { count } => (self.templates.in_review)(*count),
             FieldProblem::TemplateInGray { count } => (self.templates.in_gray)(*count),
+            FieldProblem::DuplicateItem => self.duplicate_item.into(),
+            FieldProblem::InvalidColor => self.invalid_color.into(),
         }
     }
 }

@@ -265,6 +265,9 @@ pub const TEXTS: Texts = Texts {
     release: &super::release::ZH,
     qrcode: &super::qrcode::ZH,
     templates: &super::templates::ZH,
+    messages: &super::messages::ZH,
+    duplicate_item: "重复了",
+    invalid_color: "颜色须为 #RRGGBB 格式",
 
     // audit tracking, notifications, fleet
     nav_releases: "发布总览",

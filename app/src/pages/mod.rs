@@ -7,6 +7,7 @@ pub mod callbacks;
 pub mod fleet_release;
 pub mod login;
 pub mod merchants;
+pub mod message_templates;
 pub mod mini_program_detail;
 pub mod mini_programs;
 pub mod not_found;

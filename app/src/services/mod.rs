@@ -9,6 +9,7 @@ pub mod code_templates;
 pub mod demo;
 pub mod fleet_release;
 pub mod merchants;
+pub mod message_templates;
 pub mod mini_program_home;
 pub mod mini_programs;
 pub mod notifications;

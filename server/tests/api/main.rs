@@ -11,6 +11,7 @@ mod fleet_release;
 mod hardening;
 mod helpers;
 mod media;
+mod message_templates;
 mod platform;
 mod push_limits;
 mod qrcode_rules;

@@ -28,7 +28,8 @@
 //!     ids) answer 47001, as does a bad `emphasis_keyword`; `template/del`
 //!     of an unknown id answers 40037; no per-account template limit;
 //!   - send checks in this order: daily quota (every call counts) 45009,
-//!     empty `touser` 40003, `template_id` 40037, `page` 41030, `form_id`
+//!     empty `touser` 40003, `template_id` 40037, `page` 41030 (malformed, or
+//!     its path not a page of the committed code), `form_id`
 //!     unknown / expired / issued to another user 41028, used up 41029;
 //!   - `/cgi-bin/token`: the simulator mints each account's AppSecret
 //!     (control API); wrong grant_type 40002, unknown appid 40013, wrong

@@ -290,6 +290,12 @@ pub fn is_valid_page(page: &str) -> bool {
     page.is_empty() || super::widget::is_internal_path(page)
 }
 
+/// An empty page (no jump), or one whose path (before `?`) is a page of the code.
+pub fn page_exists(page: &str, pages: &[String]) -> bool {
+    let path = page.split('?').next().unwrap_or("").trim_start_matches('/');
+    page.is_empty() || pages.iter().any(|p| p == path)
+}
+
 /// `emphasis_keyword`: empty or `keywordN.DATA` with N a keyword of the template.
 pub fn is_valid_emphasis(emphasis: &str, keyword_count: usize) -> bool {
     if emphasis.is_empty() {
@@ -509,9 +515,15 @@ async fn send(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) 
     let request: SendBody = parse_body(&body)?;
     let now = sim.now();
     let mut state = sim.lock();
-    let t = &mut state
-        .authorizer_mut(q.access_token.as_deref(), now)?
-        .templates;
+    let authorizer = state.authorizer_mut(q.access_token.as_deref(), now)?;
+    // The page must be one of the mini program's code (its current version's pages).
+    let pages: Vec<String> = authorizer
+        .code
+        .committed
+        .as_ref()
+        .map(|c| c.pages.clone())
+        .unwrap_or_default();
+    let t = &mut authorizer.templates;
     // Every call counts against the daily quota.
     let today = china_day(now);
     if t.quota_day != today {
@@ -531,7 +543,7 @@ async fn send(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) 
         .find(|x| x.template_id == request.template_id)
         .cloned()
         .ok_or_else(unknown_template)?;
-    if !is_valid_page(&request.page) {
+    if !is_valid_page(&request.page) || !page_exists(&request.page, &pages) {
         return Err(SimError::new(41030, "invalid page"));
     }
     t.form_ids.retain(|_, f| f.expires_at > now);
