@@ -187,7 +187,8 @@ pub fn check_send(
             ));
         }
     }
-    if form.emphasis.is_some_and(|e| e >= field_count) {
+    // Without the template's fields (not in the account's list), WeChat's 40037 decides.
+    if field_count > 0 && form.emphasis.is_some_and(|e| e >= field_count) {
         v.push(Violation::local("emphasis", FieldProblem::UnknownValue));
     }
     if v.is_empty() {
