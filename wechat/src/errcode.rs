@@ -54,6 +54,12 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
     info(41030, "page不正确", "Incorrect page"),
     // General.
     info(42001, "access_token超时", "access_token has expired"),
+    // Subscription messages (sendMessage): the user has not allowed (or no longer allows) it.
+    info(
+        43101,
+        "用户拒绝接受消息，如果用户之前曾经订阅过，则表示用户取消了订阅关系",
+        "The user refused the message (if they had subscribed before, they cancelled the subscription)",
+    ),
     info(
         45009,
         "接口调用超过限额（目前默认每个帐号日调用限额为100万）",
@@ -61,6 +67,12 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
     ),
     // General: a request body that is not the JSON the endpoint expects.
     info(47001, "解析 JSON/XML 内容错误", "The JSON/XML content could not be parsed"),
+    // Subscription messages (sendMessage).
+    info(
+        47003,
+        "模板参数不准确，可能为空或者不满足规则，errmsg会提示具体是哪个字段出错",
+        "A template value is wrong: empty or against its type's rule (errmsg names the field)",
+    ),
     // General (open platform), used by the token center and the authorization flow.
     info(
         61003,
@@ -222,6 +234,17 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
         "撤回次数达到上限（每天一次,每个月 10 次）",
         "The review withdrawal limit has been reached (once a day, 10 times a month)",
     ),
+    // Subscription messages (addMessageTemplate, getPubTemplateTitleList): WeChat's docs.
+    info(200011, "此账号已被封禁，无法操作", "This account is banned; the operation is not possible"),
+    info(200012, "个人模版数已达上限，上限25个", "The account already has the maximum of 25 private templates"),
+    info(200013, "此模版已被封禁，无法选用", "This template is banned and cannot be chosen"),
+    info(200014, "模版 tid 参数错误", "Invalid template title id (tid)"),
+    info(200016, "start 参数错误", "Invalid start"),
+    info(200017, "limit 参数错误", "Invalid limit"),
+    info(200018, "类目 ids 缺失", "Category ids are missing"),
+    info(200019, "类目 ids 不合法", "Invalid category ids"),
+    info(200020, "关键词列表 kidList 参数错误", "Invalid keyword list (kidList)"),
+    info(200021, "场景描述 sceneDesc 参数错误", "Invalid scene description (sceneDesc)"),
     info(
         9008994,
         "提交功能跳转路径有误，非小程序内跳转路径或者多个宫格跳转路径相同",
@@ -280,6 +303,12 @@ pub const GENERAL_CODES: &[i64] = &[
 /// Codes of endpoints the seeds reference without documenting (the code
 /// template library); see `simulator::provisional`.
 pub const PROVISIONAL_CODES: &[i64] = &[85064, 85065];
+
+/// Codes of the subscription-message endpoints, which no seed covers: from WeChat's public
+/// documentation of those endpoints (see `api::subscribe` and `subscribe_rules`).
+pub const SUBSCRIBE_CODES: &[i64] = &[
+    43101, 47003, 200011, 200012, 200013, 200014, 200016, 200017, 200018, 200019, 200020, 200021,
+];
 
 /// The catalogue entry for `code`, if any.
 pub fn lookup(code: i64) -> Option<&'static ErrCodeInfo> {

@@ -2,5 +2,6 @@
 
 pub mod code;
 pub mod component;
+pub mod subscribe;
 pub mod template;
 pub mod widget;

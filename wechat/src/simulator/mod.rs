@@ -20,6 +20,7 @@ pub mod error;
 pub mod provisional;
 pub mod push;
 pub mod state;
+pub mod subscribe;
 pub mod template;
 pub mod widget;
 
@@ -284,6 +285,7 @@ impl Sim {
             .merge(code::routes())
             .merge(widget::routes())
             .merge(template::routes())
+            .merge(subscribe::routes())
             .layer(middleware::from_fn_with_state(self.clone(), wechat_call));
         Router::new()
             .merge(wechat)

@@ -34,6 +34,16 @@
 //!   - `/cgi-bin/token`: the simulator mints each account's AppSecret
 //!     (control API); wrong grant_type 40002, unknown appid 40013, wrong
 //!     secret 40125.
+//! * Subscription messages (订阅消息), see [`super::subscribe`]: paths, fields,
+//!   limits and errcodes from WeChat's public documentation; provisional are
+//!   the public title library itself (titles, tids, keywords: a realistic
+//!   sample filed under the simulator's category ids, 0 = every category),
+//!   `getpubtemplatetitles` `ids` outside the account's categories 200019,
+//!   an unknown `priTmplId` on `deltemplate` 40037, a bad `miniprogram_state`
+//!   or `lang` 47003, the send order (touser 40003, template 40037, state /
+//!   lang 47003, page 41030 against the committed code, each value 47003,
+//!   consent 43101), and consent itself (control API: one message per
+//!   "allow" for one-time titles, unlimited after one for long-term ones).
 //!
 //! Code management (third-party-code-management.rst), see `simulator::code`:
 //! * Code template library, `component_access_token`, shapes from WeChat's

@@ -63,6 +63,8 @@ pub struct Authorizer {
     pub widget: super::widget::WidgetState,
     #[serde(default)]
     pub templates: super::template::TemplateState,
+    #[serde(default)]
+    pub subscribe: super::subscribe::SubscribeState,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,6 +222,7 @@ impl SimState {
                 code: Default::default(),
                 widget: Default::default(),
                 templates: Default::default(),
+                subscribe: Default::default(),
             });
         entry.authorized = true;
         entry.refresh_token = refresh_token;

@@ -580,6 +580,7 @@ pub fn control_routes() -> Router<Sim> {
         .route("/widget/eligibility", post(control_eligibility))
         .route("/widget/quota", post(control_quota))
         .merge(super::template::control_routes())
+        .merge(super::subscribe::control_routes())
 }
 
 /// Decides the current review of `appid`'s function; with `finish_now` the
