@@ -80,8 +80,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("apps/:appid/widget") view=crate::pages::widget_editor::WidgetEditorPage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/message-templates") view=crate::pages::message_templates::MessageTemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/qrcode-rules") view=crate::pages::qrcode_rules::QrcodeRulesPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/subscribe-messages") view=crate::pages::subscribe_messages::SubscribeMessagesPage ssr=SsrMode::Async />
                     <Route path=path!("widgets") view=crate::pages::widgets::WidgetsPage ssr=SsrMode::Async />
                     <Route path=path!("qrcode-rules") view=crate::pages::qrcode_fleet::QrcodeFleetPage ssr=SsrMode::Async />
+                    <Route path=path!("message-sets") view=crate::pages::message_sets::MessageSetsPage ssr=SsrMode::Async />
+                    <Route path=path!("message-sets/:id") view=crate::pages::message_set::MessageSetPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("releases") view=FleetReleasePage ssr=SsrMode::Async />
                     <Route path=path!("templates") view=crate::pages::templates::TemplatesPage ssr=SsrMode::Async />

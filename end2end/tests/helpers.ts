@@ -40,3 +40,10 @@ export async function login(page: Page, who: Who, next?: string) {
   await expect(page.getByTestId("current-user")).toBeVisible();
   await hydrated(page);
 }
+
+/** services::demo::demo_appid: the demo's AppIDs are a fixed function of their index. */
+export function demoAppid(i: number): string {
+  const mask = (1n << 64n) - 1n;
+  const mixed = ((BigInt(i + 1) * 0x9e3779b97f4a7c15n) & mask) ^ 0x5bd1e9950d5ca4f3n;
+  return "wx" + mixed.toString(16).padStart(16, "0");
+}

@@ -1,12 +1,5 @@
 import { expect, Page } from "@playwright/test";
-import { test, hydrated, login, LOGINS } from "./helpers";
-
-/** services::demo::demo_appid. */
-function demoAppid(i: number): string {
-  const mask = (1n << 64n) - 1n;
-  const mixed = ((BigInt(i + 1) * 0x9e3779b97f4a7c15n) & mask) ^ 0x5bd1e9950d5ca4f3n;
-  return "wx" + mixed.toString(16).padStart(16, "0");
-}
+import { test, demoAppid, hydrated, login, LOGINS } from "./helpers";
 
 // 星辰咖啡's, code committed (i % 5 == 3), authorized, used by no other spec.
 const APP = demoAppid(48);

@@ -1,5 +1,5 @@
 import { expect } from "@playwright/test";
-import { test, hydrated, login, LOGINS } from "./helpers";
+import { test, demoAppid, hydrated, login, LOGINS } from "./helpers";
 
 test("an admin adds a mini program through the authorization link", async ({ page, context }) => {
   const stamp = Date.now().toString().slice(-6);
@@ -82,13 +82,6 @@ test("an admin adds a mini program through the authorization link", async ({ pag
   await expect(page.getByTestId("callback-replayed")).toBeVisible();
   await expect(page.getByTestId("callback-outcome")).toHaveText("已处理");
 });
-
-/** services::demo::demo_appid. */
-function demoAppid(i: number): string {
-  const mask = (1n << 64n) - 1n;
-  const mixed = ((BigInt(i + 1) * 0x9e3779b97f4a7c15n) & mask) ^ 0x5bd1e9950d5ca4f3n;
-  return "wx" + mixed.toString(16).padStart(16, "0");
-}
 
 test("a refresh refused with 61023 shows the token as needing re-authorization, not fresh", async ({ page }) => {
   await login(page, "admin");

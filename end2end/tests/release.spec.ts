@@ -1,12 +1,5 @@
 import { expect, Page } from "@playwright/test";
-import { test, hydrated, login, LOGINS } from "./helpers";
-
-/** services::demo::demo_appid: the demo's AppIDs are a fixed function of their index. */
-function demoAppid(i: number): string {
-  const mask = (1n << 64n) - 1n;
-  const mixed = ((BigInt(i + 1) * 0x9e3779b97f4a7c15n) & mask) ^ 0x5bd1e9950d5ca4f3n;
-  return "wx" + mixed.toString(16).padStart(16, "0");
-}
+import { test, demoAppid, hydrated, login, LOGINS } from "./helpers";
 
 // Demo stages (services::demo::code_stage, i % 5): 2 rejected, 3 committed only.
 // Merchant 星辰咖啡 owns i % 4 == 0.

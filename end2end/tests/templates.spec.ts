@@ -1,12 +1,5 @@
 import { expect, Page } from "@playwright/test";
-import { test, hydrated, login, LOGINS } from "./helpers";
-
-/** services::demo::demo_appid. */
-function demoAppid(i: number): string {
-  const mask = (1n << 64n) - 1n;
-  const mixed = ((BigInt(i + 1) * 0x9e3779b97f4a7c15n) & mask) ^ 0x5bd1e9950d5ca4f3n;
-  return "wx" + mixed.toString(16).padStart(16, "0");
-}
+import { test, demoAppid, hydrated, login, LOGINS } from "./helpers";
 
 // Unassigned, authorized, last audit rejected (i % 5 == 2): no other spec touches it.
 const APP = demoAppid(27);

@@ -123,6 +123,8 @@ fn is_console_page(path: &str) -> bool {
         || path == "/notifications"
         || path == "/widgets"
         || path == "/qrcode-rules"
+        || path == "/message-sets"
+        || path.starts_with("/message-sets/")
         || path == "/templates"
         || path == "/platform"
         || path.starts_with("/platform/")

@@ -8,7 +8,11 @@ use leptos_router::components::Form;
 use std::sync::Arc;
 
 #[component]
-pub fn FilterForm(action: &'static str, testid: &'static str, children: Children) -> impl IntoView {
+pub fn FilterForm(
+    #[prop(into)] action: String,
+    testid: &'static str,
+    children: Children,
+) -> impl IntoView {
     let drop_nameless: Arc<dyn Fn(&FormData)> = Arc::new(|data: &FormData| data.delete(""));
     view! {
         <Form method="GET" action=action on_form_data=drop_nameless attr:class="filters" attr:data-testid=testid>

@@ -54,6 +54,7 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
                 <A href="/notifications" attr:data-testid="nav-notifications">{t.nav_notifications}</A>
                 <A href="/widgets" attr:data-testid="nav-widgets">{t.nav_widgets}</A>
                 <A href="/qrcode-rules" attr:data-testid="nav-qrcode-rules">{t.qrcode.nav}</A>
+                <A href="/message-sets" attr:data-testid="nav-message-sets">{t.sets.nav}</A>
                 <A href="/audit" attr:data-testid="nav-audit">{t.nav_audit_log}</A>
                 {staff.then(|| view! {
                     <p class="nav-group">{t.nav_platform}</p>
@@ -103,6 +104,11 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
             ((*appid).to_string(), Some(format!("/apps/{appid}"))),
             (t.messages.nav.into(), None),
         ],
+        ["apps", appid, "subscribe-messages"] => vec![
+            (t.nav_mini_programs.into(), Some("/apps".into())),
+            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
+            (t.subscribe.nav.into(), None),
+        ],
         ["apps", appid, "qrcode-rules"] => vec![
             (t.nav_mini_programs.into(), Some("/apps".into())),
             ((*appid).to_string(), Some(format!("/apps/{appid}"))),
@@ -110,6 +116,11 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
         ],
         ["widgets"] => vec![(t.nav_widgets.into(), None)],
         ["qrcode-rules"] => vec![(t.qrcode.nav.into(), None)],
+        ["message-sets"] => vec![(t.sets.nav.into(), None)],
+        ["message-sets", id] => vec![
+            (t.sets.nav.into(), Some("/message-sets".into())),
+            ((*id).to_string(), None),
+        ],
         ["templates"] => vec![(t.templates.nav.into(), None)],
         ["audit"] => vec![(t.nav_audit_log.into(), None)],
         ["releases"] => vec![(t.nav_releases.into(), None)],

@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
+pub mod add_to_set;
 #[cfg(feature = "ssr")]
 pub mod csp;
 pub mod field;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 /// "21–40 of 61 · Previous · Page 2 of 4 · Next", as plain links (works without JavaScript).
 #[component]
 pub fn Pager(
-    path: &'static str,
+    #[prop(into)] path: String,
     params: Vec<(&'static str, String)>,
     total: i64,
     page: u32,
@@ -22,14 +22,14 @@ pub fn Pager(
         i64::from(page.saturating_sub(1)) * i64::from(per_page) + 1
     };
     let last = first + shown as i64 - i64::from(shown > 0);
-    let prev = (page > 1).then(|| with_param(path, &params, "page", &(page - 1).to_string()));
-    let next = (page < pages).then(|| with_param(path, &params, "page", &(page + 1).to_string()));
+    let prev = (page > 1).then(|| with_param(&path, &params, "page", &(page - 1).to_string()));
+    let next = (page < pages).then(|| with_param(&path, &params, "page", &(page + 1).to_string()));
     let sizes = PER_PAGE_CHOICES
         .iter()
         .map(|n| {
             let mut p = params.clone();
             p.retain(|(k, _)| *k != "page");
-            let href = with_param(path, &p, "per_page", &n.to_string());
+            let href = with_param(&path, &p, "per_page", &n.to_string());
             let class = if *n == per_page {
                 "size current"
             } else {

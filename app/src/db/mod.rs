@@ -12,6 +12,7 @@ pub mod fleet_release;
 pub mod login_failures;
 pub mod merchants;
 pub mod message_library;
+pub mod message_sets;
 pub mod meta;
 pub mod mini_programs;
 pub mod notifications;

@@ -94,6 +94,20 @@ pub enum FieldProblem {
     DuplicateItem,
     /// Not a colour of the form #RRGGBB.
     InvalidColor,
+    /// Fewer entries than required (subscription keywords).
+    TooFewItems {
+        min: usize,
+    },
+    /// A subscription-message value against its keyword type's rule (`thing`, `time`, …).
+    ValueRule {
+        rule: String,
+    },
+    /// WeChat's own answer about this field, with the catalogue's meaning.
+    Wechat {
+        errcode: i64,
+        zh: String,
+        en: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -54,6 +54,7 @@ pub const TEXTS: Texts = Texts {
     cannot_change_self: "You cannot do this to your own account",
     invalid_date: "Use the format YYYY-MM-DD",
     too_many: |n| format!("At most {n} entries"),
+    too_few_items: |n| format!("At least {n} entries"),
     out_of_range: |min, max| format!("A whole number from {min} to {max}"),
     not_higher_than: |n| format!("Must be higher than the current {n}%"),
     invalid_json: "Not valid JSON",
@@ -270,6 +271,8 @@ pub const TEXTS: Texts = Texts {
     qrcode: &super::qrcode::EN,
     templates: &super::templates::EN,
     messages: &super::messages::EN,
+    subscribe: &super::subscribe::EN,
+    sets: &super::message_sets::EN,
     duplicate_item: "This entry is there twice",
     invalid_color: "A colour is written #RRGGBB",
 

@@ -4,9 +4,11 @@
 //! wasm bundle carries no locale runtime. Switching language sets a cookie and reloads.
 
 mod en;
+pub mod message_sets;
 pub mod messages;
 pub mod qrcode;
 pub mod release;
+pub mod subscribe;
 pub mod templates;
 mod zh;
 
@@ -117,6 +119,7 @@ pub struct Texts {
     pub cannot_change_self: &'static str,
     pub invalid_date: &'static str,
     pub too_many: fn(usize) -> String,
+    pub too_few_items: fn(usize) -> String,
     pub out_of_range: fn(i64, i64) -> String,
     pub not_higher_than: fn(i64) -> String,
     pub invalid_json: &'static str,
@@ -297,6 +300,8 @@ pub struct Texts {
     pub templates: &'static templates::TemplatesTexts,
     // message templates
     pub messages: &'static messages::MessageTexts,
+    pub subscribe: &'static subscribe::SubscribeTexts,
+    pub sets: &'static message_sets::SetTexts,
 
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,
@@ -505,6 +510,20 @@ impl Texts {
             FieldProblem::TemplateInGray { count } => (self.templates.in_gray)(*count),
             FieldProblem::DuplicateItem => self.duplicate_item.into(),
             FieldProblem::InvalidColor => self.invalid_color.into(),
+            FieldProblem::TooFewItems { min } => (self.too_few_items)(*min),
+            FieldProblem::ValueRule { rule } => format!(
+                "{}{}{}",
+                (self.subscribe.value_rule)(rule),
+                self.colon,
+                self.subscribe.rule_text(rule)
+            ),
+            FieldProblem::Wechat { errcode, zh, en } => {
+                let text = match self.locale {
+                    Locale::ZhCn => zh,
+                    Locale::En => en,
+                };
+                format!("{} {errcode}{}{text}", self.err_wechat, self.colon)
+            }
         }
     }
 }

@@ -50,6 +50,7 @@ pub const TEXTS: Texts = Texts {
     cannot_change_self: "不能对自己的账号执行此操作",
     invalid_date: "日期格式应为 YYYY-MM-DD",
     too_many: |n| format!("最多 {n} 项"),
+    too_few_items: |n| format!("至少 {n} 项"),
     out_of_range: |min, max| format!("应为 {min} 到 {max} 之间的整数"),
     not_higher_than: |n| format!("必须高于当前的 {n}%"),
     invalid_json: "不是有效的 JSON",
@@ -266,6 +267,8 @@ pub const TEXTS: Texts = Texts {
     qrcode: &super::qrcode::ZH,
     templates: &super::templates::ZH,
     messages: &super::messages::ZH,
+    subscribe: &super::subscribe::ZH,
+    sets: &super::message_sets::ZH,
     duplicate_item: "重复了",
     invalid_color: "颜色须为 #RRGGBB 格式",
 

@@ -9,10 +9,12 @@ use crate::api::message_templates::{
     add_message_template, delete_message_template, message_keywords, message_library,
     message_templates, send_message,
 };
+use crate::components::add_to_set::AddToSet;
 use crate::components::page_error::PageError;
 use crate::components::text::Lines;
 use crate::components::url::encode;
 use crate::domain::merchant_permission::Need;
+use crate::domain::message_set::{MemberDraft, MemberKind};
 use crate::domain::message_template::{
     check_keywords, check_send, errcode, preview, AccountView, Keyword, LibraryTitle, SendForm,
     PAGE_COUNT,
@@ -73,6 +75,8 @@ pub fn MessageTemplatesPage() -> impl IntoView {
     };
     let offset = move || number("offset");
     let version = RwSignal::new(0u32);
+    // Outside the account panel, which the refetch after a delete rebuilds.
+    let notice = RwSignal::new(None::<&'static str>);
     let account = Resource::new(
         move || (appid(), offset(), version.get()),
         |(a, o, _)| message_templates(a, o),
@@ -86,7 +90,7 @@ pub fn MessageTemplatesPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match account.await {
-                    Ok(v) => view! { <Account v version lib_offset=lib_offset() search=search() /> }.into_any(),
+                    Ok(v) => view! { <Account v version notice lib_offset=lib_offset() search=search() /> }.into_any(),
                     Err(e) => view! { <PageError error=e /> }.into_any(),
                 }
             })}
@@ -260,6 +264,16 @@ fn Library(
                             disabled=move || add.pending().get() || !violations.with(Vec::is_empty)
                             on:click=move |_| { add.dispatch((id.clone(), chosen.get_untracked())); }>{m.add}</button>
                         {move || added.get().map(|id| view! { <p class="notice" role="status" data-testid="mt-added">{(m.added)(&id)}</p> })}
+                        <AddToSet testid="mt-set" draft=Signal::derive({
+                            let id = title.id.clone();
+                            move || violations.with(Vec::is_empty).then(|| MemberDraft {
+                                kind: MemberKind::Template,
+                                appid: appid_s.get_value(),
+                                title_id: id.clone(),
+                                keyword_ids: chosen.get(),
+                                scene_desc: String::new(),
+                            })
+                        }) />
                     </div>
                 }
             })}
@@ -271,6 +285,7 @@ fn Library(
 fn Account(
     v: AccountView,
     version: RwSignal<u32>,
+    notice: RwSignal<Option<&'static str>>,
     lib_offset: i64,
     search: String,
 ) -> impl IntoView {
@@ -282,7 +297,6 @@ fn Account(
     let pages = StoredValue::new(v.pages.clone());
     let pages_known = v.pages_known;
     let confirming = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<&'static str>);
     let error = RwSignal::new(None::<AppError>);
     let form = RwSignal::new(None::<SendForm>);
     let touched = RwSignal::new(false);
@@ -473,6 +487,7 @@ fn Account(
             <h1>{m.title}" · "{v.nick_name.clone()}</h1>
             <a href=format!("/apps/{}", v.appid) class="button">{t.back_to_list}</a>
         </div>
+        <crate::pages::subscribe_messages::MessageTabs appid=v.appid.clone() subscribe=false />
         <p class="hint">{m.intro}</p>
         {(!may_write).then(|| view! { <p class="notice" data-testid="view-only">{t.view_only_notice}</p> })}
         {move || notice.get().map(|n| view! { <p class="notice" role="status" data-testid="mt-notice">{n}</p> })}

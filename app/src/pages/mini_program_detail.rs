@@ -177,6 +177,7 @@ fn Home(h: MiniProgramHome) -> impl IntoView {
                 <h2>{t.messages.nav}</h2>
                 <p class="muted">{t.messages.intro}</p>
                 <a href=format!("/apps/{}/message-templates", p.appid) class="button" data-testid="home-message-templates-link">{t.messages.title}</a>
+                " "<a href=format!("/apps/{}/subscribe-messages", p.appid) class="button" data-testid="home-subscribe-messages-link">{t.subscribe.title}</a>
             </section>
             <section class="panel home-card wide" data-testid="home-notifications">
                 <h2>{t.home_recent_notifications}</h2>

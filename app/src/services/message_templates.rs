@@ -90,6 +90,15 @@ pub async fn keywords(
     id: &str,
 ) -> Result<(LibraryTitle, Vec<Keyword>), AppError> {
     let p = mini_programs::get(&state.db, user, appid).await?;
+    keywords_of(state, &p, id).await
+}
+
+/// A library title and its keywords, read through `p`'s token.
+pub async fn keywords_of(
+    state: &AppState,
+    p: &MiniProgramRow,
+    id: &str,
+) -> Result<(LibraryTitle, Vec<Keyword>), AppError> {
     let platform = state.platform()?;
     let t = platform
         .client
@@ -121,7 +130,18 @@ pub async fn add(
 ) -> Result<String, AppError> {
     let p = mini_programs::get(&state.db, user, appid).await?;
     mini_programs::require_grant(&state.db, user, &p, Need::Submit).await?;
-    let (title, available) = keywords(state, user, appid, id).await?;
+    add_to(state, user, &p, id, keyword_ids).await
+}
+
+/// Composes a template on `p` (whose permission the caller checked).
+pub async fn add_to(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &MiniProgramRow,
+    id: &str,
+    keyword_ids: Vec<i64>,
+) -> Result<String, AppError> {
+    let (title, available) = keywords_of(state, p, id).await?;
     check_keywords(&keyword_ids, &available).map_err(|v| AppError::Invalid(field_errors(v)))?;
     let platform = state.platform()?;
     let result = platform
@@ -141,7 +161,7 @@ pub async fn add(
         Ok(added) => format!("{detail} -> {}", added.template_id),
         Err(_) => detail,
     };
-    record(state, user, &p, "message_template.add", &outcome, &detail).await?;
+    record(state, user, p, "message_template.add", &outcome, &detail).await?;
     Ok(result?.template_id)
 }
 

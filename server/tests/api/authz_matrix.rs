@@ -119,6 +119,15 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("merchants/options", Access::SignedIn),
     ("merchants/rename", Access::Admin),
     ("merchants/set_permission", Access::Admin),
+    ("message_sets/add_member", Access::Staff),
+    ("message_sets/apply", Access::Owned),
+    ("message_sets/check", Access::Owned),
+    ("message_sets/coverage", Access::SignedIn),
+    ("message_sets/create", Access::Staff),
+    ("message_sets/delete", Access::Staff),
+    ("message_sets/get", Access::SignedIn),
+    ("message_sets/list", Access::SignedIn),
+    ("message_sets/remove_member", Access::Staff),
     ("message_templates/add", Access::Owned),
     ("message_templates/delete", Access::Owned),
     ("message_templates/keywords", Access::Owned),
@@ -158,6 +167,12 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("release/templates", Access::Owned),
     ("release/undo_audit", Access::Owned),
     ("release/view", Access::Owned),
+    ("subscribe_messages/add", Access::Owned),
+    ("subscribe_messages/delete", Access::Owned),
+    ("subscribe_messages/keywords", Access::Owned),
+    ("subscribe_messages/send", Access::Owned),
+    ("subscribe_messages/titles", Access::Owned),
+    ("subscribe_messages/view", Access::Owned),
     ("release/visit_status", Access::Owned),
     ("releases/fleet", Access::SignedIn),
     ("templates/add", Access::Staff),
@@ -200,6 +215,10 @@ struct Fixture {
     user: i64,
     /// A throwaway merchant the admin functions act on.
     merchant: i64,
+    /// A template set with one member.
+    set: i64,
+    /// Per staff caller: a set to delete, and a set with the member to remove.
+    doomed_sets: Vec<(&'static str, i64, i64, i64)>,
 }
 
 /// An appid that no mini program has (same shape as a real one).
@@ -267,6 +286,38 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await
         .as_i64()
         .expect("user id");
+    let member = json!({"kind": "Template", "appid": appid, "title_id": "AT0002",
+        "keyword_ids": [3, 4], "scene_desc": ""});
+    let new_set = |name: String| {
+        let admin = &admin;
+        async move {
+            app.call_ok(admin, "message_sets/create", json!({"name": name}))
+                .await
+                .as_i64()
+                .expect("set id")
+        }
+    };
+    let set = new_set("矩阵模板组".into()).await;
+    app.call_ok(
+        &admin,
+        "message_sets/add_member",
+        json!({"id": set, "draft": member}),
+    )
+    .await;
+    let mut doomed_sets = Vec::new();
+    for tag in ["operator", "admin"] {
+        let to_delete = new_set(format!("矩阵待删-{tag}")).await;
+        let with_member = new_set(format!("矩阵待移除-{tag}")).await;
+        let added = app
+            .call_ok(
+                &admin,
+                "message_sets/add_member",
+                json!({"id": with_member, "draft": member}),
+            )
+            .await;
+        let member_id = added["members"][0]["id"].as_i64().expect("member id");
+        doomed_sets.push((tag, to_delete, with_member, member_id));
+    }
     Fixture {
         appid,
         merchant_id,
@@ -275,6 +326,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         request,
         user,
         merchant,
+        set,
+        doomed_sets,
     }
 }
 
@@ -352,6 +405,35 @@ fn body(endpoint: &str, fx: &Fixture, caller: Caller, missing: bool) -> Value {
             "template_id": "not-a-template", "page": "", "form_id": "forged", "values": [],
             "colors": [], "emphasis": null}}),
         "templates/library" => json!({"template_type": null}),
+        "subscribe_messages/view" => json!({"appid": appid}),
+        "subscribe_messages/titles" => json!({"appid": appid, "category_ids": [], "start": 0}),
+        "subscribe_messages/keywords" => json!({"appid": appid, "tid": 1001}),
+        "subscribe_messages/add" => {
+            json!({"appid": appid, "tid": 1001, "kids": [1, 2], "scene_desc": "矩阵"})
+        }
+        "subscribe_messages/delete" => json!({"appid": appid, "pri_tmpl_id": "not-a-template"}),
+        "subscribe_messages/send" => json!({"appid": appid, "form": {"touser": "oMatrix",
+            "template_id": "not-a-template", "page": "", "values": [],
+            "miniprogram_state": "formal", "lang": "zh_CN"}}),
+        "message_sets/list" => json!({}),
+        "message_sets/get" => json!({"id": fx.set}),
+        "message_sets/coverage" => json!({"id": fx.set, "query": {}}),
+        "message_sets/create" => json!({"name": format!("矩阵新组-{tag}")}),
+        "message_sets/add_member" => json!({"id": fx.set, "draft": {"kind": "Subscribe",
+            "appid": fx.appid, "title_id": "1001", "keyword_ids": [1, 2], "scene_desc": ""}}),
+        "message_sets/delete" | "message_sets/remove_member" => {
+            let (set_to_delete, set_with_member, member) = fx
+                .doomed_sets
+                .iter()
+                .find(|(t, ..)| *t == tag)
+                .map_or((fx.set, fx.set, MISSING_ID), |(_, d, s, m)| (*d, *s, *m));
+            if endpoint == "message_sets/delete" {
+                json!({"id": set_to_delete})
+            } else {
+                json!({"id": set_with_member, "member_id": member})
+            }
+        }
+        "message_sets/check" | "message_sets/apply" => json!({"id": fx.set, "appid": appid}),
         // Unknown ids: staff get WeChat's 85064 (502), past the authorization check.
         "templates/add" => json!({"draft_id": MISSING_ID, "template_type": "Ordinary"}),
         "templates/delete" => json!({"template_id": MISSING_ID}),
@@ -513,10 +595,13 @@ const PAGES: &[(&str, Access)] = &[
     ("/apps/{appid}", Access::Owned),
     ("/apps/{appid}/release", Access::Owned),
     ("/apps/{appid}/message-templates", Access::Owned),
+    ("/apps/{appid}/subscribe-messages", Access::Owned),
     ("/apps/{appid}/qrcode-rules", Access::Owned),
     ("/apps/{appid}/widget", Access::Owned),
     ("/audit", Access::SignedIn),
     ("/login", Access::Public),
+    ("/message-sets", Access::SignedIn),
+    ("/message-sets/{id}", Access::SignedIn),
     ("/notifications", Access::SignedIn),
     ("/platform/callbacks", Access::Staff),
     ("/platform/callbacks/{id}", Access::Staff),
@@ -541,7 +626,12 @@ fn page_path(pattern: &str, fx: &Fixture, missing: bool) -> String {
     } else {
         fx.appid.as_str()
     };
-    let id = if missing { MISSING_ID } else { fx.callback };
+    let real = if pattern.starts_with("/message-sets/") {
+        fx.set
+    } else {
+        fx.callback
+    };
+    let id = if missing { MISSING_ID } else { real };
     pattern
         .replace("{appid}", appid)
         .replace("{id}", &id.to_string())
@@ -590,7 +680,12 @@ async fn every_page_is_authorized_for_each_role() {
                     caller.tag()
                 ));
             }
-            if *caller == Caller::OtherMerchant && pattern.contains('{') {
+            // Objects of one merchant look missing to another; template sets (`SignedIn`)
+            // belong to nobody and every signed-in user sees them.
+            if *caller == Caller::OtherMerchant
+                && pattern.contains('{')
+                && *access != Access::SignedIn
+            {
                 if status.is_success() && text.contains(&fx.appid) {
                     failures.push(format!(
                         "GET {pattern} as merchant2 shows merchant 1's appid"
