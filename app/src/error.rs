@@ -173,6 +173,21 @@ impl From<wechat::Error> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The error WeChat answers with `code`, with its meaning from the catalogue (for a rule
+    /// the console checks before calling, so the user sees what WeChat would say).
+    pub fn wechat(code: i64) -> Self {
+        let (zh, en) = wechat::errcode::describe(code, "");
+        AppError::Wechat {
+            errcode: code,
+            zh,
+            en,
+            rid: None,
+        }
+    }
+}
+
 /// Shorthand for an error on a single field.
 pub fn field_error(field: &str, problem: crate::domain::validation::FieldProblem) -> AppError {
     AppError::Invalid(vec![FieldError::new(field, problem)])

@@ -18,24 +18,6 @@ use crate::error::AppError;
 use crate::model::CurrentUser;
 use wechat::api::code::{AddToTemplateRequest, CodeTemplate, TemplateDraft};
 
-fn staff_only(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role.sees_whole_fleet() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-fn wechat_error(code: i64) -> AppError {
-    let (zh, en) = wechat::errcode::describe(code, "");
-    AppError::Wechat {
-        errcode: code,
-        zh,
-        en,
-        rid: None,
-    }
-}
-
 async fn drafts_and_templates(
     state: &AppState,
 ) -> Result<(Vec<TemplateDraft>, Vec<CodeTemplate>), AppError> {
@@ -60,7 +42,7 @@ pub async fn library(
     user: &CurrentUser,
     template_type: Option<TemplateType>,
 ) -> Result<LibraryView, AppError> {
-    staff_only(user)?;
+    super::auth::require_staff(user)?;
     let (drafts, templates) = drafts_and_templates(state).await?;
     let facts = db::code_templates::fleet_facts(&state.db).await?;
     let usage = tally(facts.iter());
@@ -146,13 +128,13 @@ pub async fn add(
     draft_id: i64,
     template_type: TemplateType,
 ) -> Result<LibraryView, AppError> {
-    staff_only(user)?;
+    super::auth::require_staff(user)?;
     let (drafts, templates) = drafts_and_templates(state).await?;
     let draft = drafts.iter().find(|d| d.draft_id == draft_id);
     let version = draft.map(|d| d.user_version.clone()).unwrap_or_default();
     let result = async {
         if draft.is_none() {
-            return Err(wechat_error(errcode::NOT_FOUND));
+            return Err(AppError::wechat(errcode::NOT_FOUND));
         }
         check_add(templates.len()).map_err(|_| {
             AppError::Invalid(vec![FieldError::new(
@@ -197,12 +179,12 @@ pub async fn delete(
     user: &CurrentUser,
     template_id: i64,
 ) -> Result<LibraryView, AppError> {
-    staff_only(user)?;
+    super::auth::require_staff(user)?;
     let view = library(state, user, None).await?;
     let template = view.templates.iter().find(|t| t.template_id == template_id);
     let version = template.map(|t| t.user_version.clone()).unwrap_or_default();
     let result = async {
-        let template = template.ok_or_else(|| wechat_error(errcode::NOT_FOUND))?;
+        let template = template.ok_or_else(|| AppError::wechat(errcode::NOT_FOUND))?;
         if let Some(blocked) = template.delete_blocked {
             let problem = match blocked {
                 DeleteBlocked::InReview(count) => FieldProblem::TemplateInReview { count },
@@ -243,7 +225,7 @@ pub async fn compare(
     to: i64,
     appid: &str,
 ) -> Result<TemplateComparison, AppError> {
-    staff_only(user)?;
+    super::auth::require_staff(user)?;
     let program = super::mini_programs::get(&state.db, user, appid).await?;
     let (_, templates) = drafts_and_templates(state).await?;
     let base = |id: i64| {
@@ -251,7 +233,7 @@ pub async fn compare(
             .iter()
             .find(|t| t.template_id == id)
             .map(|t| super::release::template_app_json(&[], &t.user_desc))
-            .ok_or_else(|| wechat_error(errcode::NOT_FOUND))
+            .ok_or_else(|| AppError::wechat(errcode::NOT_FOUND))
     };
     let (from_base, to_base) = (base(from)?, base(to)?);
     let ext = db::code_commits::latest_for_app(&state.db, &program.appid)

@@ -27,14 +27,6 @@ const MAX_LIST_PAGES: i64 = 50;
 /// Pages of public titles searched for a tid's title (30 each).
 const MAX_TITLE_PAGES: i64 = 20;
 
-fn staff_only(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role.sees_whole_fleet() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 async fn record_set(
     state: &AppState,
     user: &CurrentUser,
@@ -70,7 +62,7 @@ pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> Result<Messag
 }
 
 pub async fn create(state: &AppState, user: &CurrentUser, name: &str) -> Result<i64, AppError> {
-    staff_only(user)?;
+    super::auth::require_staff(user)?;
     let name = name.trim();
     check_name(name).map_err(|v| AppError::Invalid(field_errors(v)))?;
     let id = db::message_sets::create(&state.db, name, user.id, db::now())
@@ -81,7 +73,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, name: &str) -> Result<
 }
 
 pub async fn delete(state: &AppState, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    staff_only(user)?;
+    super::auth::require_staff(user)?;
     let set = get(state, user, id).await?;
     if !db::message_sets::delete(&state.db, id).await? {
         return Err(AppError::NotFound);
@@ -140,7 +132,7 @@ pub async fn add_member(
     set_id: i64,
     draft: MemberDraft,
 ) -> Result<MessageSet, AppError> {
-    staff_only(user)?;
+    super::auth::require_staff(user)?;
     let set = get(state, user, set_id).await?;
     let p = mini_programs::get(&state.db, user, &draft.appid).await?;
     let (title, labels) = resolve(state, &p, &draft).await?;
@@ -182,7 +174,7 @@ pub async fn remove_member(
     set_id: i64,
     member_id: i64,
 ) -> Result<MessageSet, AppError> {
-    staff_only(user)?;
+    super::auth::require_staff(user)?;
     let set = get(state, user, set_id).await?;
     let member = set
         .members

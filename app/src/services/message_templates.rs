@@ -173,6 +173,15 @@ pub async fn account(
     offset: i64,
 ) -> Result<AccountView, AppError> {
     let p = mini_programs::get(&state.db, user, appid).await?;
+    account_of(state, user, p, offset).await
+}
+
+async fn account_of(
+    state: &AppState,
+    user: &CurrentUser,
+    p: MiniProgramRow,
+    offset: i64,
+) -> Result<AccountView, AppError> {
     let platform = state.platform()?;
     let ctx = platform.ctx(&p.appid);
     let offset = offset.max(0);
@@ -250,7 +259,7 @@ pub async fn send(
 ) -> Result<(), AppError> {
     let p = mini_programs::get(&state.db, user, appid).await?;
     mini_programs::require_grant(&state.db, user, &p, Need::Submit).await?;
-    let view = account(state, user, appid, 0).await?;
+    let view = account_of(state, user, p.clone(), 0).await?;
     let fields = view
         .templates
         .iter()

@@ -61,12 +61,32 @@ struct Current {
     personal: bool,
 }
 
+/// The rule list as WeChat has it now (also the fleet table's copy); the rest of `current`
+/// is kept. After a write only this is read again: the pages did not change.
+async fn reread_rules(
+    state: &AppState,
+    p: &MiniProgramRow,
+    current: Current,
+) -> Result<Current, AppError> {
+    let platform = state.platform()?;
+    let list = platform
+        .client
+        .qrcode_jump_get(&platform.ctx(&p.appid))
+        .await?;
+    let rules: Vec<QrRule> = list.rule_list.iter().map(from_wechat).collect();
+    db::qrcode_rules::replace(&state.db, &p.appid, &rules, db::now()).await?;
+    Ok(Current {
+        rules,
+        open: list.qrcodejump_open != 0,
+        list_size: list.list_size,
+        pub_quota: list.qrcodejump_pub_quota,
+        ..current
+    })
+}
+
 async fn read_current(state: &AppState, p: &MiniProgramRow) -> Result<Current, AppError> {
     let platform = state.platform()?;
     let ctx = platform.ctx(&p.appid);
-    let list = platform.client.qrcode_jump_get(&ctx).await?;
-    let rules: Vec<QrRule> = list.rule_list.iter().map(from_wechat).collect();
-    db::qrcode_rules::replace(&state.db, &p.appid, &rules, db::now()).await?;
     let (pages, pages_known) = match platform.client.get_page(&ctx).await {
         Ok(list) => (list.page_list, true),
         // Nothing committed: no page exists in a current version.
@@ -76,16 +96,17 @@ async fn read_current(state: &AppState, p: &MiniProgramRow) -> Result<Current, A
     let released = db::release_status::get(&state.db, &p.appid)
         .await?
         .is_some_and(|s| s.online_version.is_some());
-    Ok(Current {
-        rules,
-        open: list.qrcodejump_open != 0,
-        list_size: list.list_size,
-        pub_quota: list.qrcodejump_pub_quota,
+    let known = Current {
+        rules: Vec::new(),
+        open: false,
+        list_size: 0,
+        pub_quota: 0,
         pages,
         pages_known,
         released,
         personal: p.subject == SubjectType::Individual,
-    })
+    };
+    reread_rules(state, p, known).await
 }
 
 fn rule_view(rule: QrRule) -> QrRuleView {
@@ -208,7 +229,8 @@ pub async fn save(
         record(state, user, &p, action, &result, &detail).await?;
     }
     result?;
-    view(state, user, appid).await
+    let current = reread_rules(state, &p, current).await?;
+    build_view(state, user, p, current).await
 }
 
 async fn checked_publish(
@@ -247,7 +269,8 @@ pub async fn publish(
     let detail = format!("{prefix} (publishes left before: {})", current.pub_quota);
     record(state, user, &p, "qrcode_rule.publish", &result, &detail).await?;
     result?;
-    view(state, user, appid).await
+    let current = reread_rules(state, &p, current).await?;
+    build_view(state, user, p, current).await
 }
 
 /// Deletes a rule (a published one stops opening the mini program at once).
@@ -509,7 +532,7 @@ pub async fn apply(
     }
     // Read again after adding: the fleet table's copy then has the new rule too.
     let current = if added {
-        read_current(state, &p).await?
+        reread_rules(state, &p, current).await?
     } else {
         current
     };

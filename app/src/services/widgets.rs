@@ -27,19 +27,8 @@ const HISTORY: i64 = 50;
 /// A draft larger than this is not something a person typed.
 const MAX_DRAFT_BYTES: usize = 32 * 1024;
 
-/// The error WeChat would answer, with its meaning from the catalogue.
-pub fn wechat_error(code: i64) -> AppError {
-    let (zh, en) = wechat::errcode::describe(code, "");
-    AppError::Wechat {
-        errcode: code,
-        zh,
-        en,
-        rid: None,
-    }
-}
-
 fn blocked_error(b: Blocked) -> AppError {
-    wechat_error(b.errcode())
+    AppError::wechat(b.errcode())
 }
 
 fn to_json(c: &WidgetContent) -> Result<String, AppError> {
@@ -256,7 +245,7 @@ async fn categories(state: &AppState, appid: &str) -> Result<Vec<CategoryNode>, 
         .await
         .map_err(|e| {
             tracing::warn!(error = %e, appid, "widget categories unavailable");
-            wechat_error(errcode::CATEGORY_FETCH)
+            AppError::wechat(errcode::CATEGORY_FETCH)
         })?;
     Ok(tree
         .category_list
@@ -359,7 +348,7 @@ pub async fn submit(
         let index = rec
             .as_ref()
             .and_then(|r| r.wx_index)
-            .ok_or_else(|| wechat_error(errcode::NOT_FOUND))?;
+            .ok_or_else(|| AppError::wechat(errcode::NOT_FOUND))?;
         platform
             .client
             .modify_func_widget(&ctx, &ModifyFuncWidget { index, widget })
@@ -451,7 +440,7 @@ pub async fn offline(
         rec.as_ref().and_then(|r| r.wx_index),
     ) {
         (Err(b), _) => Err(blocked_error(b)),
-        (Ok(()), None) => Err(wechat_error(errcode::NOT_FOUND)),
+        (Ok(()), None) => Err(AppError::wechat(errcode::NOT_FOUND)),
         (Ok(()), Some(index)) => {
             let platform = state.platform()?;
             platform
@@ -498,7 +487,7 @@ pub async fn delete(
                     .map(|_| ())
                     .map_err(AppError::from)
             }
-            _ if rec.is_none() => Err(wechat_error(errcode::NOT_FOUND)),
+            _ if rec.is_none() => Err(AppError::wechat(errcode::NOT_FOUND)),
             _ => Ok(()),
         },
     };
