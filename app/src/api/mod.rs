@@ -1,7 +1,7 @@
 //! Server functions: authorize, validate, call services — thin. Endpoints are named so that
 //! tests and scripts can call them as `POST /api/<endpoint>`.
 
-pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod code_templates;
 #[cfg(feature = "ssr")]

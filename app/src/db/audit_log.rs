@@ -1,6 +1,6 @@
 use super::sql::Sql;
 use super::Db;
-use crate::domain::audit::AuditQuery;
+use crate::domain::audit_log::AuditQuery;
 use crate::domain::mini_program::like_pattern;
 use crate::model::AuditEntry;
 

@@ -1,6 +1,6 @@
 //! Pure rules shared by the browser and the server: no I/O, no framework types.
 
-pub mod audit;
+pub mod audit_log;
 pub mod audit_tracking;
 pub mod auth;
 pub mod callbacks;

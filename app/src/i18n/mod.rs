@@ -269,7 +269,7 @@ pub struct Texts {
     pub outcome_ignored: &'static str,
     pub outcome_failed: &'static str,
     pub outcome_processing: &'static str,
-    /// The audit log's action codes (`domain::audit::action`) in words; None: show the code.
+    /// The audit log's action codes (`domain::audit_log::action`) in words; None: show the code.
     pub audit_action: fn(&str) -> Option<&'static str>,
     pub platform_component: &'static str,
     pub view: &'static str,

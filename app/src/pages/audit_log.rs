@@ -1,7 +1,7 @@
-use crate::api::audit::list_audit_log;
+use crate::api::audit_log::list_audit_log;
 use crate::components::filter_form::FilterForm;
 use crate::components::pager::Pager;
-use crate::domain::audit::{action, AuditQuery};
+use crate::domain::audit_log::{action, AuditQuery};
 use crate::domain::auth::Role;
 use crate::domain::time::format_cst;
 use crate::i18n::use_texts;

@@ -6,11 +6,11 @@
 
 use wechat::events::Push;
 
-use super::audit::{self, Actor, Event};
+use super::audit_log::{self, Actor, Event};
 use super::notifications;
 use super::AppState;
 use crate::db;
-use crate::domain::audit::{action, Outcome};
+use crate::domain::audit_log::{action, Outcome};
 use crate::domain::audit_tracking::{
     backoff_secs, dedupe_key, is_pending, non_empty, notification_kind, status_of_push, LEASE_SECS,
 };
@@ -294,7 +294,7 @@ async fn poll_one(
                 .map(|r| format!(": {r}"))
                 .unwrap_or_default()
         );
-        audit::record(
+        audit_log::record(
             &state.db,
             Actor {
                 id: None,

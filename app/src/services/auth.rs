@@ -1,8 +1,8 @@
-use super::audit::{self, Actor, Event};
+use super::audit_log::{self, Actor, Event};
 use super::password;
 use super::AppState;
 use crate::db::{self, login_failures, users::UserRecord};
-use crate::domain::audit::{action, Outcome};
+use crate::domain::audit_log::{action, Outcome};
 use crate::domain::auth::validate_login;
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -97,7 +97,7 @@ async fn audit_login(
     detail: &str,
 ) -> Result<(), AppError> {
     let target = actor.name.to_string();
-    audit::record(
+    audit_log::record(
         &state.db,
         actor,
         Event {

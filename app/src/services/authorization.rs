@@ -6,11 +6,11 @@
 
 use wechat::api::component::{authorization_link, AuthorizerInfoRequest, QueryAuthRequest};
 
-use super::audit::{self, Actor, Event};
+use super::audit_log::{self, Actor, Event};
 use super::auth::require_staff;
 use super::AppState;
 use crate::db::{self, authorization_requests::RequestRow, mini_programs::NewMiniProgram};
-use crate::domain::audit::{action, Outcome};
+use crate::domain::audit_log::{action, Outcome};
 use crate::domain::mini_program::{AppStatus, SubjectType};
 use crate::domain::validation::FieldProblem;
 use crate::error::{field_error, AppError};
@@ -34,7 +34,7 @@ pub async fn start(
         Ok(row) => (row.id.to_string(), Outcome::Success, String::new()),
         Err(e) => ("-".to_owned(), Outcome::Failure, e.to_string()),
     };
-    audit::record(
+    audit_log::record(
         &state.db,
         user.into(),
         Event {
@@ -356,7 +356,7 @@ async fn exchange_and_register(
             merchant_id: None,
         },
     };
-    audit::record(
+    audit_log::record(
         &state.db,
         actor,
         Event {

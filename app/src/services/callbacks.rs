@@ -2,11 +2,11 @@
 
 use wechat::events::Push;
 
-use super::audit::{self, Actor, Event};
+use super::audit_log::{self, Actor, Event};
 use super::auth::require_staff;
 use super::{authorization, push_secrets, AppState};
 use crate::db::{self};
-use crate::domain::audit::{action, Outcome};
+use crate::domain::audit_log::{action, Outcome};
 use crate::domain::callbacks::CallbackQuery;
 use crate::domain::mini_program::AppStatus;
 use crate::domain::pagination::Page;
@@ -166,7 +166,7 @@ async fn handle(
                 let merchant = db::mini_programs::find(&state.db, appid)
                     .await?
                     .and_then(|p| p.merchant_id);
-                audit::record(
+                audit_log::record(
                     &state.db,
                     system(),
                     Event {
@@ -198,7 +198,7 @@ async fn handle(
             } else {
                 format!("{kind}: {reason}")
             };
-            audit::record(
+            audit_log::record(
                 &state.db,
                 system(),
                 Event {
@@ -273,7 +273,7 @@ pub async fn replay(
     require_staff(user)?;
     process(state, id).await?;
     let detail = detail(state, user, id).await?;
-    audit::record(
+    audit_log::record(
         &state.db,
         user.into(),
         Event {

@@ -3,10 +3,10 @@
 //! the fleet from the console's own records. Every write goes to the audit log with the
 //! template id and version.
 
-use super::audit::{self, Actor, Event};
+use super::audit_log::{self, Actor, Event};
 use super::AppState;
 use crate::db;
-use crate::domain::audit::Outcome;
+use crate::domain::audit_log::Outcome;
 use crate::domain::code_template::{
     check_add, check_delete, errcode, line_diff, tally, DeleteBlocked, DraftRow, LibraryView,
     TemplateComparison, TemplateRow, TemplateType, LIBRARY_MAX,
@@ -106,7 +106,7 @@ async fn record(
         Ok(()) => (Outcome::Success, detail.to_owned()),
         Err(e) => (Outcome::Failure, format!("{detail}: {e}")),
     };
-    audit::record(
+    audit_log::record(
         &state.db,
         Actor::from(user),
         Event {

@@ -1,6 +1,6 @@
-use super::audit::{self, Actor, Event};
+use super::audit_log::{self, Actor, Event};
 use crate::db::{self, is_unique_violation, Db};
-use crate::domain::audit::{action, Outcome};
+use crate::domain::audit_log::{action, Outcome};
 use crate::domain::merchant::{parse_appid_list, validate_merchant_name, ASSIGN_BATCH_MAX};
 use crate::domain::merchant_permission::MerchantPermission;
 use crate::domain::validation::FieldProblem;
@@ -22,7 +22,7 @@ async fn log(
     merchant_id: i64,
     detail: &str,
 ) -> Result<(), AppError> {
-    audit::record(
+    audit_log::record(
         db,
         Actor::from(admin),
         Event {

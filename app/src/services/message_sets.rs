@@ -5,10 +5,10 @@
 //! missing, so repeating it adds nothing twice. A failure on one member or one mini program
 //! is that member's outcome, never an error that stops the others.
 
-use super::audit::{self, Actor, Event};
+use super::audit_log::{self, Actor, Event};
 use super::{message_templates, mini_programs, subscribe_messages, AppState};
 use crate::db;
-use crate::domain::audit::Outcome;
+use crate::domain::audit_log::Outcome;
 use crate::domain::merchant_permission::Need;
 use crate::domain::message_set::{
     check_name, has_member, holds, CoverageQuery, CoverageRow, Held, MemberDraft, MemberKind,
@@ -34,7 +34,7 @@ async fn record_set(
     set_id: i64,
     detail: &str,
 ) -> Result<(), AppError> {
-    audit::record(
+    audit_log::record(
         &state.db,
         Actor::from(user),
         Event {

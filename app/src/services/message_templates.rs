@@ -5,7 +5,7 @@
 //! (a send without the message's contents); merchants act only on their own mini programs,
 //! within their permission.
 
-use super::{audit, mini_programs, AppState};
+use super::{audit_log, mini_programs, AppState};
 use crate::db;
 use crate::domain::merchant_permission::Need;
 use crate::domain::message_template::{
@@ -26,7 +26,7 @@ async fn record(
     result: &Result<(), AppError>,
     detail: &str,
 ) -> Result<(), AppError> {
-    audit::record_program_action(
+    audit_log::record_program_action(
         &state.db,
         user,
         p,

@@ -2,9 +2,9 @@
 //! latest notifications and audit-log entries about it, each linking to its own page.
 //! Read from the console's records; only the categories ask WeChat (and may be missing).
 
-use super::{audit, mini_programs, notifications, token_health, AppState};
+use super::{audit_log, mini_programs, notifications, token_health, AppState};
 use crate::db::{self, code_audits, code_commits, release_status};
-use crate::domain::audit::AuditQuery;
+use crate::domain::audit_log::AuditQuery;
 use crate::domain::mini_program::AppStatus;
 use crate::domain::notifications::NotificationFilter;
 use crate::domain::pagination::PageRequest;
@@ -73,7 +73,7 @@ pub async fn home(
     .into_iter()
     .take(RECENT)
     .collect();
-    let audit_log = audit::list(
+    let audit_log = audit_log::list(
         db,
         user,
         &AuditQuery {

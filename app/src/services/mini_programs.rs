@@ -60,15 +60,15 @@ pub async fn record_refusal(
     target_id: &str,
     detail: &str,
 ) {
-    let _ = super::audit::record(
+    let _ = super::audit_log::record(
         db,
         user.into(),
-        super::audit::Event {
-            action: crate::domain::audit::action::ACCESS_REFUSED,
+        super::audit_log::Event {
+            action: crate::domain::audit_log::action::ACCESS_REFUSED,
             target_type,
             target_id,
             merchant_id: None,
-            outcome: crate::domain::audit::Outcome::Failure,
+            outcome: crate::domain::audit_log::Outcome::Failure,
             detail,
         },
     )

@@ -1,6 +1,6 @@
 //! Use cases: authorization, validation, repositories and the audit log, composed.
 
-pub mod audit;
+pub mod audit_log;
 pub mod audit_tracking;
 pub mod auth;
 pub mod authorization;

@@ -4,7 +4,7 @@
 //! many mini programs". Every write goes to the audit log; merchants act only on their own
 //! mini programs, within their merchant's permission.
 
-use super::audit;
+use super::audit_log;
 use super::{mini_programs, AppState};
 use crate::db;
 use crate::domain::merchant_permission::Need;
@@ -46,7 +46,8 @@ async fn record(
     result: &Result<(), AppError>,
     detail: &str,
 ) -> Result<(), AppError> {
-    audit::record_program_action(&state.db, user, p, "qrcode_rule", action, result, detail).await
+    audit_log::record_program_action(&state.db, user, p, "qrcode_rule", action, result, detail)
+        .await
 }
 
 /// What WeChat lists now, with what the checks need; the console's copy is refreshed.

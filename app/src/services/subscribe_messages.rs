@@ -4,7 +4,7 @@
 //! authorizer token; every write goes to the audit log (a send without its values);
 //! merchants act only on their own mini programs, within their permission.
 
-use super::{audit, mini_programs, AppState};
+use super::{audit_log, mini_programs, AppState};
 use crate::domain::merchant_permission::Need;
 use crate::domain::release::field_errors;
 use crate::domain::subscribe_message::{
@@ -24,7 +24,7 @@ async fn record(
     result: &Result<(), AppError>,
     detail: &str,
 ) -> Result<(), AppError> {
-    audit::record_program_action(
+    audit_log::record_program_action(
         &state.db,
         user,
         p,

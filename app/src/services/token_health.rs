@@ -6,7 +6,7 @@ use wechat::TokenKey;
 use super::auth::require_staff;
 use super::{tokens, AppState};
 use crate::db;
-use crate::domain::audit::Outcome;
+use crate::domain::audit_log::Outcome;
 use crate::domain::mini_program::AppStatus;
 use crate::domain::platform::{ticket_is_late, TokenHealth};
 use crate::error::AppError;

@@ -17,10 +17,10 @@ use wechat::api::component::{AuthorizerTokenRequest, ComponentTokenRequest};
 use wechat::client::CallCtx;
 use wechat::{Client, Error as WxError, TokenKey, TokenSource};
 
-use super::audit::{self, Actor, Event};
+use super::audit_log::{self, Actor, Event};
 use super::secrets::{SecretBox, SecretError};
 use crate::db::{self, Db};
-use crate::domain::audit::{action, Outcome};
+use crate::domain::audit_log::{action, Outcome};
 use crate::domain::mini_program::AppStatus;
 use crate::domain::platform::{MIN_REMAINING_SECS, REFRESH_AHEAD_SECS, TICKET_TTL_SECS};
 
@@ -330,7 +330,7 @@ impl TokenCenter {
                 .ok()
                 .flatten()
                 .and_then(|p| p.merchant_id);
-            let _ = audit::record(
+            let _ = audit_log::record(
                 &self.db,
                 system_actor(),
                 Event {
@@ -412,7 +412,7 @@ pub async fn record_manual_refresh(
     outcome: Outcome,
     detail: &str,
 ) {
-    let _ = audit::record(
+    let _ = audit_log::record(
         db,
         actor,
         Event {

@@ -1,7 +1,7 @@
-use super::audit::{self, Actor, Event};
+use super::audit_log::{self, Actor, Event};
 use super::password;
 use crate::db::{self, is_unique_violation, users::NewUserRecord, Db};
-use crate::domain::audit::{action, Outcome};
+use crate::domain::audit_log::{action, Outcome};
 use crate::domain::auth::Role;
 use crate::domain::user::{
     validate_new_user, validate_password, validate_role_and_merchant, NewUser,
@@ -38,7 +38,7 @@ async fn log(
     target: &db::users::UserRecord,
     detail: &str,
 ) -> Result<(), AppError> {
-    audit::record(
+    audit_log::record(
         db,
         Actor::from(admin),
         Event {
@@ -180,7 +180,7 @@ pub async fn create_admin_from_cli(
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
+    audit_log::record(
         db,
         Actor {
             id: None,

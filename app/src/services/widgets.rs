@@ -3,7 +3,7 @@
 //! worker's polling pass with backoff). Every write goes to the audit log; merchants act
 //! only on their own mini programs (another merchant's appid is reported as missing).
 
-use super::audit;
+use super::audit_log;
 use super::{mini_programs, AppState};
 use crate::db::{self, widgets::RemoteState};
 use crate::domain::merchant_permission::Need;
@@ -59,7 +59,7 @@ async fn record(
     result: &Result<(), AppError>,
     detail: &str,
 ) -> Result<(), AppError> {
-    audit::record_program_action(&state.db, user, p, "widget", action, result, detail).await
+    audit_log::record_program_action(&state.db, user, p, "widget", action, result, detail).await
 }
 
 /// Asks the access check and stores what it says. Returns the check.

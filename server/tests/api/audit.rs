@@ -1,5 +1,5 @@
 use crate::helpers::*;
-use app::domain::audit::action;
+use app::domain::audit_log::action;
 use serde_json::{json, Value};
 
 async fn entries(app: &TestApp, c: &reqwest::Client, q: Value) -> Vec<Value> {

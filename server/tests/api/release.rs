@@ -4,7 +4,7 @@
 
 use crate::helpers::*;
 use app::db::code_audits;
-use app::domain::audit::action;
+use app::domain::audit_log::action;
 use app::domain::mini_program::AppStatus;
 use app::services::demo::{demo_program, DEMO_MINI_PROGRAMS};
 use reqwest::Client;

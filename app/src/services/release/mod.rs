@@ -6,13 +6,13 @@
 //! whose answer was lost (OutcomeUnknown) is reconciled by reading WeChat's state instead of
 //! being repeated.
 
-use super::audit::{self, Actor, Event};
+use super::audit_log::{self, Actor, Event};
 use super::{audit_tracking, mini_programs, AppState};
 use crate::api::release::{
     AuditInfo, CommitInfo, OnlineInfo, ReleaseView, SubmitOptions, SupportInfo, TemplateOption,
 };
 use crate::db::{self, code_audits, code_commits, release_status, Db};
-use crate::domain::audit::{action, Outcome};
+use crate::domain::audit_log::{action, Outcome};
 use crate::domain::merchant_permission::{need_for, MerchantPermission, Need};
 use crate::domain::release::commit::{check_commit, CommitForm};
 use crate::domain::release::ext_json::JsonObject;
@@ -109,7 +109,7 @@ async fn log(
         Ok(d) => (Outcome::Success, d.as_str()),
         Err(d) => (Outcome::Failure, d.as_str()),
     };
-    audit::record(
+    audit_log::record(
         db,
         op.actor(),
         Event {

@@ -1,5 +1,5 @@
 use crate::db::{self, audit_log::NewEntry, Db};
-use crate::domain::audit::{AuditQuery, Outcome};
+use crate::domain::audit_log::{AuditQuery, Outcome};
 use crate::domain::pagination::Page;
 use crate::error::AppError;
 use crate::model::{AuditEntry, CurrentUser};

@@ -1,4 +1,4 @@
-use crate::domain::audit::AuditQuery;
+use crate::domain::audit_log::AuditQuery;
 use crate::domain::pagination::Page;
 use crate::error::AppError;
 use crate::model::AuditEntry;
@@ -10,7 +10,7 @@ pub async fn list_audit_log(query: AuditQuery) -> Result<Page<AuditEntry>, AppEr
     use super::ctx;
     let result = async {
         let (state, user) = ctx::user().await?;
-        crate::services::audit::list(&state.db, &user, &query).await
+        crate::services::audit_log::list(&state.db, &user, &query).await
     }
     .await;
     ctx::respond(result)
