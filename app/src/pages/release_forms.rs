@@ -611,7 +611,7 @@ pub fn SubmitPanel(
                     disabled=list_full
                     on:click=move |_| items.update(|l| l.push(new_item()))>{r.add_item}</button>
                 <label>{r.feedback}
-                    <input type="text" maxlength="200" data-testid="submit-feedback" prop:value=move || feedback.get()
+                    <input type="text" maxlength=crate::domain::release::submission::FEEDBACK_MAX.to_string() data-testid="submit-feedback" prop:value=move || feedback.get()
                         on:input=move |ev| feedback.set(event_target_value(&ev)) />
                 </label>
                 <button type="submit" data-testid="submit-audit" disabled=allowed.is_err()>{r.action_submit}</button>

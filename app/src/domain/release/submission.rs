@@ -11,6 +11,20 @@ pub const ITEM_LIST_MAX: usize = 5;
 pub const TITLE_MAX: usize = 32;
 pub const TAGS_MAX: usize = 10;
 pub const TAG_MAX: usize = 20;
+/// `feedback_info`, the note to the reviewer: at most 200 characters (seed).
+pub const FEEDBACK_MAX: usize = 200;
+
+/// The note to the reviewer, trimmed; `None` when empty, a violation when too long.
+pub fn check_feedback(feedback: Option<&str>) -> Result<Option<String>, Violation> {
+    let feedback = feedback.map(str::trim).filter(|f| !f.is_empty());
+    match feedback {
+        Some(f) if f.chars().count() > FEEDBACK_MAX => Err(Violation::local(
+            "feedback_info",
+            FieldProblem::TooLong { max: FEEDBACK_MAX },
+        )),
+        other => Ok(other.map(str::to_owned)),
+    }
+}
 
 /// One reviewed page. Ids are 0 when not chosen, as a form starts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -621,18 +621,9 @@ pub async fn submit_as(
     let options = read_submit_options(state, appid).await?;
     check_audit_items(&items, &options.pages, &options.categories)
         .map_err(|v| AppError::Invalid(field_errors(v)))?;
-    let feedback_info = feedback_info
-        .map(|f| f.trim().to_owned())
-        .filter(|f| !f.is_empty());
-    if feedback_info
-        .as_ref()
-        .is_some_and(|f| f.chars().count() > 200)
-    {
-        return Err(crate::error::field_error(
-            "feedback_info",
-            crate::domain::validation::FieldProblem::TooLong { max: 200 },
-        ));
-    }
+    let feedback_info =
+        crate::domain::release::submission::check_feedback(feedback_info.as_deref())
+            .map_err(|v| AppError::Invalid(field_errors(vec![v])))?;
     let wechat_items: Vec<wx::AuditItem> = items.iter().map(to_wechat_item).collect();
     let item_list = serde_json::to_string(&wechat_items).unwrap_or_else(|_| "[]".into());
     let request = wx::SubmitAuditRequest {

@@ -259,3 +259,23 @@ fn wire_format_matches_the_specification() {
     .unwrap();
     assert_eq!(parsed, categories()[0]);
 }
+
+#[test]
+fn the_note_to_the_reviewer_is_trimmed_and_at_most_200_characters() {
+    assert_eq!(check_feedback(None), Ok(None));
+    assert_eq!(check_feedback(Some("   ")), Ok(None));
+    assert_eq!(
+        check_feedback(Some(" 请用测试帐号 ")),
+        Ok(Some("请用测试帐号".into()))
+    );
+    assert_eq!(
+        check_feedback(Some(&"字".repeat(200))).map(|f| f.map(|s| s.chars().count())),
+        Ok(Some(200))
+    );
+    let too_long = check_feedback(Some(&"字".repeat(201))).unwrap_err();
+    assert_eq!(too_long.field, "feedback_info");
+    assert_eq!(
+        too_long.problem,
+        FieldProblem::TooLong { max: FEEDBACK_MAX }
+    );
+}
