@@ -70,3 +70,11 @@ pub async fn delete(db: &Db, appid: &str) -> Result<(), sqlx::Error> {
         .await?;
     Ok(())
 }
+
+/// The AppID of the authorized mini program with this original id (`gh_…`).
+pub async fn appid_of_user_name(db: &Db, user_name: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar::<_, String>("SELECT appid FROM authorizations WHERE user_name = $1")
+        .bind(user_name)
+        .fetch_optional(&db.pool)
+        .await
+}

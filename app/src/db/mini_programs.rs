@@ -229,3 +229,27 @@ pub async fn upsert_authorized(db: &Db, p: &NewMiniProgram<'_>) -> Result<(), sq
     .await?;
     Ok(())
 }
+
+/// Back-dates a mini program's registration (demo data spread over past days).
+pub async fn set_created_at(db: &Db, appid: &str, created_at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE mini_programs SET created_at = $1 WHERE appid = $2")
+        .bind(created_at)
+        .bind(appid)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Every mini program's name and status, by AppID.
+pub async fn names_and_statuses(
+    db: &Db,
+) -> Result<std::collections::HashMap<String, (String, String)>, sqlx::Error> {
+    Ok(sqlx::query_as::<_, (String, String, String)>(
+        "SELECT appid, nick_name, status FROM mini_programs",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|(appid, name, status)| (appid, (name, status)))
+    .collect())
+}

@@ -40,12 +40,7 @@ pub async fn store(
         .or_else(|| url_appid.map(str::to_owned));
     if appid.is_none() {
         if let Some(user_name) = push.field("ToUserName") {
-            appid = sqlx::query_scalar::<_, String>(
-                "SELECT appid FROM authorizations WHERE user_name = $1",
-            )
-            .bind(user_name)
-            .fetch_optional(&state.db.pool)
-            .await?;
+            appid = db::authorizations::appid_of_user_name(&state.db, user_name).await?;
         }
     }
     let dedupe_key =

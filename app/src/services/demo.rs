@@ -210,11 +210,7 @@ pub async fn seed_mini_programs(
             .await
             .map_err(simulator_error)?;
         authorization::complete(state, Some(request), &confirmed.auth_code).await?;
-        sqlx::query("UPDATE mini_programs SET created_at = $1 WHERE appid = $2")
-            .bind(p.created_at)
-            .bind(p.appid.as_str())
-            .execute(&db.pool)
-            .await?;
+        crate::db::mini_programs::set_created_at(db, &p.appid, p.created_at).await?;
         match p.status {
             AppStatus::Authorized => seed_code_state(state, control, &p.appid, i).await?,
             AppStatus::NeedsReauthorization => {

@@ -16,15 +16,7 @@ pub async fn view(state: &AppState, user: &CurrentUser) -> Result<TokenHealthVie
     require_staff(user)?;
     let now = db::now();
     let rows = db::tokens::all(&state.db).await?;
-    let programs: std::collections::HashMap<String, (String, String)> =
-        sqlx::query_as::<_, (String, String, String)>(
-            "SELECT appid, nick_name, status FROM mini_programs",
-        )
-        .fetch_all(&state.db.pool)
-        .await?
-        .into_iter()
-        .map(|(appid, name, status)| (appid, (name, status)))
-        .collect();
+    let programs = db::mini_programs::names_and_statuses(&state.db).await?;
     let mut ticket_received_at = None;
     let mut tokens = Vec::new();
     for row in rows {
