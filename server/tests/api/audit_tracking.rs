@@ -16,20 +16,9 @@ const OF_MERCHANT: u64 = 8;
 const OF_MERCHANT2: u64 = 13;
 const UNASSIGNED: u64 = 23;
 
-async fn sim_post(app: &TestApp, path: &str, body: Value) -> Value {
-    let res = reqwest::Client::new()
-        .post(format!("{}/__sim{path}", app.sim_base))
-        .json(&body)
-        .send()
-        .await
-        .expect("control call");
-    res.json().await.expect("control JSON")
-}
-
 /// Pushes stop reaching the console (WeChat gave up, the network ate them …).
 async fn lose_pushes(app: &TestApp) {
-    sim_post(
-        app,
+    app.sim(
         "/targets",
         json!({"component_url": app.url("/wechat/callback"),
                "message_url": "http://127.0.0.1:9/lost/$APPID$"}),
@@ -38,8 +27,7 @@ async fn lose_pushes(app: &TestApp) {
 }
 
 async fn deliver_pushes(app: &TestApp) {
-    sim_post(
-        app,
+    app.sim(
         "/targets",
         json!({"component_url": app.url("/wechat/callback"),
                "message_url": app.url("/wechat/callback/$APPID$")}),
@@ -229,7 +217,8 @@ async fn processed_pushes(app: &TestApp, appid: &str, kind: &str) -> Vec<String>
 async fn a_pushed_result_is_recorded_once_with_one_notification() {
     let app = spawn_app().await;
     let (appid, auditid) = submitted(&app, OF_MERCHANT).await;
-    sim_post(&app, "/audit/outcome", json!({"appid": appid, "status": 0})).await;
+    app.sim("/audit/outcome", json!({"appid": appid, "status": 0}))
+        .await;
     wait_status(&app, &appid, auditid, 0).await;
     let row = audit_row(&app, &appid, auditid).await.unwrap();
     assert_eq!(row.result_source.as_deref(), Some("push"));
@@ -283,8 +272,7 @@ async fn a_lost_push_is_recovered_by_polling_and_the_late_push_changes_nothing()
     let app = spawn_app_with_fast_retries().await;
     let (appid, auditid) = submitted(&app, OF_MERCHANT).await;
     lose_pushes(&app).await;
-    sim_post(
-        &app,
+    app.sim(
         "/audit/outcome",
         json!({"appid": appid, "status": 1, "reason": "页面空白", "screenshot": "media_a|media_b"}),
     )
@@ -346,11 +334,13 @@ async fn a_still_pending_audit_is_polled_again_later_with_backoff() {
     assert!(notifications_for(&app, &appid).await.is_empty());
     // A delay is recorded (and notified) but polling goes on; the final result still lands.
     lose_pushes(&app).await;
-    sim_post(&app, "/audit/outcome", json!({"appid": appid, "status": 4})).await;
+    app.sim("/audit/outcome", json!({"appid": appid, "status": 4}))
+        .await;
     make_due(&app, &appid).await;
     assert_eq!(audit_tracking::poll_due(&app.state, "poller").await, 1);
     assert_eq!(audit_row(&app, &appid, auditid).await.unwrap().status, 4);
-    sim_post(&app, "/audit/outcome", json!({"appid": appid, "status": 0})).await;
+    app.sim("/audit/outcome", json!({"appid": appid, "status": 0}))
+        .await;
     make_due(&app, &appid).await;
     assert_eq!(audit_tracking::poll_due(&app.state, "poller").await, 1);
     let row = audit_row(&app, &appid, auditid).await.unwrap();
@@ -368,7 +358,8 @@ async fn two_pollers_claim_an_audit_once() {
     let app = spawn_app().await;
     let (appid, auditid) = submitted(&app, OF_MERCHANT).await;
     lose_pushes(&app).await;
-    sim_post(&app, "/audit/outcome", json!({"appid": appid, "status": 0})).await;
+    app.sim("/audit/outcome", json!({"appid": appid, "status": 0}))
+        .await;
     let calls_before = sim_calls(&app, "/wxa/get_auditstatus", &appid).await;
     make_due(&app, &appid).await;
     let (a, b) = tokio::join!(
@@ -443,8 +434,7 @@ async fn duplicate_and_racing_reports_change_the_row_once() {
 async fn duplicate_pushes_are_recorded_once_and_keep_the_rejection_details() {
     let app = spawn_app().await;
     let (appid, auditid) = submitted(&app, OF_MERCHANT).await;
-    sim_post(
-        &app,
+    app.sim(
         "/audit/outcome",
         json!({"appid": appid, "status": 1, "reason": "含有测试内容", "screenshot": "s1|s2|s3"}),
     )
@@ -494,7 +484,8 @@ async fn a_push_for_an_audit_submitted_elsewhere_becomes_a_row() {
     let appid = demo_appid(UNASSIGNED);
     let auditid = submit_in_wechat(&app, &appid).await;
     assert!(audit_row(&app, &appid, auditid).await.is_none());
-    sim_post(&app, "/audit/outcome", json!({"appid": appid, "status": 0})).await;
+    app.sim("/audit/outcome", json!({"appid": appid, "status": 0}))
+        .await;
     wait_for("the new row", || async {
         audit_row(&app, &appid, auditid).await.is_some()
     })
@@ -529,13 +520,10 @@ async fn notifications_are_scoped_to_the_merchant_and_marked_read_per_user() {
         .unwrap();
     let (mine, audit_mine) = submitted(&app, OF_MERCHANT).await;
     let (theirs, audit_theirs) = submitted(&app, OF_MERCHANT2).await;
-    sim_post(&app, "/audit/outcome", json!({"appid": mine, "status": 0})).await;
-    sim_post(
-        &app,
-        "/audit/outcome",
-        json!({"appid": theirs, "status": 1}),
-    )
-    .await;
+    app.sim("/audit/outcome", json!({"appid": mine, "status": 0}))
+        .await;
+    app.sim("/audit/outcome", json!({"appid": theirs, "status": 1}))
+        .await;
     wait_status(&app, &mine, audit_mine, 0).await;
     wait_status(&app, &theirs, audit_theirs, 1).await;
 
@@ -608,7 +596,8 @@ async fn a_late_push_about_an_older_audit_does_not_touch_the_newer_one() {
     lose_pushes(&app).await;
     // Both submitted outside the console; the first one's result is delivered late.
     let first = submit_in_wechat(&app, &appid).await;
-    sim_post(&app, "/audit/outcome", json!({"appid": appid, "status": 0})).await;
+    app.sim("/audit/outcome", json!({"appid": appid, "status": 0}))
+        .await;
     let second = submit_in_wechat(&app, &appid).await;
     assert_ne!(first, second);
     deliver_pushes(&app).await;
@@ -625,7 +614,8 @@ async fn a_late_push_about_an_older_audit_does_not_touch_the_newer_one() {
     assert!(notifications_for(&app, &appid).await.is_empty());
     // Its own result is found by polling.
     lose_pushes(&app).await;
-    sim_post(&app, "/audit/outcome", json!({"appid": appid, "status": 1})).await;
+    app.sim("/audit/outcome", json!({"appid": appid, "status": 1}))
+        .await;
     make_due(&app, &appid).await;
     assert_eq!(audit_tracking::poll_due(&app.state, "poller").await, 1);
     assert_eq!(audit_row(&app, &appid, second).await.unwrap().status, 1);

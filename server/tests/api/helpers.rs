@@ -164,6 +164,31 @@ pub async fn body(res: Response) -> String {
     res.text().await.unwrap_or_default()
 }
 
+impl TestApp {
+    async fn sim_answer(&self, path: &str, body: Value) -> (reqwest::StatusCode, Value) {
+        let res = reqwest::Client::new()
+            .post(format!("{}/__sim{path}", self.sim_base))
+            .json(&body)
+            .send()
+            .await
+            .expect("control call");
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// POSTs to the simulator's control API (`/__sim{path}`): its JSON answer (Null if none).
+    pub async fn sim(&self, path: &str, body: Value) -> Value {
+        self.sim_answer(path, body).await.1
+    }
+
+    /// The same, asserting that the control API accepted it.
+    pub async fn sim_ok(&self, path: &str, body: Value) -> Value {
+        let (status, answer) = self.sim_answer(path, body).await;
+        assert!(status.is_success(), "{path}: {status} {answer}");
+        answer
+    }
+}
+
 /// The calls to `path` the simulator has seen, for `appid` unless it is empty.
 pub async fn sim_call_records(app: &TestApp, path: &str, appid: &str) -> Vec<Value> {
     let filter = if appid.is_empty() {

@@ -14,16 +14,6 @@ fn released() -> String {
     demo_appid(0)
 }
 
-async fn sim(app: &TestApp, path: &str, body: Value) {
-    let res = Client::new()
-        .post(format!("{}/__sim{path}", app.sim_base))
-        .json(&body)
-        .send()
-        .await
-        .expect("control call");
-    assert!(res.status().is_success(), "{path}: {}", res.status());
-}
-
 fn rule(prefix: &str, debug: &[&str]) -> Value {
     json!({"prefix": prefix, "permit_sub_rule": 1, "path": "pages/index/index",
         "open_version": 1, "debug_url": debug, "is_edit": false})
@@ -339,8 +329,7 @@ async fn each_rule_of_section_14_is_enforced_or_explained() {
     );
 
     // The monthly quota: at 0 the console refuses before calling.
-    sim(
-        &app,
+    app.sim_ok(
         "/qrcodejump",
         json!({"appid": appid, "pub_quota": 0, "verify_file_fetched": true}),
     )
@@ -496,8 +485,7 @@ async fn one_rule_applied_to_many_adds_each_once_and_reports_each_target() {
     let op = app.signed_in(OPERATOR).await;
     let targets = [demo_appid(0), demo_appid(20), demo_appid(12)];
     for t in &targets {
-        sim(
-            &app,
+        app.sim_ok(
             "/qrcodejump",
             json!({"appid": t, "verify_file_fetched": true}),
         )

@@ -75,17 +75,6 @@ fn reason_of(view: &Value, action_name: &str) -> Option<String> {
     })
 }
 
-async fn sim_post(app: &TestApp, path: &str, body: Value) -> Value {
-    let res = reqwest::Client::new()
-        .post(format!("{}/__sim{path}", app.sim_base))
-        .json(&body)
-        .send()
-        .await
-        .expect("control call");
-    assert!(res.status().is_success(), "{path}");
-    res.json().await.expect("control JSON")
-}
-
 async fn commit(app: &TestApp, c: &Client, appid: &str, version: &str) -> Value {
     let ext = json!({"extAppid": appid, "ext": {"shop": version}}).to_string();
     app.call_ok(
@@ -124,7 +113,8 @@ async fn submit(app: &TestApp, c: &Client, appid: &str) -> Value {
 
 /// The simulated reviewers decide, then the page's refresh records it.
 async fn approve(app: &TestApp, c: &Client, appid: &str) -> Value {
-    sim_post(app, "/audit/outcome", json!({"appid": appid, "status": 0})).await;
+    app.sim_ok("/audit/outcome", json!({"appid": appid, "status": 0}))
+        .await;
     app.call_ok(c, "release/refresh_audit", json!({ "appid": appid }))
         .await
 }
@@ -512,9 +502,7 @@ async fn undo_is_once_a_day_and_a_rejection_shows_its_reason() {
         "UndoQuotaReached"
     );
 
-    sim_post(
-        &app,
-        "/audit/outcome",
+    app.sim_ok("/audit/outcome",
         json!({"appid": appid, "status": 1, "reason": "页面内容不完整", "screenshot": "media1|media2"}),
     )
     .await;
@@ -673,8 +661,7 @@ async fn a_lost_submit_answer_is_reconciled_not_repeated() {
     let appid = demo_app(0, COMMITTED, 1);
     let items = items(&app, &c, &appid).await;
     // The simulator handles the call, then holds the answer past the client's timeout.
-    sim_post(
-        &app,
+    app.sim_ok(
         "/faults",
         json!({"path": "/wxa/submit_audit", "fault": "delay", "ms": 16_000, "times": 1}),
     )
@@ -712,8 +699,7 @@ async fn lost_undo_and_gray_answers_are_reconciled_not_repeated() {
     let appid = demo_app(0, RELEASED_AND_AUDITING, 1);
     let id = json!({ "appid": appid });
     let lose_answer = |path: &'static str| {
-        sim_post(
-            &app,
+        app.sim_ok(
             "/faults",
             json!({"path": path, "fault": "delay", "ms": 16_000, "times": 1}),
         )

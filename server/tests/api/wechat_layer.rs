@@ -68,18 +68,6 @@ where
     panic!("timed out waiting for {what}");
 }
 
-async fn sim_post(app: &TestApp, path: &str, body: Value) -> Value {
-    reqwest::Client::new()
-        .post(format!("{}/__sim{path}", app.sim_base))
-        .json(&body)
-        .send()
-        .await
-        .expect("control call")
-        .json()
-        .await
-        .expect("control JSON")
-}
-
 async fn sim_calls(app: &TestApp, path: &str) -> Vec<Value> {
     sim_call_records(app, path, "").await
 }
@@ -329,8 +317,8 @@ async fn a_token_wechat_rejects_is_expired_and_the_call_retried() {
     let platform = app.state.platform().unwrap().clone();
     let appid = app::services::demo::demo_appid(1);
     // The simulator's clock jumps past the token's life; the console still trusts it.
-    sim_post(&app, "/advance", json!({"seconds": 7300})).await;
-    sim_post(&app, "/push-ticket", json!({})).await;
+    app.sim("/advance", json!({"seconds": 7300})).await;
+    app.sim("/push-ticket", json!({})).await;
     let stored = db::tokens::get(&app.db, &TokenKey::Authorizer(appid.clone()).storage_key())
         .await
         .unwrap()
@@ -362,7 +350,8 @@ async fn a_revoked_refresh_token_marks_the_mini_program_for_reauthorization() {
     let app = spawn_app().await;
     let platform = app.state.platform().unwrap().clone();
     let appid = app::services::demo::demo_appid(2);
-    sim_post(&app, "/revoke-refresh-token", json!({"appid": appid})).await;
+    app.sim("/revoke-refresh-token", json!({"appid": appid}))
+        .await;
     let result = platform
         .tokens
         .force_refresh(&TokenKey::Authorizer(appid.clone()))
@@ -578,7 +567,7 @@ async fn the_owner_authorizes_through_the_simulator_page() {
 async fn an_unauthorized_push_drops_the_tokens() {
     let app = spawn_app().await;
     let appid = app::services::demo::demo_appid(4);
-    sim_post(&app, "/unauthorize", json!({"appid": appid})).await;
+    app.sim("/unauthorize", json!({"appid": appid})).await;
     let db = app.db.clone();
     let watched = appid.clone();
     wait_until("the unauthorized push", || {

@@ -16,16 +16,6 @@ fn others() -> String {
     demo_appid(1)
 }
 
-async fn sim(app: &TestApp, path: &str, body: Value) -> Value {
-    let res = reqwest::Client::new()
-        .post(format!("{}/__sim{path}", app.sim_base))
-        .json(&body)
-        .send()
-        .await
-        .expect("control call");
-    res.json().await.unwrap_or(Value::Null)
-}
-
 /// A valid widget of `n` cells whose jump paths are pages of the mini program's code.
 async fn content(app: &TestApp, c: &reqwest::Client, appid: &str, n: usize) -> Value {
     let options = app
@@ -96,12 +86,12 @@ fn blocked(v: &Value, action: &str) -> Value {
 }
 
 async fn approve(app: &TestApp, appid: &str) {
-    let r = sim(
-        app,
-        "/widget/review",
-        json!({"appid": appid, "outcome": "approve"}),
-    )
-    .await;
+    let r = app
+        .sim(
+            "/widget/review",
+            json!({"appid": appid, "outcome": "approve"}),
+        )
+        .await;
     assert_eq!(r["ok"], true, "{r}");
 }
 
@@ -204,12 +194,12 @@ async fn widget_lifecycle_draft_submit_review_offline_modify_reject_delete() {
     let two = content(&app, &admin, &appid, 2).await;
     let res = submit(&app, &admin, &appid, &two).await;
     assert_eq!(res.status(), 200, "{}", body(res).await);
-    let r = sim(
-        &app,
-        "/widget/review",
-        json!({"appid": appid, "outcome": "reject", "reason": "素材与服务不符"}),
-    )
-    .await;
+    let r = app
+        .sim(
+            "/widget/review",
+            json!({"appid": appid, "outcome": "reject", "reason": "素材与服务不符"}),
+        )
+        .await;
     assert_eq!(r["ok"], true);
     let v = view(&app, &admin, &appid).await;
     assert_eq!(v["status"], "Rejected");
@@ -308,12 +298,8 @@ async fn the_monthly_quota_is_shown_and_enforced() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
     let appid = own();
-    sim(
-        &app,
-        "/widget/quota",
-        json!({"appid": appid, "monthly_limit": 1}),
-    )
-    .await;
+    app.sim("/widget/quota", json!({"appid": appid, "monthly_limit": 1}))
+        .await;
     let c = content(&app, &admin, &appid, 2).await;
     assert_eq!(submit(&app, &admin, &appid, &c).await.status(), 200);
     approve(&app, &appid).await;
@@ -323,12 +309,8 @@ async fn the_monthly_quota_is_shown_and_enforced() {
     let res = submit(&app, &admin, &appid, &c).await;
     assert_eq!(errcode_of(&body(res).await), errcode::MAX_SUBMITS);
     // Raising the quota lets the modify through.
-    sim(
-        &app,
-        "/widget/quota",
-        json!({"appid": appid, "monthly_limit": 2}),
-    )
-    .await;
+    app.sim("/widget/quota", json!({"appid": appid, "monthly_limit": 2}))
+        .await;
     assert_eq!(submit(&app, &admin, &appid, &c).await.status(), 200);
 }
 
@@ -337,8 +319,7 @@ async fn an_ineligible_mini_program_is_refused_with_9009098() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
     let appid = own();
-    sim(
-        &app,
+    app.sim(
         "/widget/eligibility",
         json!({"appid": appid, "eligible": false}),
     )
@@ -365,8 +346,7 @@ async fn offline_of_nothing_and_of_a_rejected_widget_is_9008996() {
     assert_eq!(errcode_of(&body(res).await), errcode::NOT_FOUND);
     let c = content(&app, &admin, &appid, 2).await;
     assert_eq!(submit(&app, &admin, &appid, &c).await.status(), 200);
-    sim(
-        &app,
+    app.sim(
         "/widget/review",
         json!({"appid": appid, "outcome": "reject"}),
     )
@@ -557,9 +537,7 @@ async fn the_fleet_list_filters_by_status_and_paginates() {
 }
 
 async fn fault(app: &TestApp, path: &str, code: i64) {
-    sim(
-        app,
-        "/faults",
+    app.sim("/faults",
         json!({"path": path, "fault": "errcode", "errcode": code, "errmsg": "simulated", "times": 1}),
     )
     .await;
