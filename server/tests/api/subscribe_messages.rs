@@ -5,7 +5,7 @@
 
 use crate::helpers::{body, sim_calls, spawn_app, TestApp, MERCHANT, MERCHANT2, OPERATOR};
 use app::services::demo::demo_appid;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// Merchant 1's coffee shop (category 305), released (its code has pages/index/index).
@@ -14,13 +14,11 @@ fn own() -> String {
 }
 
 async fn consent(app: &TestApp, appid: &str, openid: &str, template_id: &str) {
-    let res = Client::new()
-        .post(format!("{}/__sim/subscribe/consent", app.sim_base))
-        .json(&json!({"appid": appid, "openid": openid, "template_id": template_id}))
-        .send()
-        .await
-        .expect("control call");
-    assert_eq!(res.status(), StatusCode::OK);
+    app.sim_ok(
+        "/subscribe/consent",
+        json!({"appid": appid, "openid": openid, "template_id": template_id}),
+    )
+    .await;
 }
 
 pub async fn problems(res: reqwest::Response) -> Vec<(String, Value)> {
@@ -213,15 +211,12 @@ async fn compose_add_send_and_delete_with_every_errcode_at_its_field() {
     assert_eq!(wechat_code(res).await, 43101);
     // WeChat's 47003 names the value: it lands at that field.
     consent(&app, &appid, "oSubUser1", &id).await;
-    Client::new()
-        .post(format!("{}/__sim/faults", app.sim_base))
-        .json(
-            &json!({"path": "/cgi-bin/message/subscribe/send", "times": 1, "fault": "errcode",
+    app.sim_ok(
+        "/faults",
+        json!({"path": "/cgi-bin/message/subscribe/send", "times": 1, "fault": "errcode",
             "errcode": 47003, "errmsg": "argument invalid! data.character_string1.value invalid"}),
-        )
-        .send()
-        .await
-        .unwrap();
+    )
+    .await;
     let res = app
         .call(
             &c,
