@@ -1293,3 +1293,68 @@ async fn an_audit_of_an_unauthorized_account_finishes_without_a_push() {
     let code = &h.sim.snapshot().authorizers[&appid].code;
     assert_eq!(code.audits.last().unwrap().status, 0);
 }
+
+/// Issue 15 (1): a mini program's own token (`/cgi-bin/token`) is not the
+/// platform acting on its behalf — code management answers 86000 — and it owes
+/// nothing to the platform's authorization.
+#[tokio::test]
+async fn a_mini_programs_own_token_is_86000_and_outlives_the_authorization() {
+    let h = Harness::start().await;
+    let appid = h.authorize("青禾生鲜商城").await;
+    commit(&h, &appid, 1).await;
+    let secret = wechat::simulator::template::app_secret(&h.sim, &appid).unwrap();
+    let own = h
+        .client
+        .client_credential_token(&appid, &secret)
+        .await
+        .unwrap()
+        .access_token;
+    let own_q = format!("access_token={}", urlencode(&own));
+    for (method, path, body) in [
+        ("GET", "/wxa/get_page", None),
+        ("GET", "/wxa/get_category", None),
+        ("GET", "/wxa/get_latest_auditstatus", None),
+        (
+            "POST",
+            "/wxa/change_visitstatus",
+            Some(r#"{"action":"close"}"#),
+        ),
+        ("POST", "/cgi-bin/wxopen/getweappsupportversion", Some("{}")),
+    ] {
+        let answer = h.raw_json(method, &format!("{path}?{own_q}"), body).await;
+        assert_eq!(answer["errcode"], 86000, "{path}");
+    }
+    // The platform's token for the same account still works there.
+    let ctx = h.ctx(&appid);
+    h.client.get_page(&ctx).await.unwrap();
+
+    let library_list = |token: String| {
+        let h = &h;
+        async move {
+            h.raw_json(
+                "POST",
+                &format!(
+                    "/cgi-bin/wxopen/template/library/list?access_token={}",
+                    urlencode(&token)
+                ),
+                Some(r#"{"offset":0,"count":1}"#),
+            )
+            .await
+        }
+    };
+    assert_eq!(library_list(own.clone()).await["errcode"], 0);
+    // Refreshing the platform's token does not shorten the own token…
+    h.tokens.current.lock().unwrap().clear();
+    let refreshed = access_token(&h, &appid).await;
+    h.advance(301).await;
+    assert_eq!(library_list(own.clone()).await["errcode"], 0);
+    assert_eq!(library_list(refreshed).await["errcode"], 0);
+    // …and cancelling the authorization does not kill it.
+    h.control("/unauthorize", json!({"appid": appid})).await;
+    assert_eq!(library_list(own.clone()).await["errcode"], 0);
+    // The call log still names the account for own-token calls.
+    let calls = h.calls("/cgi-bin/wxopen/template/library/list").await;
+    assert!(calls
+        .iter()
+        .all(|c| c["appid"].as_str() == Some(appid.as_str())));
+}

@@ -56,7 +56,8 @@
 //!   committed pages is 85007. The JPEG is an 8×8 grey image whose comment
 //!   segment carries appid, version and path (no real QR pattern).
 //! * submit_audit: no commit is 85086 (86001 on the reading endpoints); a
-//!   component token instead of an authorizer token is 86000; an empty
+//!   component token, or the mini program's own `/cgi-bin/token` token (on
+//!   every code-management call), instead of an authorizer token is 86000; an empty
 //!   nickname is 86002; `third_class`/`third_id` are 85008 (accounts only have
 //!   two-level categories here); a category no longer in [`CATEGORY_TREE`] is
 //!   85077; an empty title is 85011; 85085 when 100 other mini programs of the
