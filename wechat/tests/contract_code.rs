@@ -963,6 +963,42 @@ async fn support_version_reads_and_sets_known_versions() {
     );
 }
 
+/// Issue 15 (2): any released base library can be the minimum, not only the
+/// rows of the distribution; 85015 ("版本输入错误") for malformed versions
+/// and for ones newer than every release.
+#[tokio::test]
+async fn support_version_accepts_any_released_base_library() {
+    let h = Harness::start().await;
+    let appid = h.authorize("基础库").await;
+    let ctx = h.ctx(&appid);
+    let listed = h.client.get_weapp_support_version(&ctx).await.unwrap();
+    let newest = listed
+        .uv_info
+        .items
+        .iter()
+        .map(|i| i.version.clone())
+        .max_by_key(|v| wechat::simulator::code::parse_base_library(v))
+        .unwrap();
+    for version in ["2.10.4", "2.9.3", "3.0.2", "1.0.1", newest.as_str()] {
+        h.client
+            .set_weapp_support_version(&ctx, version)
+            .await
+            .unwrap_or_else(|e| panic!("{version}: {e:?}"));
+        let current = h.client.get_weapp_support_version(&ctx).await.unwrap();
+        assert_eq!(current.now_version, version);
+    }
+    for version in [
+        "", "2.10", "2.10.4.1", "v2.10.4", "02.10.4", "2.10.-4", "2..4", "2.10.4 ", "0.9.9",
+        "99.0.0", "1000.0.0",
+    ] {
+        assert_eq!(
+            errcode(h.client.set_weapp_support_version(&ctx, version).await),
+            85015,
+            "{version:?}"
+        );
+    }
+}
+
 fn rule(prefix: &str) -> QrcodeJumpAddRequest {
     QrcodeJumpAddRequest {
         prefix: prefix.into(),

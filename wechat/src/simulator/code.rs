@@ -38,7 +38,8 @@ pub const WEEKLY_SUBMITTED_APPS_MAX: usize = 100;
 pub const FEEDBACK_INFO_MAX_CHARS: usize = 200;
 /// Hosts the simulator treats as blacklisted (85070).
 pub const BLACKLISTED_HOSTS: [&str; 2] = ["blacklisted.example.com", "phishing.example.net"];
-/// Base-library versions and the share of users (percent) still below each.
+/// Base-library versions and the share of users (percent) still below each
+/// (the rows of `getweappsupportversion`; the newest bounds what can be set).
 pub const BASE_LIBRARY_VERSIONS: [(&str, f64); 8] = [
     ("1.0.0", 0.0),
     ("1.9.0", 0.0),
@@ -1002,15 +1003,44 @@ async fn set_support_version(
 ) -> SimResult {
     let body: Value = parse_body(&body)?;
     let version = body.get("version").and_then(Value::as_str).unwrap_or("");
-    let known = BASE_LIBRARY_VERSIONS.iter().any(|(v, _)| *v == version);
+    let settable = is_settable_base_library(version);
     with_authorizer(&sim, &raw, |a, _| {
-        if !known {
+        if !settable {
             return Err(SimError::new(85015, "invalid version"));
         }
         a.code.support_version = Some(version.to_owned());
         Ok(())
     })?;
     ok(json!({}))
+}
+
+/// A base-library version as `(major, minor, patch)`: three dot-separated
+/// decimal numbers, no sign, no leading zero, none above 999.
+pub fn parse_base_library(version: &str) -> Option<(u16, u16, u16)> {
+    let mut parts = version.split('.').map(|part| {
+        let well_formed = !part.is_empty()
+            && part.len() <= 3
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'));
+        well_formed.then(|| part.parse::<u16>().ok()).flatten()
+    });
+    let parsed = (parts.next()??, parts.next()??, parts.next()??);
+    parts.next().is_none().then_some(parsed)
+}
+
+/// What `setweappsupportversion` accepts (else 85015 "版本输入错误"): any
+/// well-formed version from 1.0.0 up to the newest in the distribution
+/// `getweappsupportversion` reports — a released version need not be one of
+/// the listed rows, but one newer than every release cannot exist yet.
+pub fn is_settable_base_library(version: &str) -> bool {
+    let newest = BASE_LIBRARY_VERSIONS
+        .iter()
+        .filter_map(|(v, _)| parse_base_library(v))
+        .max();
+    match (parse_base_library(version), newest) {
+        (Some(wanted), Some(newest)) => wanted >= (1, 0, 0) && wanted <= newest,
+        _ => false,
+    }
 }
 
 /// Whether two rules' prefixes collide for different mini programs (85072).

@@ -76,8 +76,10 @@
 //! * revertgrayrelease without a running plan is a no-op success; release of
 //!   a version in gray marks the plan finished (3).
 //! * getweappsupportversion: the base-library versions and user shares are
-//!   [`crate::simulator::code::BASE_LIBRARY_VERSIONS`]; set accepts only those
-//!   (85015 otherwise); `now_version` starts at 1.0.0.
+//!   [`crate::simulator::code::BASE_LIBRARY_VERSIONS`]; set accepts any
+//!   well-formed `x.y.z` (decimal, no leading zeros) from 1.0.0 to the newest
+//!   of those rows, 85015 ("版本输入错误") otherwise; `now_version` starts at
+//!   1.0.0.
 //! * QR-jump rules: at most 10 rules (85073); 20 publications a month (the
 //!   seed's example quota), beyond that 45009; a principal name starting "个人" is a
 //!   personal account (85075); blacklisted hosts (85070) are
