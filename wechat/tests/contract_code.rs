@@ -1394,3 +1394,62 @@ async fn a_mini_programs_own_token_is_86000_and_outlives_the_authorization() {
         .iter()
         .all(|c| c["appid"].as_str() == Some(appid.as_str())));
 }
+
+async fn visit_status_in_authorizer_info(h: &Harness, appid: &str) -> i64 {
+    h.client
+        .authorizer_info(
+            &h.component_ctx(),
+            &wechat::api::component::AuthorizerInfoRequest {
+                component_appid: h.component_appid(),
+                authorizer_appid: appid.to_owned(),
+            },
+        )
+        .await
+        .unwrap()
+        .authorizer_info
+        .mini_program_info
+        .expect("a mini program's info")
+        .visit_status
+}
+
+/// Issue 15 (3, 4): change_visitstatus checks the token before the action,
+/// answers 85021 ("状态不可变") when the state would not change, and the
+/// authorizer info's `MiniProgramInfo.visit_status` follows it.
+#[tokio::test]
+async fn visit_status_checks_the_token_first_refuses_no_change_and_shows_in_authorizer_info() {
+    let h = Harness::start().await;
+    let appid = h.authorize("可见状态").await;
+    let ctx = h.ctx(&appid);
+    // A bad token is 40001 even with a bad action (85022 otherwise).
+    for body in [r#"{"action":"hide"}"#, r#"{"action":"close"}"#, "{"] {
+        let answer = h
+            .raw_json(
+                "POST",
+                "/wxa/change_visitstatus?access_token=forged",
+                Some(body),
+            )
+            .await;
+        assert_eq!(answer["errcode"], 40001, "{body}");
+    }
+    release_once(&h, &appid).await;
+    assert_eq!(visit_status_in_authorizer_info(&h, &appid).await, 0);
+    // Opening what is open does not change anything: 85021.
+    assert_eq!(
+        errcode(h.client.change_visitstatus(&ctx, VisitAction::Open).await),
+        85021
+    );
+    h.client
+        .change_visitstatus(&ctx, VisitAction::Close)
+        .await
+        .unwrap();
+    assert_eq!(visit_status_in_authorizer_info(&h, &appid).await, 1);
+    assert_eq!(
+        errcode(h.client.change_visitstatus(&ctx, VisitAction::Close).await),
+        85021
+    );
+    h.client
+        .change_visitstatus(&ctx, VisitAction::Open)
+        .await
+        .unwrap();
+    assert_eq!(visit_status_in_authorizer_info(&h, &appid).await, 0);
+}

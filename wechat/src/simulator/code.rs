@@ -939,6 +939,10 @@ async fn change_visitstatus(
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> SimResult {
+    // The credential comes first, as on every WeChat call: a bad token is
+    // 40001 / 42001 whatever the body says.
+    let now = sim.now();
+    authorizer_appid(&sim.lock(), &raw, now)?;
     let body: Value = parse_body(&body)?;
     let action = body.get("action").and_then(Value::as_str).unwrap_or("");
     let close = match action {
@@ -947,7 +951,9 @@ async fn change_visitstatus(
         _ => return Err(SimError::new(85022, "invalid action")),
     };
     with_authorizer(&sim, &raw, |a, _| {
-        if a.code.live.is_none() {
+        // 85021 "状态不可变": nothing online to show or hide, or the mini
+        // program is already in the state asked for.
+        if a.code.live.is_none() || a.code.visit_closed == close {
             return Err(SimError::new(85021, "status not allowed to change"));
         }
         a.code.visit_closed = close;

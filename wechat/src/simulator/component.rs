@@ -194,7 +194,7 @@ async fn authorizer_info(
             "MiniProgramInfo": {
                 "network": {"RequestDomain": [], "WsRequestDomain": [], "UploadDomain": [], "DownloadDomain": []},
                 "categories": categories,
-                "visit_status": 0,
+                "visit_status": visit_status(a),
             },
         },
         "authorization_info": {
@@ -204,6 +204,26 @@ async fn authorizer_info(
         }
     }))
 }
+
+/// `authorizer_info.MiniProgramInfo.visit_status`: WeChat's open-platform
+/// docs list the field there (获取授权方的账号基本信息, developers.weixin.qq.com/
+/// doc/oplatform/OpenApiDoc/thirdparty/ticket-token/api_get_authorizer_info.html,
+/// `MiniProgramInfo` › `visit_status number`) without its values; an account
+/// serving normally answers 0 there. The simulator answers
+/// [`VISIT_STATUS_CLOSED`] while the live version is hidden through
+/// `change_visitstatus` (see `provisional`).
+fn visit_status(a: &super::Authorizer) -> i64 {
+    if a.code.live.is_some() && a.code.visit_closed {
+        VISIT_STATUS_CLOSED
+    } else {
+        VISIT_STATUS_OPEN
+    }
+}
+
+/// `MiniProgramInfo.visit_status` of a mini program that can be visited.
+const VISIT_STATUS_OPEN: i64 = 0;
+/// Provisional: `MiniProgramInfo.visit_status` after `change_visitstatus` close.
+const VISIT_STATUS_CLOSED: i64 = 1;
 
 /// Creates an authorization code for `appid` (the owner confirmed) and pushes
 /// the `authorized` / `updateauthorized` event.

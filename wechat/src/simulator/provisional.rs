@@ -5,6 +5,9 @@
 //! * `/cgi-bin/component/api_get_authorizer_info`: only the fields the console
 //!   reads (`nick_name`, `principal_name`, `user_name`, `verify_type_info`,
 //!   `MiniProgramInfo.categories`, `authorization_info`) are modelled.
+//!   `MiniProgramInfo.visit_status` is listed by WeChat's docs without its
+//!   values: the simulator answers 0 while the mini program can be visited
+//!   and 1 after `change_visitstatus` close.
 //! * `/cgi-bin/componentloginpage`: WeChat's page is a QR code for the
 //!   administrator's phone; the simulator shows a confirmation form instead.
 //! * The category tree offered on the authorization page ([`CATEGORY_TREE`]).
@@ -71,8 +74,8 @@
 //!   another `audit_delay` (passed if the default outcome is itself "delayed").
 //! * undocodeaudit with nothing in review is 85019; quota days and months are
 //!   Beijing calendar days/months on the simulated clock.
-//! * change_visitstatus without a live version is 85021; setting the current
-//!   state again is accepted.
+//! * change_visitstatus: the token is checked before the body; without a live
+//!   version, or to the state it already has, it is 85021 ("状态不可变").
 //! * revertgrayrelease without a running plan is a no-op success; release of
 //!   a version in gray marks the plan finished (3).
 //! * getweappsupportversion: the base-library versions and user shares are
