@@ -15,6 +15,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::routing::post;
 use axum::{Json, Router};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -98,6 +99,10 @@ pub struct WidgetState {
     /// Overrides [`DEFAULT_MONTHLY_SUBMITS`] (control API).
     #[serde(default)]
     pub monthly_limit: Option<u32>,
+    /// How many of the next create / modify / offline / delete calls answer
+    /// 9009099 ("系统失败，请重试。") without doing anything (control API).
+    #[serde(default)]
+    pub system_failures: u32,
 }
 
 /// A submitted function.
@@ -178,6 +183,15 @@ impl WidgetState {
         self.submissions.push(now);
     }
 
+    /// Uses up one injected system failure (9009099), if any is pending.
+    fn take_system_failure(&mut self) -> Result<(), SimError> {
+        if self.system_failures == 0 {
+            return Ok(());
+        }
+        self.system_failures -= 1;
+        Err(SimError::new(9009099, "系统失败，请重试。"))
+    }
+
     fn find(&mut self, index: Option<i64>, what: &str) -> Result<&mut Widget, SimError> {
         let index = index.ok_or_else(|| SimError::new(9009098, "参数错误：缺少 index"))?;
         self.widgets
@@ -210,6 +224,24 @@ fn civil_from_days(days: i64) -> (i64, i64) {
 
 fn param_error(detail: &str) -> SimError {
     SimError::new(9009098, format!("参数错误，请查看请求字段描述。{detail}"))
+}
+
+/// Decodes a function-widget request. A body that is not JSON at all is
+/// WeChat's generic 47001; JSON with a field of the wrong type (or a required
+/// one missing) is the seed's 9009098 "参数错误，请查看请求字段描述".
+fn parse_widget_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, SimError> {
+    let value: Value = parse_body(bytes)?;
+    serde_json::from_value(value).map_err(|e| param_error(&e.to_string()))
+}
+
+/// 9009065 "获取功能类目失败": a function's categories hang off the mini
+/// program's own service categories; an account with none has nothing to
+/// take them from (provisional reading, see `provisional`).
+fn check_account_categories(authorizer: &super::Authorizer) -> Result<(), SimError> {
+    if authorizer.categories.is_empty() {
+        return Err(SimError::new(9009065, "获取功能类目失败"));
+    }
+    Ok(())
 }
 
 /// `keyword`: required, at most [`MAX_KEYWORD_CHARS`], one line.
@@ -401,11 +433,13 @@ fn stored_content(mut widget: FuncWidget, nick_name: &str) -> FuncWidget {
 }
 
 async fn create(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) -> SimResult {
-    let request: FuncWidget = parse_body(&body)?;
+    let request: FuncWidget = parse_widget_body(&body)?;
     let now = sim.now();
     let review = review_secs(&sim);
     let mut state = sim.lock();
     let authorizer = state.authorizer_mut(q.access_token.as_deref(), now)?;
+    authorizer.widget.take_system_failure()?;
+    check_account_categories(authorizer)?;
     let nick_name = authorizer.nick_name.clone();
     let w = &mut authorizer.widget;
     w.settle(now);
@@ -440,11 +474,13 @@ async fn create(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes
 }
 
 async fn modify(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) -> SimResult {
-    let request: ModifyBody = parse_body(&body)?;
+    let request: ModifyBody = parse_widget_body(&body)?;
     let now = sim.now();
     let review = review_secs(&sim);
     let mut state = sim.lock();
     let authorizer = state.authorizer_mut(q.access_token.as_deref(), now)?;
+    authorizer.widget.take_system_failure()?;
+    check_account_categories(authorizer)?;
     let nick_name = authorizer.nick_name.clone();
     let w = &mut authorizer.widget;
     w.settle(now);
@@ -470,10 +506,11 @@ async fn modify(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes
 }
 
 async fn offline(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) -> SimResult {
-    let request: IndexBody = parse_body(&body)?;
+    let request: IndexBody = parse_widget_body(&body)?;
     let now = sim.now();
     let mut state = sim.lock();
     let w = &mut state.authorizer_mut(q.access_token.as_deref(), now)?.widget;
+    w.take_system_failure()?;
     w.settle(now);
     let widget = w.find(request.index, "下线")?;
     match widget.status {
@@ -492,10 +529,11 @@ async fn offline(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Byte
 }
 
 async fn delete(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) -> SimResult {
-    let request: IndexBody = parse_body(&body)?;
+    let request: IndexBody = parse_widget_body(&body)?;
     let now = sim.now();
     let mut state = sim.lock();
     let w = &mut state.authorizer_mut(q.access_token.as_deref(), now)?.widget;
+    w.take_system_failure()?;
     w.settle(now);
     let widget = w.find(request.index, "删除")?;
     if widget.status == status::UNDER_REVIEW {
@@ -573,12 +611,17 @@ fn bad(e: SimError) -> (axum::http::StatusCode, Json<Value>) {
 /// * `POST /widget/review` `{"appid", "outcome": "approve"|"reject", "reason"?, "finish_now"?}`;
 /// * `POST /widget/eligibility` `{"appid", "eligible"}`;
 /// * `POST /widget/quota` `{"appid", "monthly_limit"}`;
+/// * `POST /widget/system-failure` `{"appid", "times"?}`: the next `times`
+///   (default 1) create / modify / offline / delete calls of `appid` answer
+///   9009099 "系统失败，请重试。" and change nothing — the seed lists the code
+///   without saying what causes it, so only this switch produces it;
 /// * and those of [`super::template::control_routes`].
 pub fn control_routes() -> Router<Sim> {
     Router::new()
         .route("/widget/review", post(control_review))
         .route("/widget/eligibility", post(control_eligibility))
         .route("/widget/quota", post(control_quota))
+        .route("/widget/system-failure", post(control_system_failure))
         .merge(super::template::control_routes())
 }
 
@@ -681,6 +724,30 @@ struct QuotaBody {
 
 async fn control_quota(State(sim): State<Sim>, Json(body): Json<QuotaBody>) -> ControlResult {
     set_monthly_limit(&sim, &body.appid, body.monthly_limit).map_err(bad)?;
+    Ok(Json(json!({"ok": true})))
+}
+
+/// Makes the next `times` widget writes of `appid` answer 9009099.
+pub fn inject_system_failures(sim: &Sim, appid: &str, times: u32) -> Result<(), SimError> {
+    with_widget_state(sim, appid, |w| w.system_failures = times)
+}
+
+#[derive(Deserialize)]
+struct SystemFailureBody {
+    appid: String,
+    #[serde(default = "one_failure")]
+    times: u32,
+}
+
+fn one_failure() -> u32 {
+    1
+}
+
+async fn control_system_failure(
+    State(sim): State<Sim>,
+    Json(body): Json<SystemFailureBody>,
+) -> ControlResult {
+    inject_system_failures(&sim, &body.appid, body.times).map_err(bad)?;
     Ok(Json(json!({"ok": true})))
 }
 
