@@ -1146,8 +1146,8 @@ async fn qrcode_jump_rules_follow_every_rule_of_section_14() {
         85069
     );
     let file = h.client.qrcode_jump_download(&ctx).await.unwrap();
-    assert!(file.file_name.ends_with(".txt"));
-    assert!(!file.file_content.is_empty());
+    assert!(file.file_name.as_deref().unwrap().ends_with(".txt"));
+    assert!(!file.file_content.as_deref().unwrap().is_empty());
     assert_eq!(h.client.qrcode_jump_download(&ctx).await.unwrap(), file);
     h.client.qrcode_jump_publish(&ctx, prefix).await.unwrap();
     let list = h.client.qrcode_jump_get(&ctx).await.unwrap();
@@ -1452,4 +1452,27 @@ async fn visit_status_checks_the_token_first_refuses_no_change_and_shows_in_auth
         .await
         .unwrap();
     assert_eq!(visit_status_in_authorizer_info(&h, &appid).await, 0);
+}
+
+/// Issue 15 (6): the seed's example answer of qrcodejumpdownload is a bare
+/// `{"errcode": 0, "errmsg": "ok"}`; the client decodes it (no file) instead
+/// of failing.
+#[tokio::test]
+async fn the_seeds_bare_verify_file_answer_decodes() {
+    let h = Harness::start().await;
+    let appid = h.authorize("扫码打开").await;
+    let ctx = h.ctx(&appid);
+    // An injected errcode-0 fault answers exactly the seed's example.
+    h.fault(
+        "/cgi-bin/wxopen/qrcodejumpdownload",
+        json!({"fault": "errcode", "errcode": 0, "errmsg": "ok"}),
+        1,
+    )
+    .await;
+    let bare = h.client.qrcode_jump_download(&ctx).await.unwrap();
+    assert_eq!(bare.file_name, None);
+    assert_eq!(bare.file_content, None);
+    // The simulator's own answer carries both.
+    let file = h.client.qrcode_jump_download(&ctx).await.unwrap();
+    assert!(file.file_name.is_some() && file.file_content.is_some());
 }
