@@ -68,8 +68,12 @@ impl Sim {
 async fn component_token(State(sim): State<Sim>, body: Bytes) -> SimResult {
     let request: ComponentTokenRequest = parse_body(&body)?;
     sim.check_component_appid(&request.component_appid)?;
+    // A wrong secret is 40125 "invalid appsecret": the 返回码说明 table of 令牌
+    // (developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/
+    // ThirdParty/token/component_access_token.html) lists it beside 61011
+    // "invalid component", which stays for an AppID that is not this platform.
     if request.component_appsecret != sim.shared.config.component_secret {
-        return Err(SimError::new(61011, "invalid component"));
+        return Err(SimError::new(40125, "invalid appsecret"));
     }
     let now = sim.now();
     let mut state = sim.lock();

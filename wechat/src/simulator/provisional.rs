@@ -8,6 +8,9 @@
 //!   `MiniProgramInfo.visit_status` is listed by WeChat's docs without its
 //!   values: the simulator answers 0 while the mini program can be visited
 //!   and 1 after `change_visitstatus` close.
+//! * `api_create_preauthcode`: the pre-auth code lives 1800 s; WeChat's docs
+//!   say 600 s (pre_auth_code.html, "only valid for 10 minutes"). Kept
+//!   because the console sizes its authorization links on `expires_in`.
 //! * `/cgi-bin/componentloginpage`: WeChat's page is a QR code for the
 //!   administrator's phone; the simulator shows a confirmation form instead.
 //! * The category tree offered on the authorization page ([`CATEGORY_TREE`]).

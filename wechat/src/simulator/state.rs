@@ -12,8 +12,17 @@ pub const TOKEN_TTL_SECS: i64 = 7200;
 /// A replaced access token keeps working this long (WeChat's overlap window).
 pub const TOKEN_OVERLAP_SECS: i64 = 300;
 pub const TICKET_TTL_SECS: i64 = 12 * 3600;
+/// Provisional (see `provisional`): WeChat documents 600 s for the
+/// pre-auth code; kept at 1800 because the console sizes its authorization
+/// links on it.
 pub const PRE_AUTH_CODE_TTL_SECS: i64 = 1800;
-pub const AUTH_CODE_TTL_SECS: i64 = 3600;
+/// The authorization code lives 10 minutes: WeChat's open-platform docs,
+/// 授权流程技术说明 step 4 (developers.weixin.qq.com/doc/oplatform/
+/// Third-party_Platforms/2.0/api/Before_Develop/Authorization_Process_Technical_Description.html):
+/// the page redirects to `redirect_url?auth_code=xxx&expires_in=600`. The
+/// `authorized` push's `AuthorizationCodeExpiredTime` is the matching
+/// instant (authorize_event.html).
+pub const AUTH_CODE_TTL_SECS: i64 = 600;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SimState {
