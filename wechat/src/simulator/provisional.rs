@@ -18,14 +18,30 @@
 //!   - the "接入检查api" (apply.html) as `POST /widget/funcwidget/checkfuncwidget`
 //!     answering `can_apply`, `max_submit_count`, `submit_count` and
 //!     `func_list[{index, status (0 审核中 / 1 已上线 / 2 审核失败 / 3 已下线),
-//!     reason, submit_time, …the submitted fields}]`;
+//!     reason, submit_time, …the submitted fields}]`. WeChat's own apply.html
+//!     (archived in github.com/wepyjs/weapp-document-tracker) documents
+//!     `POST /widget/funcwidget/getfuncwidgetdetail` answering `can_apply`,
+//!     `reason`, `func_list` (string `status`), `commit_times`,
+//!     `left_commit_times`, `has_bind_gzh`, `bind_appid`, `bind_nickname`,
+//!     `pages`;
 //!   - the "类目树接口" (category.html) as `POST /widget/funcwidget/getcategory`
-//!     answering `category_list[{id1, name1, id2, name2, id3, name3}]` from
-//!     [`super::widget::WIDGET_CATEGORY_TREE`] (ids other than the seed's
-//!     10564 / 10707 are made up);
-//!   - the monthly submit quota (5 create / modify calls per natural month,
-//!     China time) and the text limits (keyword, brandname, cell title ≤ 20
-//!     characters, desc ≤ 30, URLs ≤ 1024): the seed gives no numbers;
+//!     answering `category_list[{id1, name1, id2, name2, id3, name3}]`. WeChat's
+//!     category.html (same archive) documents `POST
+//!     /widget/funcwidget/getallcategories` answering `list[{id, parent_id,
+//!     category_name, has_sub}]`, with placeholder data only;
+//!   - the tree's content, [`super::widget::WIDGET_CATEGORY_TREE`], is sample
+//!     data: only 10564 / 10707 come from the seed, no public source gives the
+//!     others. Membership is checked (9008998) because the seed says the ids
+//!     come from the category tree API ("具体类目ID见类目树接口");
+//!   - the monthly submit quota is 3 create / modify calls per natural month
+//!     (China time): the seed has the quota without its size; the number is
+//!     from apply.html's example (`commit_times` 1 + `left_commit_times` 2).
+//!     No text lengths are enforced (the seed gives none);
+//!   - 9009065 "获取功能类目失败" on create / modify of a mini program without
+//!     any service category (our reading: the function's categories have
+//!     nothing to hang off); 9009099 "系统失败，请重试。" only when the control
+//!     API asks for it (`POST /__sim/widget/system-failure`); a body of the
+//!     wrong JSON types is 9009098, one that is not JSON at all WeChat's 47001;
 //!   - a review lasts `SimConfig::audit_delay` and approves unless forced;
 //!     offline of a function that is not online answers 9008996.
 //! * Message templates (template-message-api.md), see [`super::template`]:

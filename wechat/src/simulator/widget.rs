@@ -4,9 +4,9 @@
 //! and a review that finishes `config.audit_delay` after submission unless a
 //! control call forces its outcome first.
 //!
-//! Limits the seed does not state (text lengths, the quota's size, the
-//! category tree, the access-check shape) are provisional; see
-//! [`super::provisional`].
+//! What the seed does not state (the quota's size, the category tree's
+//! content, the access-check shape) is listed in [`super::provisional`]. The
+//! seed gives no text lengths, so none are enforced beyond "required".
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -27,14 +27,13 @@ use crate::api::widget::{
 
 /// "现阶段一个小程序只允许提交一个对应的功能直达服务".
 pub const MAX_WIDGETS: usize = 1;
-/// Provisional: submissions (create + modify) per natural month.
-pub const DEFAULT_MONTHLY_SUBMITS: u32 = 5;
-/// Provisional text limits, in characters.
-pub const MAX_KEYWORD_CHARS: usize = 20;
-pub const MAX_BRANDNAME_CHARS: usize = 20;
-pub const MAX_ITEM_TITLE_CHARS: usize = 20;
-pub const MAX_ITEM_DESC_CHARS: usize = 30;
-pub const MAX_URL_CHARS: usize = 1024;
+/// Submissions (create + modify) per natural month. The seed: "每个自然月最大
+/// 提交次数可查看接入检查api返回结果" and 9009067 "达到最大提交次数", without the
+/// number; WeChat's own 接入检查 page (func-widget/quickstart/apply.html, as
+/// archived in github.com/wepyjs/weapp-document-tracker) answers
+/// `"commit_times": 1, "left_commit_times": 2` for "一个自然月内" — three a
+/// month. See `provisional`.
+pub const DEFAULT_MONTHLY_SUBMITS: u32 = 3;
 /// "可选1-3个类目".
 pub const MIN_CATEGORIES: usize = 1;
 pub const MAX_CATEGORIES: usize = 3;
@@ -244,14 +243,11 @@ fn check_account_categories(authorizer: &super::Authorizer) -> Result<(), SimErr
     Ok(())
 }
 
-/// `keyword`: required, at most [`MAX_KEYWORD_CHARS`], one line.
+/// `keyword`: required ("是"), one line.
 pub fn check_keyword(keyword: &str) -> Result<(), SimError> {
     let trimmed = keyword.trim();
     if trimmed.is_empty() {
         return Err(param_error("keyword 不能为空"));
-    }
-    if keyword.chars().count() > MAX_KEYWORD_CHARS {
-        return Err(param_error("keyword 过长"));
     }
     if keyword.chars().any(char::is_control) {
         return Err(param_error("keyword 含有非法字符"));
@@ -259,12 +255,8 @@ pub fn check_keyword(keyword: &str) -> Result<(), SimError> {
     Ok(())
 }
 
-/// `brandname`: optional (empty takes the mini program's name), at most
-/// [`MAX_BRANDNAME_CHARS`].
+/// `brandname`: optional (empty takes the mini program's name), one line.
 pub fn check_brandname(brandname: &str) -> Result<(), SimError> {
-    if brandname.chars().count() > MAX_BRANDNAME_CHARS {
-        return Err(param_error("brandname 过长"));
-    }
     if brandname.chars().any(char::is_control) {
         return Err(param_error("brandname 含有非法字符"));
     }
@@ -315,7 +307,7 @@ pub fn check_categories(list: &[WidgetCategory]) -> Result<(), SimError> {
 /// A path inside the mini program: `pages/index/index`, optionally with a
 /// leading `/` and a `?query`; no scheme, no `..`, no spaces.
 pub fn is_internal_path(path: &str) -> bool {
-    if path.is_empty() || path.chars().count() > MAX_URL_CHARS {
+    if path.is_empty() {
         return false;
     }
     if path.contains("://") || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -338,7 +330,6 @@ fn is_icon_url(url: &str) -> bool {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
     matches!(rest, Some(r) if !r.is_empty() && !r.starts_with('/'))
-        && url.chars().count() <= MAX_URL_CHARS
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
@@ -353,11 +344,11 @@ pub fn check_material(material: &Material) -> Result<(), SimError> {
         return Err(bad("宫格个数只能为 2 或 4"));
     }
     for item in &material.items {
-        if item.title.trim().is_empty() || item.title.chars().count() > MAX_ITEM_TITLE_CHARS {
-            return Err(bad("title 为空或过长"));
+        if item.title.trim().is_empty() {
+            return Err(bad("title 不能为空"));
         }
-        if item.desc.trim().is_empty() || item.desc.chars().count() > MAX_ITEM_DESC_CHARS {
-            return Err(bad("desc 为空或过长"));
+        if item.desc.trim().is_empty() {
+            return Err(bad("desc 不能为空"));
         }
         if material.icon_type == 1 && !is_icon_url(&item.icon) {
             return Err(bad("iconType 为 1 时 icon 必须为图标 URL"));
@@ -793,17 +784,12 @@ mod tests {
     fn keyword_and_brandname_rules() {
         assert_eq!(code(check_keyword("打车")), 0);
         assert_eq!(code(check_keyword("  ")), 9009098);
-        assert_eq!(code(check_keyword(&"车".repeat(MAX_KEYWORD_CHARS))), 0);
-        assert_eq!(
-            code(check_keyword(&"车".repeat(MAX_KEYWORD_CHARS + 1))),
-            9009098
-        );
+        // The seed states no length: a long keyword is WeChat's to judge.
+        assert_eq!(code(check_keyword(&"车".repeat(64))), 0);
         assert_eq!(code(check_keyword("打\n车")), 9009098);
         assert_eq!(code(check_brandname("")), 0);
-        assert_eq!(
-            code(check_brandname(&"品".repeat(MAX_BRANDNAME_CHARS + 1))),
-            9009098
-        );
+        assert_eq!(code(check_brandname(&"品".repeat(64))), 0);
+        assert_eq!(code(check_brandname("品\t牌")), 9009098);
     }
 
     #[test]
@@ -889,8 +875,10 @@ mod tests {
         m.items[1].title = " ".into();
         assert_eq!(code(check_material(&m)), 9008997);
         let mut m = base.clone();
-        m.items[1].desc = "述".repeat(MAX_ITEM_DESC_CHARS + 1);
+        m.items[1].desc = String::new();
         assert_eq!(code(check_material(&m)), 9008997);
+        m.items[1].desc = "述".repeat(64);
+        assert_eq!(code(check_material(&m)), 0);
         let mut m = base.clone();
         m.items[2].jump_url = "https://example.com".into();
         assert_eq!(code(check_material(&m)), 9008994);
