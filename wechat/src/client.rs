@@ -3,8 +3,9 @@
 //! Every endpoint in [`crate::api`] is a thin typed wrapper over
 //! [`Client::call_json`] / [`Client::call_bytes`] with an [`Endpoint`] that says
 //! which token it carries and whether it writes. The policy:
-//! * `-1` (system busy) is retried with exponential backoff, reads and writes
-//!   alike: WeChat answered, so the write did not happen;
+//! * `-1` (system busy), and 9009099 (function widgets' "系统失败，请重试。"),
+//!   are retried with exponential backoff, reads and writes alike: WeChat
+//!   answered, so the write did not happen;
 //! * 40001 / 40014 / 42001 expire the token that was sent (compare-and-expire
 //!   through [`TokenSource::invalidate`]) and retry once with a fresh one;
 //! * a transport failure (timeout, reset) is retried for reads only; for a write
@@ -155,6 +156,13 @@ impl Error {
         }
     }
 
+    /// WeChat was busy and did nothing, so the call may be repeated as is:
+    /// `-1` ("系统繁忙") everywhere, and the function widget endpoints'
+    /// 9009099 ("系统失败，请重试。", func-widget-submit.md).
+    pub fn is_busy(&self) -> bool {
+        matches!(self.errcode(), Some(-1 | 9009099))
+    }
+
     /// The token that was sent is no longer accepted.
     pub fn is_stale_token(&self) -> bool {
         matches!(self.errcode(), Some(40001 | 40014 | 42001))
@@ -201,7 +209,8 @@ pub struct Ack {
 
 #[derive(Clone, Debug)]
 pub struct RetryPolicy {
-    /// How many times a `-1` answer (or a read's transport failure) is retried.
+    /// How many times a busy answer (`-1`, 9009099) or a read's transport
+    /// failure is retried.
     pub busy_retries: u32,
     /// First backoff; doubles on each retry.
     pub first_backoff: Duration,
@@ -354,7 +363,7 @@ impl Client {
                 .send_once(endpoint, token.as_deref(), query, &body)
                 .await;
             match outcome {
-                Err(e) if e.errcode() == Some(-1) && busy_attempts < self.retry.busy_retries => {
+                Err(e) if e.is_busy() && busy_attempts < self.retry.busy_retries => {
                     self.backoff(busy_attempts).await;
                     busy_attempts += 1;
                 }

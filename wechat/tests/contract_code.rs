@@ -963,6 +963,42 @@ async fn support_version_reads_and_sets_known_versions() {
     );
 }
 
+/// Issue 15 (2): any released base library can be the minimum, not only the
+/// rows of the distribution; 85015 ("版本输入错误") for malformed versions
+/// and for ones newer than every release.
+#[tokio::test]
+async fn support_version_accepts_any_released_base_library() {
+    let h = Harness::start().await;
+    let appid = h.authorize("基础库").await;
+    let ctx = h.ctx(&appid);
+    let listed = h.client.get_weapp_support_version(&ctx).await.unwrap();
+    let newest = listed
+        .uv_info
+        .items
+        .iter()
+        .map(|i| i.version.clone())
+        .max_by_key(|v| wechat::simulator::code::parse_base_library(v))
+        .unwrap();
+    for version in ["2.10.4", "2.9.3", "3.0.2", "1.0.1", newest.as_str()] {
+        h.client
+            .set_weapp_support_version(&ctx, version)
+            .await
+            .unwrap_or_else(|e| panic!("{version}: {e:?}"));
+        let current = h.client.get_weapp_support_version(&ctx).await.unwrap();
+        assert_eq!(current.now_version, version);
+    }
+    for version in [
+        "", "2.10", "2.10.4.1", "v2.10.4", "02.10.4", "2.10.-4", "2..4", "2.10.4 ", "0.9.9",
+        "99.0.0", "1000.0.0",
+    ] {
+        assert_eq!(
+            errcode(h.client.set_weapp_support_version(&ctx, version).await),
+            85015,
+            "{version:?}"
+        );
+    }
+}
+
 fn rule(prefix: &str) -> QrcodeJumpAddRequest {
     QrcodeJumpAddRequest {
         prefix: prefix.into(),
@@ -1110,8 +1146,8 @@ async fn qrcode_jump_rules_follow_every_rule_of_section_14() {
         85069
     );
     let file = h.client.qrcode_jump_download(&ctx).await.unwrap();
-    assert!(file.file_name.ends_with(".txt"));
-    assert!(!file.file_content.is_empty());
+    assert!(file.file_name.as_deref().unwrap().ends_with(".txt"));
+    assert!(!file.file_content.as_deref().unwrap().is_empty());
     assert_eq!(h.client.qrcode_jump_download(&ctx).await.unwrap(), file);
     h.client.qrcode_jump_publish(&ctx, prefix).await.unwrap();
     let list = h.client.qrcode_jump_get(&ctx).await.unwrap();
@@ -1292,4 +1328,151 @@ async fn an_audit_of_an_unauthorized_account_finishes_without_a_push() {
     assert!(audit_pushes(&h).await.is_empty());
     let code = &h.sim.snapshot().authorizers[&appid].code;
     assert_eq!(code.audits.last().unwrap().status, 0);
+}
+
+/// Issue 15 (1): a mini program's own token (`/cgi-bin/token`) is not the
+/// platform acting on its behalf — code management answers 86000 — and it owes
+/// nothing to the platform's authorization.
+#[tokio::test]
+async fn a_mini_programs_own_token_is_86000_and_outlives_the_authorization() {
+    let h = Harness::start().await;
+    let appid = h.authorize("青禾生鲜商城").await;
+    commit(&h, &appid, 1).await;
+    let secret = wechat::simulator::template::app_secret(&h.sim, &appid).unwrap();
+    let own = h
+        .client
+        .client_credential_token(&appid, &secret)
+        .await
+        .unwrap()
+        .access_token;
+    let own_q = format!("access_token={}", urlencode(&own));
+    for (method, path, body) in [
+        ("GET", "/wxa/get_page", None),
+        ("GET", "/wxa/get_category", None),
+        ("GET", "/wxa/get_latest_auditstatus", None),
+        (
+            "POST",
+            "/wxa/change_visitstatus",
+            Some(r#"{"action":"close"}"#),
+        ),
+        ("POST", "/cgi-bin/wxopen/getweappsupportversion", Some("{}")),
+    ] {
+        let answer = h.raw_json(method, &format!("{path}?{own_q}"), body).await;
+        assert_eq!(answer["errcode"], 86000, "{path}");
+    }
+    // The platform's token for the same account still works there.
+    let ctx = h.ctx(&appid);
+    h.client.get_page(&ctx).await.unwrap();
+
+    let library_list = |token: String| {
+        let h = &h;
+        async move {
+            h.raw_json(
+                "POST",
+                &format!(
+                    "/cgi-bin/wxopen/template/library/list?access_token={}",
+                    urlencode(&token)
+                ),
+                Some(r#"{"offset":0,"count":1}"#),
+            )
+            .await
+        }
+    };
+    assert_eq!(library_list(own.clone()).await["errcode"], 0);
+    // Refreshing the platform's token does not shorten the own token…
+    h.tokens.current.lock().unwrap().clear();
+    let refreshed = access_token(&h, &appid).await;
+    h.advance(301).await;
+    assert_eq!(library_list(own.clone()).await["errcode"], 0);
+    assert_eq!(library_list(refreshed).await["errcode"], 0);
+    // …and cancelling the authorization does not kill it.
+    h.control("/unauthorize", json!({"appid": appid})).await;
+    assert_eq!(library_list(own.clone()).await["errcode"], 0);
+    // The call log still names the account for own-token calls.
+    let calls = h.calls("/cgi-bin/wxopen/template/library/list").await;
+    assert!(calls
+        .iter()
+        .all(|c| c["appid"].as_str() == Some(appid.as_str())));
+}
+
+async fn visit_status_in_authorizer_info(h: &Harness, appid: &str) -> i64 {
+    h.client
+        .authorizer_info(
+            &h.component_ctx(),
+            &wechat::api::component::AuthorizerInfoRequest {
+                component_appid: h.component_appid(),
+                authorizer_appid: appid.to_owned(),
+            },
+        )
+        .await
+        .unwrap()
+        .authorizer_info
+        .mini_program_info
+        .expect("a mini program's info")
+        .visit_status
+}
+
+/// Issue 15 (3, 4): change_visitstatus checks the token before the action,
+/// answers 85021 ("状态不可变") when the state would not change, and the
+/// authorizer info's `MiniProgramInfo.visit_status` follows it.
+#[tokio::test]
+async fn visit_status_checks_the_token_first_refuses_no_change_and_shows_in_authorizer_info() {
+    let h = Harness::start().await;
+    let appid = h.authorize("可见状态").await;
+    let ctx = h.ctx(&appid);
+    // A bad token is 40001 even with a bad action (85022 otherwise).
+    for body in [r#"{"action":"hide"}"#, r#"{"action":"close"}"#, "{"] {
+        let answer = h
+            .raw_json(
+                "POST",
+                "/wxa/change_visitstatus?access_token=forged",
+                Some(body),
+            )
+            .await;
+        assert_eq!(answer["errcode"], 40001, "{body}");
+    }
+    release_once(&h, &appid).await;
+    assert_eq!(visit_status_in_authorizer_info(&h, &appid).await, 0);
+    // Opening what is open does not change anything: 85021.
+    assert_eq!(
+        errcode(h.client.change_visitstatus(&ctx, VisitAction::Open).await),
+        85021
+    );
+    h.client
+        .change_visitstatus(&ctx, VisitAction::Close)
+        .await
+        .unwrap();
+    assert_eq!(visit_status_in_authorizer_info(&h, &appid).await, 1);
+    assert_eq!(
+        errcode(h.client.change_visitstatus(&ctx, VisitAction::Close).await),
+        85021
+    );
+    h.client
+        .change_visitstatus(&ctx, VisitAction::Open)
+        .await
+        .unwrap();
+    assert_eq!(visit_status_in_authorizer_info(&h, &appid).await, 0);
+}
+
+/// Issue 15 (6): the seed's example answer of qrcodejumpdownload is a bare
+/// `{"errcode": 0, "errmsg": "ok"}`; the client decodes it (no file) instead
+/// of failing.
+#[tokio::test]
+async fn the_seeds_bare_verify_file_answer_decodes() {
+    let h = Harness::start().await;
+    let appid = h.authorize("扫码打开").await;
+    let ctx = h.ctx(&appid);
+    // An injected errcode-0 fault answers exactly the seed's example.
+    h.fault(
+        "/cgi-bin/wxopen/qrcodejumpdownload",
+        json!({"fault": "errcode", "errcode": 0, "errmsg": "ok"}),
+        1,
+    )
+    .await;
+    let bare = h.client.qrcode_jump_download(&ctx).await.unwrap();
+    assert_eq!(bare.file_name, None);
+    assert_eq!(bare.file_content, None);
+    // The simulator's own answer carries both.
+    let file = h.client.qrcode_jump_download(&ctx).await.unwrap();
+    assert!(file.file_name.is_some() && file.file_content.is_some());
 }

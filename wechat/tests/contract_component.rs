@@ -53,7 +53,17 @@ async fn component_token_needs_a_pushed_ticket_and_the_right_secret() {
             component_verify_ticket: ticket.clone(),
         })
         .await;
-    assert_eq!(errcode(bad_secret), 61011);
+    // Issue 15 (7): WeChat's "invalid appsecret".
+    assert_eq!(errcode(bad_secret), 40125);
+    let bad_appid = h
+        .client
+        .component_token(&ComponentTokenRequest {
+            component_appid: "wx0000000000000000".into(),
+            component_appsecret: config.component_secret.clone(),
+            component_verify_ticket: ticket.clone(),
+        })
+        .await;
+    assert_eq!(errcode(bad_appid), 61011);
 
     // Tickets live 12 hours.
     h.advance(12 * 3600 + 1).await;
@@ -341,7 +351,8 @@ async fn the_authorization_page_confirms_and_redirects_with_the_code() {
     assert!(confirm.status().is_redirection());
     let location = confirm.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.starts_with("http://127.0.0.1:9/wechat/authorized?request=3&auth_code="));
-    assert!(location.ends_with("&expires_in=3600"));
+    // The documented lifetime of the authorization code (600 s).
+    assert!(location.ends_with("&expires_in=600"), "{location}");
 
     // A used link shows an error instead of the form.
     let reused = h.http.get(&link).send().await.unwrap();
@@ -427,4 +438,46 @@ async fn state_survives_a_restart() {
     let state = again.sim.snapshot();
     assert!(state.authorizers.contains_key(&appid));
     assert!(state.authorizers[&appid].authorized);
+}
+
+/// Issue 15 (7): the authorization code lives the documented 10 minutes, and
+/// the `authorized` push says when it expires.
+#[tokio::test]
+async fn the_authorization_code_lives_ten_minutes() {
+    let h = Harness::start().await;
+    let exchange = |code: String| {
+        let h = &h;
+        async move {
+            h.client
+                .query_auth(
+                    &h.component_ctx(),
+                    &QueryAuthRequest {
+                        component_appid: h.component_appid(),
+                        authorization_code: code,
+                    },
+                )
+                .await
+        }
+    };
+    let confirm = || async {
+        let pre = h
+            .client
+            .create_preauthcode(&h.component_ctx(), &h.component_appid())
+            .await
+            .unwrap();
+        let confirmed = h
+            .control(
+                "/authorize",
+                json!({"pre_auth_code": pre.pre_auth_code, "nick_name": "A", "principal_name": "B"}),
+            )
+            .await;
+        confirmed["auth_code"].as_str().unwrap().to_owned()
+    };
+    let late = confirm().await;
+    h.advance(601).await;
+    assert_eq!(errcode(exchange(late).await), 61010);
+
+    let in_time = confirm().await;
+    h.advance(590).await;
+    exchange(in_time).await.unwrap();
 }

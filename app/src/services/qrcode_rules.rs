@@ -307,16 +307,23 @@ pub async fn verify_file(
         .client
         .qrcode_jump_download(&platform.ctx(&p.appid))
         .await?;
+    // The seed's example answer carries neither field: without both there is
+    // no file to offer, which the owner can only retry.
+    let (Some(file_name), Some(file_content)) = (file.file_name, file.file_content) else {
+        return Err(AppError::WechatUnavailable(
+            "WeChat answered qrcodejumpdownload without the verify file".into(),
+        ));
+    };
     record(
         state,
         user,
         &p,
         "qrcode_rule.verify_file",
         &Ok(()),
-        &file.file_name,
+        &file_name,
     )
     .await?;
-    Ok((file.file_name, file.file_content))
+    Ok((file_name, file_content))
 }
 
 /// The fleet table (the console's copy of every rule), merchants' own only.

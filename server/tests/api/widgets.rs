@@ -537,8 +537,16 @@ async fn the_fleet_list_filters_by_status_and_paginates() {
 }
 
 async fn fault(app: &TestApp, path: &str, code: i64) {
-    app.sim("/faults",
-        json!({"path": path, "fault": "errcode", "errcode": code, "errmsg": "simulated", "times": 1}),
+    // The client retries 9009099 ("系统失败，请重试。") like -1: for the
+    // console to see it, every attempt of one call must fail.
+    let times = if code == errcode::SYSTEM {
+        wechat::client::RetryPolicy::default().busy_retries + 1
+    } else {
+        1
+    };
+    app.sim(
+        "/faults",
+        json!({"path": path, "fault": "errcode", "errcode": code, "errmsg": "simulated", "times": times}),
     )
     .await;
 }

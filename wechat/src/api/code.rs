@@ -304,10 +304,16 @@ pub struct QrcodeJumpList {
     pub qrcodejump_pub_quota: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// `qrcodejumpdownload`'s answer. The seed's parameter table names
+/// `file_name` and `file_content`, but its example answer is a bare
+/// `{"errcode": 0, "errmsg": "ok"}`: both are optional, and a caller that
+/// needs the file must cope with their absence.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QrcodeJumpFile {
-    pub file_name: String,
-    pub file_content: String,
+    #[serde(default)]
+    pub file_name: Option<String>,
+    #[serde(default)]
+    pub file_content: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,7 +38,8 @@ pub const WEEKLY_SUBMITTED_APPS_MAX: usize = 100;
 pub const FEEDBACK_INFO_MAX_CHARS: usize = 200;
 /// Hosts the simulator treats as blacklisted (85070).
 pub const BLACKLISTED_HOSTS: [&str; 2] = ["blacklisted.example.com", "phishing.example.net"];
-/// Base-library versions and the share of users (percent) still below each.
+/// Base-library versions and the share of users (percent) still below each
+/// (the rows of `getweappsupportversion`; the newest bounds what can be set).
 pub const BASE_LIBRARY_VERSIONS: [(&str, f64); 8] = [
     ("1.0.0", 0.0),
     ("1.9.0", 0.0),
@@ -598,12 +599,15 @@ fn query_param(raw: &Option<String>, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// The authorizer behind `access_token`; a component token is 86000 (the
-/// call is not made on behalf of a mini program).
+/// The authorizer behind `access_token`. Code management is for the platform
+/// acting on behalf of a mini program (the seed: "请使用第三方平台获取到的该小程序
+/// 授权的 authorizer_access_token"), so the platform's own component token and
+/// the mini program's own token (`/cgi-bin/token`) are both 86000 ("不是由第三方
+/// 代小程序进行调用").
 fn authorizer_appid(state: &SimState, raw: &Option<String>, now: i64) -> Result<String, SimError> {
     let token = query_param(raw, "access_token");
     if let Some(t) = token.as_deref() {
-        if state.component_tokens.contains_key(t) {
+        if state.component_tokens.contains_key(t) || state.is_own_token(t, now) {
             return Err(SimError::new(
                 86000,
                 "should be called only from third party",
@@ -935,6 +939,10 @@ async fn change_visitstatus(
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> SimResult {
+    // The credential comes first, as on every WeChat call: a bad token is
+    // 40001 / 42001 whatever the body says.
+    let now = sim.now();
+    authorizer_appid(&sim.lock(), &raw, now)?;
     let body: Value = parse_body(&body)?;
     let action = body.get("action").and_then(Value::as_str).unwrap_or("");
     let close = match action {
@@ -943,7 +951,9 @@ async fn change_visitstatus(
         _ => return Err(SimError::new(85022, "invalid action")),
     };
     with_authorizer(&sim, &raw, |a, _| {
-        if a.code.live.is_none() {
+        // 85021 "状态不可变": nothing online to show or hide, or the mini
+        // program is already in the state asked for.
+        if a.code.live.is_none() || a.code.visit_closed == close {
             return Err(SimError::new(85021, "status not allowed to change"));
         }
         a.code.visit_closed = close;
@@ -999,15 +1009,44 @@ async fn set_support_version(
 ) -> SimResult {
     let body: Value = parse_body(&body)?;
     let version = body.get("version").and_then(Value::as_str).unwrap_or("");
-    let known = BASE_LIBRARY_VERSIONS.iter().any(|(v, _)| *v == version);
+    let settable = is_settable_base_library(version);
     with_authorizer(&sim, &raw, |a, _| {
-        if !known {
+        if !settable {
             return Err(SimError::new(85015, "invalid version"));
         }
         a.code.support_version = Some(version.to_owned());
         Ok(())
     })?;
     ok(json!({}))
+}
+
+/// A base-library version as `(major, minor, patch)`: three dot-separated
+/// decimal numbers, no sign, no leading zero, none above 999.
+pub fn parse_base_library(version: &str) -> Option<(u16, u16, u16)> {
+    let mut parts = version.split('.').map(|part| {
+        let well_formed = !part.is_empty()
+            && part.len() <= 3
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'));
+        well_formed.then(|| part.parse::<u16>().ok()).flatten()
+    });
+    let parsed = (parts.next()??, parts.next()??, parts.next()??);
+    parts.next().is_none().then_some(parsed)
+}
+
+/// What `setweappsupportversion` accepts (else 85015 "版本输入错误"): any
+/// well-formed version from 1.0.0 up to the newest in the distribution
+/// `getweappsupportversion` reports — a released version need not be one of
+/// the listed rows, but one newer than every release cannot exist yet.
+pub fn is_settable_base_library(version: &str) -> bool {
+    let newest = BASE_LIBRARY_VERSIONS
+        .iter()
+        .filter_map(|(v, _)| parse_base_library(v))
+        .max();
+    match (parse_base_library(version), newest) {
+        (Some(wanted), Some(newest)) => wanted >= (1, 0, 0) && wanted <= newest,
+        _ => false,
+    }
 }
 
 /// Whether two rules' prefixes collide for different mini programs (85072).

@@ -68,8 +68,12 @@ impl Sim {
 async fn component_token(State(sim): State<Sim>, body: Bytes) -> SimResult {
     let request: ComponentTokenRequest = parse_body(&body)?;
     sim.check_component_appid(&request.component_appid)?;
+    // A wrong secret is 40125 "invalid appsecret": the 返回码说明 table of 令牌
+    // (developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/
+    // ThirdParty/token/component_access_token.html) lists it beside 61011
+    // "invalid component", which stays for an AppID that is not this platform.
     if request.component_appsecret != sim.shared.config.component_secret {
-        return Err(SimError::new(61011, "invalid component"));
+        return Err(SimError::new(40125, "invalid appsecret"));
     }
     let now = sim.now();
     let mut state = sim.lock();
@@ -194,7 +198,7 @@ async fn authorizer_info(
             "MiniProgramInfo": {
                 "network": {"RequestDomain": [], "WsRequestDomain": [], "UploadDomain": [], "DownloadDomain": []},
                 "categories": categories,
-                "visit_status": 0,
+                "visit_status": visit_status(a),
             },
         },
         "authorization_info": {
@@ -204,6 +208,26 @@ async fn authorizer_info(
         }
     }))
 }
+
+/// `authorizer_info.MiniProgramInfo.visit_status`: WeChat's open-platform
+/// docs list the field there (获取授权方的账号基本信息, developers.weixin.qq.com/
+/// doc/oplatform/OpenApiDoc/thirdparty/ticket-token/api_get_authorizer_info.html,
+/// `MiniProgramInfo` › `visit_status number`) without its values; an account
+/// serving normally answers 0 there. The simulator answers
+/// [`VISIT_STATUS_CLOSED`] while the live version is hidden through
+/// `change_visitstatus` (see `provisional`).
+fn visit_status(a: &super::Authorizer) -> i64 {
+    if a.code.live.is_some() && a.code.visit_closed {
+        VISIT_STATUS_CLOSED
+    } else {
+        VISIT_STATUS_OPEN
+    }
+}
+
+/// `MiniProgramInfo.visit_status` of a mini program that can be visited.
+const VISIT_STATUS_OPEN: i64 = 0;
+/// Provisional: `MiniProgramInfo.visit_status` after `change_visitstatus` close.
+const VISIT_STATUS_CLOSED: i64 = 1;
 
 /// Creates an authorization code for `appid` (the owner confirmed) and pushes
 /// the `authorized` / `updateauthorized` event.

@@ -429,7 +429,7 @@ async fn wechat_call(State(sim): State<Sim>, request: Request, next: Next) -> Re
         // Expired tokens still name their owner, so 42001 calls are attributed.
         let token = request.uri().query().and_then(token_in_query);
         let state = sim.lock();
-        token.and_then(|t| state.access_tokens.get(&t).map(|(a, _)| a.clone()))
+        token.and_then(|t| state.token_owner(&t))
     };
     let fault = sim.take_fault(&path);
     let response = match &fault {

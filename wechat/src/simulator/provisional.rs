@@ -5,6 +5,12 @@
 //! * `/cgi-bin/component/api_get_authorizer_info`: only the fields the console
 //!   reads (`nick_name`, `principal_name`, `user_name`, `verify_type_info`,
 //!   `MiniProgramInfo.categories`, `authorization_info`) are modelled.
+//!   `MiniProgramInfo.visit_status` is listed by WeChat's docs without its
+//!   values: the simulator answers 0 while the mini program can be visited
+//!   and 1 after `change_visitstatus` close.
+//! * `api_create_preauthcode`: the pre-auth code lives 1800 s; WeChat's docs
+//!   say 600 s (pre_auth_code.html, "only valid for 10 minutes"). Kept
+//!   because the console sizes its authorization links on `expires_in`.
 //! * `/cgi-bin/componentloginpage`: WeChat's page is a QR code for the
 //!   administrator's phone; the simulator shows a confirmation form instead.
 //! * The category tree offered on the authorization page ([`CATEGORY_TREE`]).
@@ -12,14 +18,30 @@
 //!   - the "接入检查api" (apply.html) as `POST /widget/funcwidget/checkfuncwidget`
 //!     answering `can_apply`, `max_submit_count`, `submit_count` and
 //!     `func_list[{index, status (0 审核中 / 1 已上线 / 2 审核失败 / 3 已下线),
-//!     reason, submit_time, …the submitted fields}]`;
+//!     reason, submit_time, …the submitted fields}]`. WeChat's own apply.html
+//!     (archived in github.com/wepyjs/weapp-document-tracker) documents
+//!     `POST /widget/funcwidget/getfuncwidgetdetail` answering `can_apply`,
+//!     `reason`, `func_list` (string `status`), `commit_times`,
+//!     `left_commit_times`, `has_bind_gzh`, `bind_appid`, `bind_nickname`,
+//!     `pages`;
 //!   - the "类目树接口" (category.html) as `POST /widget/funcwidget/getcategory`
-//!     answering `category_list[{id1, name1, id2, name2, id3, name3}]` from
-//!     [`super::widget::WIDGET_CATEGORY_TREE`] (ids other than the seed's
-//!     10564 / 10707 are made up);
-//!   - the monthly submit quota (5 create / modify calls per natural month,
-//!     China time) and the text limits (keyword, brandname, cell title ≤ 20
-//!     characters, desc ≤ 30, URLs ≤ 1024): the seed gives no numbers;
+//!     answering `category_list[{id1, name1, id2, name2, id3, name3}]`. WeChat's
+//!     category.html (same archive) documents `POST
+//!     /widget/funcwidget/getallcategories` answering `list[{id, parent_id,
+//!     category_name, has_sub}]`, with placeholder data only;
+//!   - the tree's content, [`super::widget::WIDGET_CATEGORY_TREE`], is sample
+//!     data: only 10564 / 10707 come from the seed, no public source gives the
+//!     others. Membership is checked (9008998) because the seed says the ids
+//!     come from the category tree API ("具体类目ID见类目树接口");
+//!   - the monthly submit quota is 3 create / modify calls per natural month
+//!     (China time): the seed has the quota without its size; the number is
+//!     from apply.html's example (`commit_times` 1 + `left_commit_times` 2).
+//!     No text lengths are enforced (the seed gives none);
+//!   - 9009065 "获取功能类目失败" on create / modify of a mini program without
+//!     any service category (our reading: the function's categories have
+//!     nothing to hang off); 9009099 "系统失败，请重试。" only when the control
+//!     API asks for it (`POST /__sim/widget/system-failure`); a body of the
+//!     wrong JSON types is 9009098, one that is not JSON at all WeChat's 47001;
 //!   - a review lasts `SimConfig::audit_delay` and approves unless forced;
 //!     offline of a function that is not online answers 9008996.
 //! * Message templates (template-message-api.md), see [`super::template`]:
@@ -66,7 +88,8 @@
 //!   committed pages is 85007. The JPEG is an 8×8 grey image whose comment
 //!   segment carries appid, version and path (no real QR pattern).
 //! * submit_audit: no commit is 85086 (86001 on the reading endpoints); a
-//!   component token instead of an authorizer token is 86000; an empty
+//!   component token, or the mini program's own `/cgi-bin/token` token (on
+//!   every code-management call), instead of an authorizer token is 86000; an empty
 //!   nickname is 86002; `third_class`/`third_id` are 85008 (accounts only have
 //!   two-level categories here); a category no longer in [`CATEGORY_TREE`] is
 //!   85077; an empty title is 85011; 85085 when 100 other mini programs of the
@@ -80,13 +103,15 @@
 //!   another `audit_delay` (passed if the default outcome is itself "delayed").
 //! * undocodeaudit with nothing in review is 85019; quota days and months are
 //!   Beijing calendar days/months on the simulated clock.
-//! * change_visitstatus without a live version is 85021; setting the current
-//!   state again is accepted.
+//! * change_visitstatus: the token is checked before the body; without a live
+//!   version, or to the state it already has, it is 85021 ("状态不可变").
 //! * revertgrayrelease without a running plan is a no-op success; release of
 //!   a version in gray marks the plan finished (3).
 //! * getweappsupportversion: the base-library versions and user shares are
-//!   [`crate::simulator::code::BASE_LIBRARY_VERSIONS`]; set accepts only those
-//!   (85015 otherwise); `now_version` starts at 1.0.0.
+//!   [`crate::simulator::code::BASE_LIBRARY_VERSIONS`]; set accepts any
+//!   well-formed `x.y.z` (decimal, no leading zeros) from 1.0.0 to the newest
+//!   of those rows, 85015 ("版本输入错误") otherwise; `now_version` starts at
+//!   1.0.0.
 //! * QR-jump rules: at most 10 rules (85073); 20 publications a month (the
 //!   seed's example quota), beyond that 45009; a principal name starting "个人" is a
 //!   personal account (85075); blacklisted hosts (85070) are

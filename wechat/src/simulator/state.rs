@@ -12,8 +12,17 @@ pub const TOKEN_TTL_SECS: i64 = 7200;
 /// A replaced access token keeps working this long (WeChat's overlap window).
 pub const TOKEN_OVERLAP_SECS: i64 = 300;
 pub const TICKET_TTL_SECS: i64 = 12 * 3600;
+/// Provisional (see `provisional`): WeChat documents 600 s for the
+/// pre-auth code; kept at 1800 because the console sizes its authorization
+/// links on it.
 pub const PRE_AUTH_CODE_TTL_SECS: i64 = 1800;
-pub const AUTH_CODE_TTL_SECS: i64 = 3600;
+/// The authorization code lives 10 minutes: WeChat's open-platform docs,
+/// 授权流程技术说明 step 4 (developers.weixin.qq.com/doc/oplatform/
+/// Third-party_Platforms/2.0/api/Before_Develop/Authorization_Process_Technical_Description.html):
+/// the page redirects to `redirect_url?auth_code=xxx&expires_in=600`. The
+/// `authorized` push's `AuthorizationCodeExpiredTime` is the matching
+/// instant (authorize_event.html).
+pub const AUTH_CODE_TTL_SECS: i64 = 600;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SimState {
@@ -29,8 +38,15 @@ pub struct SimState {
     pub pre_auth_codes: HashMap<String, (i64, bool)>,
     /// authorization_code → (appid, expiry).
     pub auth_codes: HashMap<String, (String, i64)>,
-    /// authorizer access_token → (appid, expiry).
+    /// authorizer access_token → (appid, expiry): the platform's tokens,
+    /// issued through the authorization (api_query_auth / api_authorizer_token).
     pub access_tokens: HashMap<String, (String, i64)>,
+    /// A mini program's own access_token (`/cgi-bin/token`, AppID + AppSecret)
+    /// → (appid, expiry). Kept apart from `access_tokens` because it owes
+    /// nothing to the platform: refreshing or cancelling the authorization
+    /// leaves it alone, and code management refuses it (86000).
+    #[serde(default)]
+    pub own_tokens: HashMap<String, (String, i64)>,
     pub authorizers: BTreeMap<String, Authorizer>,
     /// Pushes waiting to be (re)delivered.
     pub outbox: Vec<super::push::Push>,
@@ -130,7 +146,8 @@ impl SimState {
         }
     }
 
-    /// The authorizer an `access_token` belongs to.
+    /// The authorizer an `access_token` belongs to: a platform token of an
+    /// account that is still authorized, or the account's own token.
     pub fn authorizer_appid(&self, token: Option<&str>, now: i64) -> Result<String, SimError> {
         let token = token
             .filter(|t| !t.is_empty())
@@ -147,11 +164,56 @@ impl SimState {
                 }
             }
             Some(_) => Err(SimError::new(42001, "access_token expired")),
-            None => Err(SimError::new(
+            None => self.own_token_appid(token, now),
+        }
+    }
+
+    /// The mini program behind its own (`/cgi-bin/token`) access token; it
+    /// works whether or not the platform holds the authorization.
+    fn own_token_appid(&self, token: &str, now: i64) -> Result<String, SimError> {
+        match self.own_tokens.get(token) {
+            Some((appid, expiry)) if *expiry > now && self.authorizers.contains_key(appid) => {
+                Ok(appid.clone())
+            }
+            Some((_, expiry)) if *expiry <= now => {
+                Err(SimError::new(42001, "access_token expired"))
+            }
+            _ => Err(SimError::new(
                 40001,
                 "invalid credential, access_token is invalid or not latest",
             )),
         }
+    }
+
+    /// Whether `token` is a live own token of a mini program (not the platform's).
+    pub fn is_own_token(&self, token: &str, now: i64) -> bool {
+        self.own_tokens
+            .get(token)
+            .is_some_and(|(_, expiry)| *expiry > now)
+    }
+
+    /// The account (mini program) a token belongs to, whichever kind it is:
+    /// for attributing calls in the log.
+    pub fn token_owner(&self, token: &str) -> Option<String> {
+        self.access_tokens
+            .get(token)
+            .or_else(|| self.own_tokens.get(token))
+            .map(|(appid, _)| appid.clone())
+    }
+
+    /// Issues a mini program's own access token (`/cgi-bin/token`); its
+    /// previous own tokens keep working for the overlap window only. The
+    /// platform's tokens for the same account are not touched.
+    pub fn issue_own_token(&mut self, appid: &str, now: i64) -> String {
+        for (owner, expiry) in self.own_tokens.values_mut() {
+            if owner == appid {
+                *expiry = (*expiry).min(now + TOKEN_OVERLAP_SECS);
+            }
+        }
+        let token = self.mint("sim_ct_");
+        self.own_tokens
+            .insert(token.clone(), (appid.to_owned(), now + TOKEN_TTL_SECS));
+        token
     }
 
     /// The authorizer behind a token, mutable.
@@ -234,7 +296,8 @@ impl SimState {
         appid
     }
 
-    /// Drops every token of `appid` (authorization cancelled or refresh token revoked).
+    /// Drops the platform's tokens of `appid` (authorization cancelled or
+    /// refresh token revoked); the account's own tokens live on.
     pub fn revoke_tokens(&mut self, appid: &str) {
         self.access_tokens.retain(|_, (owner, _)| owner != appid);
     }
@@ -248,5 +311,6 @@ impl SimState {
         self.pre_auth_codes.retain(|_, (e, _)| *e > now);
         self.auth_codes.retain(|_, (_, e)| *e > now);
         self.access_tokens.retain(|_, (_, e)| *e > now - 86_400);
+        self.own_tokens.retain(|_, (_, e)| *e > now - 86_400);
     }
 }

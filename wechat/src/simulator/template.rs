@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::error::{ok, parse_body, SimError, SimResult};
-use super::state::{TOKEN_OVERLAP_SECS, TOKEN_TTL_SECS};
+use super::state::TOKEN_TTL_SECS;
 use super::Sim;
 use crate::api::template::{DataValue, MAX_KEYWORDS, MAX_PAGE_COUNT};
 
@@ -165,9 +165,6 @@ pub struct TemplateState {
     /// The account's AppSecret for `/cgi-bin/token` (minted by the control API).
     #[serde(default)]
     pub app_secret: String,
-    /// Tokens issued by `/cgi-bin/token`.
-    #[serde(default)]
-    pub client_tokens: Vec<String>,
     /// China-time day number of `calls_today`.
     #[serde(default)]
     pub quota_day: i64,
@@ -587,7 +584,8 @@ struct CredentialQuery {
 }
 
 /// `GET /cgi-bin/token`: the account's own token from AppID + AppSecret. A
-/// new token retires the previous ones after the overlap window.
+/// new token retires the previous ones after the overlap window; the
+/// platform's authorization has no say over it (see `SimState::own_tokens`).
 async fn client_credential_token(
     State(sim): State<Sim>,
     Query(q): Query<CredentialQuery>,
@@ -606,24 +604,7 @@ async fn client_credential_token(
     if secret.is_empty() || q.secret.as_deref() != Some(secret.as_str()) {
         return Err(SimError::new(40125, "invalid appsecret"));
     }
-    let previous = authorizer.templates.client_tokens.clone();
-    for old in &previous {
-        if let Some((_, expiry)) = state.access_tokens.get_mut(old) {
-            *expiry = (*expiry).min(now + TOKEN_OVERLAP_SECS);
-        }
-    }
-    let token = state.mint("sim_ct_");
-    state
-        .access_tokens
-        .insert(token.clone(), (appid.clone(), now + TOKEN_TTL_SECS));
-    let live: Vec<String> = previous
-        .into_iter()
-        .filter(|t| state.access_tokens.get(t).is_some_and(|(_, e)| *e > now))
-        .chain(std::iter::once(token.clone()))
-        .collect();
-    if let Some(a) = state.authorizers.get_mut(&appid) {
-        a.templates.client_tokens = live;
-    }
+    let token = state.issue_own_token(&appid, now);
     drop(state);
     Ok(Json(
         json!({"access_token": token, "expires_in": TOKEN_TTL_SECS}),

@@ -4,9 +4,9 @@
 //! and a review that finishes `config.audit_delay` after submission unless a
 //! control call forces its outcome first.
 //!
-//! Limits the seed does not state (text lengths, the quota's size, the
-//! category tree, the access-check shape) are provisional; see
-//! [`super::provisional`].
+//! What the seed does not state (the quota's size, the category tree's
+//! content, the access-check shape) is listed in [`super::provisional`]. The
+//! seed gives no text lengths, so none are enforced beyond "required".
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -15,6 +15,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::routing::post;
 use axum::{Json, Router};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -26,14 +27,13 @@ use crate::api::widget::{
 
 /// "现阶段一个小程序只允许提交一个对应的功能直达服务".
 pub const MAX_WIDGETS: usize = 1;
-/// Provisional: submissions (create + modify) per natural month.
-pub const DEFAULT_MONTHLY_SUBMITS: u32 = 5;
-/// Provisional text limits, in characters.
-pub const MAX_KEYWORD_CHARS: usize = 20;
-pub const MAX_BRANDNAME_CHARS: usize = 20;
-pub const MAX_ITEM_TITLE_CHARS: usize = 20;
-pub const MAX_ITEM_DESC_CHARS: usize = 30;
-pub const MAX_URL_CHARS: usize = 1024;
+/// Submissions (create + modify) per natural month. The seed: "每个自然月最大
+/// 提交次数可查看接入检查api返回结果" and 9009067 "达到最大提交次数", without the
+/// number; WeChat's own 接入检查 page (func-widget/quickstart/apply.html, as
+/// archived in github.com/wepyjs/weapp-document-tracker) answers
+/// `"commit_times": 1, "left_commit_times": 2` for "一个自然月内" — three a
+/// month. See `provisional`.
+pub const DEFAULT_MONTHLY_SUBMITS: u32 = 3;
 /// "可选1-3个类目".
 pub const MIN_CATEGORIES: usize = 1;
 pub const MAX_CATEGORIES: usize = 3;
@@ -98,6 +98,10 @@ pub struct WidgetState {
     /// Overrides [`DEFAULT_MONTHLY_SUBMITS`] (control API).
     #[serde(default)]
     pub monthly_limit: Option<u32>,
+    /// How many of the next create / modify / offline / delete calls answer
+    /// 9009099 ("系统失败，请重试。") without doing anything (control API).
+    #[serde(default)]
+    pub system_failures: u32,
 }
 
 /// A submitted function.
@@ -178,6 +182,15 @@ impl WidgetState {
         self.submissions.push(now);
     }
 
+    /// Uses up one injected system failure (9009099), if any is pending.
+    fn take_system_failure(&mut self) -> Result<(), SimError> {
+        if self.system_failures == 0 {
+            return Ok(());
+        }
+        self.system_failures -= 1;
+        Err(SimError::new(9009099, "系统失败，请重试。"))
+    }
+
     fn find(&mut self, index: Option<i64>, what: &str) -> Result<&mut Widget, SimError> {
         let index = index.ok_or_else(|| SimError::new(9009098, "参数错误：缺少 index"))?;
         self.widgets
@@ -212,14 +225,29 @@ fn param_error(detail: &str) -> SimError {
     SimError::new(9009098, format!("参数错误，请查看请求字段描述。{detail}"))
 }
 
-/// `keyword`: required, at most [`MAX_KEYWORD_CHARS`], one line.
+/// Decodes a function-widget request. A body that is not JSON at all is
+/// WeChat's generic 47001; JSON with a field of the wrong type (or a required
+/// one missing) is the seed's 9009098 "参数错误，请查看请求字段描述".
+fn parse_widget_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, SimError> {
+    let value: Value = parse_body(bytes)?;
+    serde_json::from_value(value).map_err(|e| param_error(&e.to_string()))
+}
+
+/// 9009065 "获取功能类目失败": a function's categories hang off the mini
+/// program's own service categories; an account with none has nothing to
+/// take them from (provisional reading, see `provisional`).
+fn check_account_categories(authorizer: &super::Authorizer) -> Result<(), SimError> {
+    if authorizer.categories.is_empty() {
+        return Err(SimError::new(9009065, "获取功能类目失败"));
+    }
+    Ok(())
+}
+
+/// `keyword`: required ("是"), one line.
 pub fn check_keyword(keyword: &str) -> Result<(), SimError> {
     let trimmed = keyword.trim();
     if trimmed.is_empty() {
         return Err(param_error("keyword 不能为空"));
-    }
-    if keyword.chars().count() > MAX_KEYWORD_CHARS {
-        return Err(param_error("keyword 过长"));
     }
     if keyword.chars().any(char::is_control) {
         return Err(param_error("keyword 含有非法字符"));
@@ -227,12 +255,8 @@ pub fn check_keyword(keyword: &str) -> Result<(), SimError> {
     Ok(())
 }
 
-/// `brandname`: optional (empty takes the mini program's name), at most
-/// [`MAX_BRANDNAME_CHARS`].
+/// `brandname`: optional (empty takes the mini program's name), one line.
 pub fn check_brandname(brandname: &str) -> Result<(), SimError> {
-    if brandname.chars().count() > MAX_BRANDNAME_CHARS {
-        return Err(param_error("brandname 过长"));
-    }
     if brandname.chars().any(char::is_control) {
         return Err(param_error("brandname 含有非法字符"));
     }
@@ -283,7 +307,7 @@ pub fn check_categories(list: &[WidgetCategory]) -> Result<(), SimError> {
 /// A path inside the mini program: `pages/index/index`, optionally with a
 /// leading `/` and a `?query`; no scheme, no `..`, no spaces.
 pub fn is_internal_path(path: &str) -> bool {
-    if path.is_empty() || path.chars().count() > MAX_URL_CHARS {
+    if path.is_empty() {
         return false;
     }
     if path.contains("://") || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -306,7 +330,6 @@ fn is_icon_url(url: &str) -> bool {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
     matches!(rest, Some(r) if !r.is_empty() && !r.starts_with('/'))
-        && url.chars().count() <= MAX_URL_CHARS
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
@@ -321,11 +344,11 @@ pub fn check_material(material: &Material) -> Result<(), SimError> {
         return Err(bad("宫格个数只能为 2 或 4"));
     }
     for item in &material.items {
-        if item.title.trim().is_empty() || item.title.chars().count() > MAX_ITEM_TITLE_CHARS {
-            return Err(bad("title 为空或过长"));
+        if item.title.trim().is_empty() {
+            return Err(bad("title 不能为空"));
         }
-        if item.desc.trim().is_empty() || item.desc.chars().count() > MAX_ITEM_DESC_CHARS {
-            return Err(bad("desc 为空或过长"));
+        if item.desc.trim().is_empty() {
+            return Err(bad("desc 不能为空"));
         }
         if material.icon_type == 1 && !is_icon_url(&item.icon) {
             return Err(bad("iconType 为 1 时 icon 必须为图标 URL"));
@@ -401,11 +424,13 @@ fn stored_content(mut widget: FuncWidget, nick_name: &str) -> FuncWidget {
 }
 
 async fn create(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) -> SimResult {
-    let request: FuncWidget = parse_body(&body)?;
+    let request: FuncWidget = parse_widget_body(&body)?;
     let now = sim.now();
     let review = review_secs(&sim);
     let mut state = sim.lock();
     let authorizer = state.authorizer_mut(q.access_token.as_deref(), now)?;
+    authorizer.widget.take_system_failure()?;
+    check_account_categories(authorizer)?;
     let nick_name = authorizer.nick_name.clone();
     let w = &mut authorizer.widget;
     w.settle(now);
@@ -440,11 +465,13 @@ async fn create(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes
 }
 
 async fn modify(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) -> SimResult {
-    let request: ModifyBody = parse_body(&body)?;
+    let request: ModifyBody = parse_widget_body(&body)?;
     let now = sim.now();
     let review = review_secs(&sim);
     let mut state = sim.lock();
     let authorizer = state.authorizer_mut(q.access_token.as_deref(), now)?;
+    authorizer.widget.take_system_failure()?;
+    check_account_categories(authorizer)?;
     let nick_name = authorizer.nick_name.clone();
     let w = &mut authorizer.widget;
     w.settle(now);
@@ -470,10 +497,11 @@ async fn modify(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes
 }
 
 async fn offline(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) -> SimResult {
-    let request: IndexBody = parse_body(&body)?;
+    let request: IndexBody = parse_widget_body(&body)?;
     let now = sim.now();
     let mut state = sim.lock();
     let w = &mut state.authorizer_mut(q.access_token.as_deref(), now)?.widget;
+    w.take_system_failure()?;
     w.settle(now);
     let widget = w.find(request.index, "下线")?;
     match widget.status {
@@ -492,10 +520,11 @@ async fn offline(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Byte
 }
 
 async fn delete(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) -> SimResult {
-    let request: IndexBody = parse_body(&body)?;
+    let request: IndexBody = parse_widget_body(&body)?;
     let now = sim.now();
     let mut state = sim.lock();
     let w = &mut state.authorizer_mut(q.access_token.as_deref(), now)?.widget;
+    w.take_system_failure()?;
     w.settle(now);
     let widget = w.find(request.index, "删除")?;
     if widget.status == status::UNDER_REVIEW {
@@ -573,12 +602,17 @@ fn bad(e: SimError) -> (axum::http::StatusCode, Json<Value>) {
 /// * `POST /widget/review` `{"appid", "outcome": "approve"|"reject", "reason"?, "finish_now"?}`;
 /// * `POST /widget/eligibility` `{"appid", "eligible"}`;
 /// * `POST /widget/quota` `{"appid", "monthly_limit"}`;
+/// * `POST /widget/system-failure` `{"appid", "times"?}`: the next `times`
+///   (default 1) create / modify / offline / delete calls of `appid` answer
+///   9009099 "系统失败，请重试。" and change nothing — the seed lists the code
+///   without saying what causes it, so only this switch produces it;
 /// * and those of [`super::template::control_routes`].
 pub fn control_routes() -> Router<Sim> {
     Router::new()
         .route("/widget/review", post(control_review))
         .route("/widget/eligibility", post(control_eligibility))
         .route("/widget/quota", post(control_quota))
+        .route("/widget/system-failure", post(control_system_failure))
         .merge(super::template::control_routes())
         .merge(super::subscribe::control_routes())
 }
@@ -685,6 +719,30 @@ async fn control_quota(State(sim): State<Sim>, Json(body): Json<QuotaBody>) -> C
     Ok(Json(json!({"ok": true})))
 }
 
+/// Makes the next `times` widget writes of `appid` answer 9009099.
+pub fn inject_system_failures(sim: &Sim, appid: &str, times: u32) -> Result<(), SimError> {
+    with_widget_state(sim, appid, |w| w.system_failures = times)
+}
+
+#[derive(Deserialize)]
+struct SystemFailureBody {
+    appid: String,
+    #[serde(default = "one_failure")]
+    times: u32,
+}
+
+fn one_failure() -> u32 {
+    1
+}
+
+async fn control_system_failure(
+    State(sim): State<Sim>,
+    Json(body): Json<SystemFailureBody>,
+) -> ControlResult {
+    inject_system_failures(&sim, &body.appid, body.times).map_err(bad)?;
+    Ok(Json(json!({"ok": true})))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -727,17 +785,12 @@ mod tests {
     fn keyword_and_brandname_rules() {
         assert_eq!(code(check_keyword("打车")), 0);
         assert_eq!(code(check_keyword("  ")), 9009098);
-        assert_eq!(code(check_keyword(&"车".repeat(MAX_KEYWORD_CHARS))), 0);
-        assert_eq!(
-            code(check_keyword(&"车".repeat(MAX_KEYWORD_CHARS + 1))),
-            9009098
-        );
+        // The seed states no length: a long keyword is WeChat's to judge.
+        assert_eq!(code(check_keyword(&"车".repeat(64))), 0);
         assert_eq!(code(check_keyword("打\n车")), 9009098);
         assert_eq!(code(check_brandname("")), 0);
-        assert_eq!(
-            code(check_brandname(&"品".repeat(MAX_BRANDNAME_CHARS + 1))),
-            9009098
-        );
+        assert_eq!(code(check_brandname(&"品".repeat(64))), 0);
+        assert_eq!(code(check_brandname("品\t牌")), 9009098);
     }
 
     #[test]
@@ -823,8 +876,10 @@ mod tests {
         m.items[1].title = " ".into();
         assert_eq!(code(check_material(&m)), 9008997);
         let mut m = base.clone();
-        m.items[1].desc = "述".repeat(MAX_ITEM_DESC_CHARS + 1);
+        m.items[1].desc = String::new();
         assert_eq!(code(check_material(&m)), 9008997);
+        m.items[1].desc = "述".repeat(64);
+        assert_eq!(code(check_material(&m)), 0);
         let mut m = base.clone();
         m.items[2].jump_url = "https://example.com".into();
         assert_eq!(code(check_material(&m)), 9008994);
