@@ -17,7 +17,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::error::{ok, parse_body, SimError, SimResult};
+use super::error::{control_error, ok, parse_body, ControlResult, SimError, SimResult};
 use super::push::Target;
 use super::state::{Authorizer, Category, SimState};
 use super::Sim;
@@ -1599,15 +1599,6 @@ pub fn finish_due(sim: &super::Sim, now: i64) -> Vec<(super::push::Target, Strin
 // Control API
 // ---------------------------------------------------------------------------
 
-type ControlResult = Result<Json<Value>, (StatusCode, Json<Value>)>;
-
-fn bad(e: SimError) -> (StatusCode, Json<Value>) {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({"errcode": e.errcode, "errmsg": e.errmsg})),
-    )
-}
-
 #[derive(Deserialize)]
 struct OutcomeBody {
     appid: String,
@@ -1639,8 +1630,8 @@ fn check_outcome(status: i64) -> Result<(), SimError> {
 
 /// Finishes the audit in review of `appid` now, with the given outcome, and pushes it.
 async fn force_outcome(State(sim): State<Sim>, body: Bytes) -> ControlResult {
-    let body: OutcomeBody = parse_body(&body).map_err(bad)?;
-    check_outcome(body.status).map_err(bad)?;
+    let body: OutcomeBody = parse_body(&body).map_err(control_error)?;
+    check_outcome(body.status).map_err(control_error)?;
     let delay = sim.config().audit_delay.as_secs() as i64;
     let now = sim.now();
     let (push, auditid) = {
@@ -1648,7 +1639,7 @@ async fn force_outcome(State(sim): State<Sim>, body: Bytes) -> ControlResult {
         let authorizer = state
             .authorizers
             .get_mut(&body.appid)
-            .ok_or_else(|| bad(SimError::new(40013, "invalid appid")))?;
+            .ok_or_else(|| control_error(SimError::new(40013, "invalid appid")))?;
         let push = finish_audit(
             authorizer,
             body.status,
@@ -1657,7 +1648,7 @@ async fn force_outcome(State(sim): State<Sim>, body: Bytes) -> ControlResult {
             now,
             delay,
         )
-        .ok_or_else(|| bad(SimError::new(85019, "no audit in review")))?;
+        .ok_or_else(|| control_error(SimError::new(85019, "no audit in review")))?;
         let auditid = authorizer.code.audits.last().map_or(0, |a| a.auditid);
         (push, auditid)
     };
@@ -1670,8 +1661,8 @@ async fn force_outcome(State(sim): State<Sim>, body: Bytes) -> ControlResult {
 
 /// Sets the outcome of audits that finish on their own.
 async fn set_default_outcome(State(sim): State<Sim>, body: Bytes) -> ControlResult {
-    let body: DefaultBody = parse_body(&body).map_err(bad)?;
-    check_outcome(body.status).map_err(bad)?;
+    let body: DefaultBody = parse_body(&body).map_err(control_error)?;
+    check_outcome(body.status).map_err(control_error)?;
     sim.lock().code_templates.default_outcome = body.status;
     sim.save();
     Ok(Json(json!({"ok": true, "status": body.status})))
@@ -1684,9 +1675,9 @@ async fn code_state(State(sim): State<Sim>, RawQuery(raw): RawQuery) -> ControlR
     let authorizer = state
         .authorizers
         .get(&appid)
-        .ok_or_else(|| bad(SimError::new(40013, "invalid appid")))?;
+        .ok_or_else(|| control_error(SimError::new(40013, "invalid appid")))?;
     let value = serde_json::to_value(&authorizer.code)
-        .map_err(|e| bad(SimError::new(-1, e.to_string())))?;
+        .map_err(|e| control_error(SimError::new(-1, e.to_string())))?;
     Ok(Json(value))
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::component::{confirm_authorization, revoke_authorization};
-use super::error::SimError;
+use super::error::{control_error, ControlResult, SimError};
 use super::push::Targets;
 use super::{AuthorizerProfile, CallRecord, Fault, LockExt, Sim};
 
@@ -25,15 +25,6 @@ pub fn routes() -> Router<Sim> {
         .route("/targets", post(set_targets))
         .merge(super::code::control_routes())
         .merge(super::widget::control_routes())
-}
-
-type ControlResult = Result<Json<Value>, (axum::http::StatusCode, Json<Value>)>;
-
-fn bad(e: SimError) -> (axum::http::StatusCode, Json<Value>) {
-    (
-        axum::http::StatusCode::BAD_REQUEST,
-        Json(json!({"errcode": e.errcode, "errmsg": e.errmsg})),
-    )
 }
 
 async fn state(State(sim): State<Sim>) -> Json<Value> {
@@ -120,7 +111,7 @@ struct Authorize {
 /// Plays the owner's confirmation without a browser.
 async fn authorize(State(sim): State<Sim>, Json(body): Json<Authorize>) -> ControlResult {
     let (appid, auth_code) =
-        confirm_authorization(&sim, &body.pre_auth_code, &body.profile).map_err(bad)?;
+        confirm_authorization(&sim, &body.pre_auth_code, &body.profile).map_err(control_error)?;
     Ok(Json(json!({"appid": appid, "auth_code": auth_code})))
 }
 
@@ -130,7 +121,7 @@ struct AppidBody {
 }
 
 async fn unauthorize(State(sim): State<Sim>, Json(body): Json<AppidBody>) -> ControlResult {
-    revoke_authorization(&sim, &body.appid).map_err(bad)?;
+    revoke_authorization(&sim, &body.appid).map_err(control_error)?;
     Ok(Json(json!({"ok": true})))
 }
 
@@ -144,7 +135,7 @@ async fn revoke_refresh_token(
     let authorizer = s
         .authorizers
         .get_mut(&body.appid)
-        .ok_or_else(|| bad(SimError::new(40013, "invalid appid")))?;
+        .ok_or_else(|| control_error(SimError::new(40013, "invalid appid")))?;
     authorizer.refresh_token = fresh;
     s.revoke_tokens(&body.appid);
     drop(s);

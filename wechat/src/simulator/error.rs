@@ -47,6 +47,17 @@ impl IntoResponse for SimError {
 
 pub type SimResult = Result<Json<Value>, SimError>;
 
+/// What the control API (`/__sim/…`) answers: JSON, or a refusal.
+pub type ControlResult = Result<Json<Value>, (axum::http::StatusCode, Json<Value>)>;
+
+/// A refused control call: 400 with the errcode and errmsg (never WeChat's HTTP 200).
+pub fn control_error(e: SimError) -> (axum::http::StatusCode, Json<Value>) {
+    (
+        axum::http::StatusCode::BAD_REQUEST,
+        Json(json!({"errcode": e.errcode, "errmsg": e.errmsg})),
+    )
+}
+
 /// `{"errcode":0,"errmsg":"ok"}` merged with `extra`'s fields.
 pub fn ok(extra: Value) -> SimResult {
     let mut body = json!({"errcode": 0, "errmsg": "ok"});

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use subscribe_rules::{errcode, Rule, LANGS, MINIPROGRAM_STATES, PRIVATE_TEMPLATES_MAX};
 
-use super::error::{ok, parse_body, SimError, SimResult};
+use super::error::{control_error, ok, parse_body, ControlResult, SimError, SimResult};
 use super::state::Category;
 use super::template::{page_exists, template_id_for};
 use super::Sim;
@@ -495,15 +495,6 @@ async fn send(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) 
 // Control API (merged into `super::widget::control_routes`).
 // ---------------------------------------------------------------------------
 
-type ControlResult = Result<Json<Value>, (axum::http::StatusCode, Json<Value>)>;
-
-fn bad(e: SimError) -> (axum::http::StatusCode, Json<Value>) {
-    (
-        axum::http::StatusCode::BAD_REQUEST,
-        Json(json!({"errcode": e.errcode, "errmsg": e.errmsg})),
-    )
-}
-
 /// * `POST /subscribe/consent` `{"appid", "openid", "template_id", "times"?}` →
 ///   `{"remaining"}`: the user allowed `times` (default 1) messages of that template;
 /// * `GET /subscribe/sent?appid=` → the messages delivered.
@@ -586,7 +577,7 @@ async fn control_consent(State(sim): State<Sim>, Json(body): Json<ConsentBody>) 
         &body.template_id,
         body.times.unwrap_or(1),
     )
-    .map_err(bad)?;
+    .map_err(control_error)?;
     Ok(Json(json!({ "remaining": remaining })))
 }
 
@@ -596,7 +587,7 @@ struct AppidQuery {
 }
 
 async fn control_sent(State(sim): State<Sim>, Query(q): Query<AppidQuery>) -> ControlResult {
-    let sent = sent_messages(&sim, &q.appid).map_err(bad)?;
+    let sent = sent_messages(&sim, &q.appid).map_err(control_error)?;
     Ok(Json(json!({ "sent": sent })))
 }
 

@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::error::{ok, parse_body, SimError, SimResult};
+use super::error::{control_error, ok, parse_body, ControlResult, SimError, SimResult};
 use super::state::TOKEN_TTL_SECS;
 use super::Sim;
 use crate::api::template::{DataValue, MAX_KEYWORDS, MAX_PAGE_COUNT};
@@ -615,15 +615,6 @@ async fn client_credential_token(
 // Control API (merged into `super::widget::control_routes`).
 // ---------------------------------------------------------------------------
 
-type ControlResult = Result<Json<Value>, (axum::http::StatusCode, Json<Value>)>;
-
-fn bad(e: SimError) -> (axum::http::StatusCode, Json<Value>) {
-    (
-        axum::http::StatusCode::BAD_REQUEST,
-        Json(json!({"errcode": e.errcode, "errmsg": e.errmsg})),
-    )
-}
-
 /// * `POST /template/form-id` `{"appid", "openid", "kind": "form"|"prepay"}`
 ///   → `{"form_id", "remaining", "expires_at"}`: a user submitted a form (1
 ///   send) or paid (3 sends), valid 7 days;
@@ -739,7 +730,7 @@ struct FormIdBody {
 
 async fn control_form_id(State(sim): State<Sim>, Json(body): Json<FormIdBody>) -> ControlResult {
     let (form_id, issued) =
-        issue_form_id(&sim, &body.appid, &body.openid, body.kind).map_err(bad)?;
+        issue_form_id(&sim, &body.appid, &body.openid, body.kind).map_err(control_error)?;
     Ok(Json(json!({
         "form_id": form_id,
         "remaining": issued.remaining,
@@ -753,7 +744,7 @@ struct AppidBody {
 }
 
 async fn control_appsecret(State(sim): State<Sim>, Json(body): Json<AppidBody>) -> ControlResult {
-    let secret = app_secret(&sim, &body.appid).map_err(bad)?;
+    let secret = app_secret(&sim, &body.appid).map_err(control_error)?;
     Ok(Json(json!({ "appsecret": secret })))
 }
 
@@ -764,12 +755,12 @@ struct QuotaBody {
 }
 
 async fn control_quota(State(sim): State<Sim>, Json(body): Json<QuotaBody>) -> ControlResult {
-    set_daily_limit(&sim, &body.appid, body.daily_limit).map_err(bad)?;
+    set_daily_limit(&sim, &body.appid, body.daily_limit).map_err(control_error)?;
     Ok(Json(json!({"ok": true})))
 }
 
 async fn control_sent(State(sim): State<Sim>, Query(body): Query<AppidBody>) -> ControlResult {
-    let sent = sent_messages(&sim, &body.appid).map_err(bad)?;
+    let sent = sent_messages(&sim, &body.appid).map_err(control_error)?;
     Ok(Json(json!({ "sent": sent })))
 }
 

@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::error::{ok, parse_body, SimError, SimResult};
+use super::error::{control_error, ok, parse_body, ControlResult, SimError, SimResult};
 use super::Sim;
 use crate::api::widget::{
     status, FuncWidget, FuncWidgetInfo, Material, WidgetCategory, WidgetCategoryNode,
@@ -589,15 +589,6 @@ async fn categories(State(sim): State<Sim>, Query(q): Query<TokenQuery>) -> SimR
 // Control API (under `/__sim`), for tests and demos.
 // ---------------------------------------------------------------------------
 
-type ControlResult = Result<Json<Value>, (axum::http::StatusCode, Json<Value>)>;
-
-fn bad(e: SimError) -> (axum::http::StatusCode, Json<Value>) {
-    (
-        axum::http::StatusCode::BAD_REQUEST,
-        Json(json!({"errcode": e.errcode, "errmsg": e.errmsg})),
-    )
-}
-
 /// Widget and template control endpoints:
 /// * `POST /widget/review` `{"appid", "outcome": "approve"|"reject", "reason"?, "finish_now"?}`;
 /// * `POST /widget/eligibility` `{"appid", "eligible"}`;
@@ -663,7 +654,7 @@ fn yes() -> bool {
 }
 
 async fn control_review(State(sim): State<Sim>, Json(body): Json<ReviewBody>) -> ControlResult {
-    force_review(&sim, &body.appid, body.verdict, body.finish_now).map_err(bad)?;
+    force_review(&sim, &body.appid, body.verdict, body.finish_now).map_err(control_error)?;
     Ok(Json(json!({"ok": true})))
 }
 
@@ -704,7 +695,7 @@ async fn control_eligibility(
     State(sim): State<Sim>,
     Json(body): Json<EligibilityBody>,
 ) -> ControlResult {
-    set_eligible(&sim, &body.appid, body.eligible).map_err(bad)?;
+    set_eligible(&sim, &body.appid, body.eligible).map_err(control_error)?;
     Ok(Json(json!({"ok": true})))
 }
 
@@ -715,7 +706,7 @@ struct QuotaBody {
 }
 
 async fn control_quota(State(sim): State<Sim>, Json(body): Json<QuotaBody>) -> ControlResult {
-    set_monthly_limit(&sim, &body.appid, body.monthly_limit).map_err(bad)?;
+    set_monthly_limit(&sim, &body.appid, body.monthly_limit).map_err(control_error)?;
     Ok(Json(json!({"ok": true})))
 }
 
@@ -739,7 +730,7 @@ async fn control_system_failure(
     State(sim): State<Sim>,
     Json(body): Json<SystemFailureBody>,
 ) -> ControlResult {
-    inject_system_failures(&sim, &body.appid, body.times).map_err(bad)?;
+    inject_system_failures(&sim, &body.appid, body.times).map_err(control_error)?;
     Ok(Json(json!({"ok": true})))
 }
 
