@@ -121,6 +121,18 @@ pub struct SendForm {
     pub emphasis: Option<usize>,
 }
 
+/// A message's page: empty (no jump), or a path of the code's pages (when they are known)
+/// with a query if wanted (both message APIs answer 41030 otherwise).
+pub fn page_ok(page: &str, pages: Option<&[String]>) -> bool {
+    let page = page.trim();
+    if page.is_empty() {
+        return true;
+    }
+    let path = page.split('?').next().unwrap_or("").trim_start_matches('/');
+    let known = pages.is_none_or(|p| p.iter().any(|x| x == path));
+    !path.is_empty() && !path.contains("..") && !path.contains("://") && known
+}
+
 fn is_color(c: &str) -> bool {
     c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -160,17 +172,12 @@ pub fn check_send(
             INVALID_TEMPLATE,
         ));
     }
-    let page = form.page.trim();
-    if !page.is_empty() {
-        let path = page.split('?').next().unwrap_or("").trim_start_matches('/');
-        let known = pages.is_none_or(|p| p.iter().any(|x| x == path));
-        if path.is_empty() || path.contains("..") || path.contains("://") || !known {
-            v.push(Violation::new(
-                "page",
-                FieldProblem::PageNotInCode,
-                INVALID_PAGE,
-            ));
-        }
+    if !page_ok(&form.page, pages) {
+        v.push(Violation::new(
+            "page",
+            FieldProblem::PageNotInCode,
+            INVALID_PAGE,
+        ));
     }
     if form.form_id.trim().is_empty() {
         v.push(Violation::new(

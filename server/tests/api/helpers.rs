@@ -210,3 +210,32 @@ pub async fn sim_call_records(app: &TestApp, path: &str, appid: &str) -> Vec<Val
 pub async fn sim_calls(app: &TestApp, path: &str, appid: &str) -> usize {
     sim_call_records(app, path, appid).await.len()
 }
+
+/// The field errors of a 422 answer: (field, problem).
+pub async fn problems(res: Response) -> Vec<(String, Value)> {
+    let status = res.status();
+    let text = body(res).await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v["Invalid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["problem"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// The errcode of a 502 answer carrying WeChat's error.
+pub async fn wechat_code(res: Response) -> i64 {
+    let status = res.status();
+    let text = body(res).await;
+    assert_eq!(status, reqwest::StatusCode::BAD_GATEWAY, "{text}");
+    serde_json::from_str::<Value>(&text).unwrap()["Wechat"]["errcode"]
+        .as_i64()
+        .unwrap()
+}

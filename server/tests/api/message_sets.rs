@@ -5,8 +5,7 @@
 //! merchants are confined to their own mini programs, and the member limit holds against a
 //! burst of parallel adds.
 
-use crate::helpers::{body, sim_calls, spawn_app, MERCHANT, OPERATOR};
-use crate::subscribe_messages::problems;
+use crate::helpers::{body, problems, sim_calls, spawn_app, MERCHANT, OPERATOR};
 use app::services::demo::demo_appid;
 use reqwest::StatusCode;
 use serde_json::{json, Value};

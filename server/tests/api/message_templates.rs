@@ -3,7 +3,9 @@
 //! delete, a test send with each errcode of the seed at its field, the audit log, and
 //! merchant confinement.
 
-use crate::helpers::{body, spawn_app, TestApp, MERCHANT, MERCHANT2, OPERATOR};
+use crate::helpers::{
+    body, problems, spawn_app, wechat_code, TestApp, MERCHANT, MERCHANT2, OPERATOR,
+};
 use app::services::demo::demo_appid;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -24,33 +26,6 @@ async fn form_id(app: &TestApp, appid: &str, openid: &str) -> String {
         .as_str()
         .expect("form id")
         .to_owned()
-}
-
-async fn problems(res: reqwest::Response) -> Vec<(String, Value)> {
-    let status = res.status();
-    let text = body(res).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
-    let v: Value = serde_json::from_str(&text).unwrap();
-    v["Invalid"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().to_owned(),
-                e["problem"].clone(),
-            )
-        })
-        .collect()
-}
-
-async fn wechat_code(res: reqwest::Response) -> i64 {
-    let status = res.status();
-    let text = body(res).await;
-    assert_eq!(status, StatusCode::BAD_GATEWAY, "{text}");
-    serde_json::from_str::<Value>(&text).unwrap()["Wechat"]["errcode"]
-        .as_i64()
-        .unwrap()
 }
 
 fn send_form(template_id: &str, form_id: &str, page: &str) -> Value {

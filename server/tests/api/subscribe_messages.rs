@@ -3,7 +3,9 @@
 //! limits refused before WeChat is asked), the account's list, delete, a test send with each
 //! errcode at its field, consent, the audit log, and merchant confinement.
 
-use crate::helpers::{body, sim_calls, spawn_app, TestApp, MERCHANT, MERCHANT2, OPERATOR};
+use crate::helpers::{
+    problems, sim_calls, spawn_app, wechat_code, TestApp, MERCHANT, MERCHANT2, OPERATOR,
+};
 use app::services::demo::demo_appid;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -19,33 +21,6 @@ async fn consent(app: &TestApp, appid: &str, openid: &str, template_id: &str) {
         json!({"appid": appid, "openid": openid, "template_id": template_id}),
     )
     .await;
-}
-
-pub async fn problems(res: reqwest::Response) -> Vec<(String, Value)> {
-    let status = res.status();
-    let text = body(res).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
-    let v: Value = serde_json::from_str(&text).unwrap();
-    v["Invalid"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().to_owned(),
-                e["problem"].clone(),
-            )
-        })
-        .collect()
-}
-
-pub async fn wechat_code(res: reqwest::Response) -> i64 {
-    let status = res.status();
-    let text = body(res).await;
-    assert_eq!(status, StatusCode::BAD_GATEWAY, "{text}");
-    serde_json::from_str::<Value>(&text).unwrap()["Wechat"]["errcode"]
-        .as_i64()
-        .unwrap()
 }
 
 fn send_form(template_id: &str, page: &str, values: &[&str]) -> Value {

@@ -4,7 +4,7 @@
 //! `subscribe_rules` crate, which the simulator answers by too; checked in the browser as
 //! one types and again on the server before WeChat is asked.
 
-use super::message_template::{content_fields, ContentField};
+use super::message_template::{content_fields, page_ok, ContentField};
 use super::release::Violation;
 use super::validation::FieldProblem;
 use serde::{Deserialize, Serialize};
@@ -250,17 +250,12 @@ pub fn check_send(
             errcode::INVALID_TEMPLATE,
         ));
     }
-    let page = form.page.trim();
-    if !page.is_empty() {
-        let path = page.split('?').next().unwrap_or("").trim_start_matches('/');
-        let known = pages.is_none_or(|p| p.iter().any(|x| x == path));
-        if path.is_empty() || path.contains("..") || path.contains("://") || !known {
-            v.push(Violation::new(
-                "page",
-                FieldProblem::PageNotInCode,
-                errcode::INVALID_PAGE,
-            ));
-        }
+    if !page_ok(&form.page, pages) {
+        v.push(Violation::new(
+            "page",
+            FieldProblem::PageNotInCode,
+            errcode::INVALID_PAGE,
+        ));
     }
     if !MINIPROGRAM_STATES.contains(&form.miniprogram_state.as_str()) {
         v.push(Violation::new(
