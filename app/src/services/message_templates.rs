@@ -190,16 +190,8 @@ async fn account_of(
         .template_list(&ctx, offset, PAGE_COUNT)
         .await?
         .list;
-    let (pages, pages_known) = match platform.client.get_page(&ctx).await {
-        Ok(l) => (l.page_list, true),
-        Err(wechat::Error::Api { errcode: 85086, .. }) => (Vec::new(), true),
-        Err(_) => (Vec::new(), false),
-    };
-    let grant = if user.role.sees_whole_fleet() {
-        None
-    } else {
-        Some(mini_programs::grant_of(&state.db, user).await?)
-    };
+    let (pages, pages_known) = mini_programs::code_pages(state, &p.appid).await?;
+    let grant = mini_programs::shown_grant(&state.db, user).await?;
     Ok(AccountView {
         more: list.len() as i64 == PAGE_COUNT,
         templates: list

@@ -108,3 +108,30 @@ pub async fn grant_of(db: &Db, user: &CurrentUser) -> Result<MerchantPermission,
         .await?
         .unwrap_or(MerchantPermission::View))
 }
+
+/// A merchant user's grant, for pages that show it; `None` for staff (no limits to show).
+pub async fn shown_grant(
+    db: &Db,
+    user: &CurrentUser,
+) -> Result<Option<MerchantPermission>, AppError> {
+    if user.role.sees_whole_fleet() {
+        Ok(None)
+    } else {
+        grant_of(db, user).await.map(Some)
+    }
+}
+
+/// The pages of `appid`'s current code (`get_page`), and whether WeChat told them: 85086
+/// (nothing committed) means no pages; any other failure leaves them unknown, and WeChat's own
+/// answer then decides whether a page exists.
+pub async fn code_pages(
+    state: &super::AppState,
+    appid: &str,
+) -> Result<(Vec<String>, bool), AppError> {
+    let platform = state.platform()?;
+    Ok(match platform.client.get_page(&platform.ctx(appid)).await {
+        Ok(list) => (list.page_list, true),
+        Err(wechat::Error::Api { errcode: 85086, .. }) => (Vec::new(), true),
+        Err(_) => (Vec::new(), false),
+    })
+}

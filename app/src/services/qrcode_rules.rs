@@ -86,14 +86,7 @@ async fn reread_rules(
 }
 
 async fn read_current(state: &AppState, p: &MiniProgramRow) -> Result<Current, AppError> {
-    let platform = state.platform()?;
-    let ctx = platform.ctx(&p.appid);
-    let (pages, pages_known) = match platform.client.get_page(&ctx).await {
-        Ok(list) => (list.page_list, true),
-        // Nothing committed: no page exists in a current version.
-        Err(wechat::Error::Api { errcode: 85086, .. }) => (Vec::new(), true),
-        Err(_) => (Vec::new(), false),
-    };
+    let (pages, pages_known) = mini_programs::code_pages(state, &p.appid).await?;
     let released = db::release_status::get(&state.db, &p.appid)
         .await?
         .is_some_and(|s| s.online_version.is_some());
@@ -134,11 +127,7 @@ async fn build_view(
     } else {
         Vec::new()
     };
-    let grant = if staff {
-        None
-    } else {
-        Some(mini_programs::grant_of(&state.db, user).await?)
-    };
+    let grant = mini_programs::shown_grant(&state.db, user).await?;
     Ok(QrRulesView {
         appid: p.appid,
         nick_name: p.nick_name,

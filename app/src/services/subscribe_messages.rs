@@ -69,18 +69,6 @@ pub async fn templates_of(
         .collect())
 }
 
-/// The pages of the committed code, and whether WeChat told them (85086: no code yet).
-async fn pages_of(state: &AppState, p: &MiniProgramRow) -> Result<(Vec<String>, bool), AppError> {
-    let platform = state.platform()?;
-    Ok(
-        match platform.client.get_page(&platform.ctx(&p.appid)).await {
-            Ok(l) => (l.page_list, true),
-            Err(wechat::Error::Api { errcode: 85086, .. }) => (Vec::new(), true),
-            Err(_) => (Vec::new(), false),
-        },
-    )
-}
-
 /// Categories, private templates and the code's pages.
 pub async fn view(
     state: &AppState,
@@ -90,12 +78,8 @@ pub async fn view(
     let p = mini_programs::get(&state.db, user, appid).await?;
     let categories = categories_of(state, &p).await?;
     let templates = templates_of(state, &p).await?;
-    let (pages, pages_known) = pages_of(state, &p).await?;
-    let grant = if user.role.sees_whole_fleet() {
-        None
-    } else {
-        Some(mini_programs::grant_of(&state.db, user).await?)
-    };
+    let (pages, pages_known) = mini_programs::code_pages(state, &p.appid).await?;
+    let grant = mini_programs::shown_grant(&state.db, user).await?;
     Ok(SubscribeView {
         appid: p.appid,
         nick_name: p.nick_name,
@@ -313,7 +297,7 @@ pub async fn send(
         .find(|t| t.pri_tmpl_id == form.template_id)
         .map(|t| t.fields)
         .unwrap_or_default();
-    let (pages, pages_known) = pages_of(state, &p).await?;
+    let (pages, pages_known) = mini_programs::code_pages(state, &p.appid).await?;
     check_send(&form, &fields, pages_known.then_some(pages.as_slice()))
         .map_err(|v| AppError::Invalid(field_errors(v)))?;
     let data = fields
