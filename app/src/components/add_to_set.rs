@@ -2,7 +2,7 @@
 //! this mini program becomes a member of an existing set or of a new one.
 
 use crate::api::message_sets::{add_message_set_member, create_message_set, message_sets};
-use crate::components::layout::UserResource;
+use crate::components::layout::user_is_staff;
 use crate::domain::message_set::MemberDraft;
 use crate::error::AppError;
 use crate::i18n::use_texts;
@@ -21,12 +21,7 @@ pub fn AddToSet(
     let t = use_texts();
     let s = t.sets;
     // Only staff edit sets (the server refuses everyone else too).
-    let staff = use_context::<UserResource>()
-        .and_then(|u| u.get_untracked())
-        .and_then(Result::ok)
-        .flatten()
-        .is_some_and(|u| u.role.sees_whole_fleet());
-    if !staff {
+    if !untrack(user_is_staff) {
         return None;
     }
     let sets = Resource::new(|| (), |_| message_sets());

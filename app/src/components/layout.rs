@@ -11,6 +11,17 @@ use leptos_router::hooks::use_location;
 /// The signed-in user, loaded once by the layout; pages read it from context.
 pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
 
+/// Whether the signed-in user is staff, as far as the layout has loaded the user (false until
+/// then). Tracked: a view that calls it in a closure updates when the user arrives. Only for
+/// what to show; the server decides what is allowed.
+pub fn user_is_staff() -> bool {
+    use_context::<UserResource>()
+        .and_then(|u| u.get())
+        .and_then(Result::ok)
+        .flatten()
+        .is_some_and(|u| u.role.sees_whole_fleet())
+}
+
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
     let t = use_texts();

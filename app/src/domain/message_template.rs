@@ -72,6 +72,19 @@ pub fn check_keywords(chosen: &[i64], available: &[Keyword]) -> Result<(), Vec<V
     }
 }
 
+/// Moves the chosen keyword at `i` one place up or down (nothing past either end): the
+/// order of both compose panels.
+pub fn move_chosen(chosen: &mut [i64], i: usize, up: bool) {
+    let j = if up {
+        i.checked_sub(1)
+    } else {
+        Some(i + 1).filter(|j| *j < chosen.len())
+    };
+    if let Some(j) = j {
+        chosen.swap(i, j);
+    }
+}
+
 /// The message as a user will see it: each chosen keyword with its example.
 pub fn preview(chosen: &[i64], available: &[Keyword]) -> Vec<(String, String)> {
     chosen
@@ -121,6 +134,23 @@ pub struct SendForm {
     pub emphasis: Option<usize>,
 }
 
+/// The recipient's openid: required, at most 128 of `[A-Za-z0-9_-]` (both message APIs
+/// answer 40003 otherwise).
+pub fn touser_problem(touser: &str) -> Option<FieldProblem> {
+    let touser = touser.trim();
+    if touser.is_empty() {
+        Some(FieldProblem::Required)
+    } else if touser.len() > 128
+        || touser
+            .chars()
+            .any(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    {
+        Some(FieldProblem::InvalidChars)
+    } else {
+        None
+    }
+}
+
 /// A message's page: empty (no jump), or a path of the code's pages (when they are known)
 /// with a query if wanted (both message APIs answer 41030 otherwise).
 pub fn page_ok(page: &str, pages: Option<&[String]>) -> bool {
@@ -147,23 +177,8 @@ pub fn check_send(
 ) -> Result<(), Vec<Violation>> {
     use errcode::*;
     let mut v = Vec::new();
-    let touser = form.touser.trim();
-    if touser.is_empty() {
-        v.push(Violation::new(
-            "touser",
-            FieldProblem::Required,
-            INVALID_OPENID,
-        ));
-    } else if touser.len() > 128
-        || touser
-            .chars()
-            .any(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-    {
-        v.push(Violation::new(
-            "touser",
-            FieldProblem::InvalidChars,
-            INVALID_OPENID,
-        ));
+    if let Some(problem) = touser_problem(&form.touser) {
+        v.push(Violation::new("touser", problem, INVALID_OPENID));
     }
     if form.template_id.trim().is_empty() {
         v.push(Violation::new(
@@ -258,6 +273,18 @@ mod tests {
             name: name.into(),
             example: format!("{name}示例"),
         }
+    }
+
+    #[test]
+    fn a_chosen_keyword_moves_one_place_and_never_past_the_ends() {
+        let mut c = vec![1, 2, 3];
+        move_chosen(&mut c, 2, true);
+        assert_eq!(c, [1, 3, 2]);
+        move_chosen(&mut c, 0, true);
+        move_chosen(&mut c, 2, false);
+        assert_eq!(c, [1, 3, 2]);
+        move_chosen(&mut c, 0, false);
+        assert_eq!(c, [3, 1, 2]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::api::message_sets::{
     remove_message_set_member,
 };
 use crate::components::filter_form::FilterForm;
-use crate::components::layout::UserResource;
+use crate::components::layout::user_is_staff;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::domain::message_set::{
@@ -84,11 +84,7 @@ pub fn MessageSetPage() -> impl IntoView {
 fn Members(set: MessageSet, version: RwSignal<u32>, reload: RwSignal<u32>) -> impl IntoView {
     let t = use_texts();
     let s = t.sets;
-    let staff = use_context::<UserResource>()
-        .and_then(|u| u.get_untracked())
-        .and_then(Result::ok)
-        .flatten()
-        .is_some_and(|u| u.role.sees_whole_fleet());
+    let staff = untrack(user_is_staff);
     let set_id = set.id;
     let error = RwSignal::new(None::<AppError>);
     let remove = Action::new(move |member: &i64| remove_message_set_member(set_id, *member));

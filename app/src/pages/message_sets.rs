@@ -2,7 +2,7 @@
 //! delete sets here (members are added from a mini program's message pages).
 
 use crate::api::message_sets::{create_message_set, delete_message_set, message_sets};
-use crate::components::layout::UserResource;
+use crate::components::layout::user_is_staff;
 use crate::error::AppError;
 use crate::i18n::use_texts;
 use crate::pages::qrcode_rules::error_text;
@@ -16,13 +16,7 @@ pub fn MessageSetsPage() -> impl IntoView {
     let s = t.sets;
     let reload = RwSignal::new(0u32);
     let sets = Resource::new(move || reload.get(), |_| message_sets());
-    let staff = move || {
-        use_context::<UserResource>()
-            .and_then(|u| u.get())
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|u| u.role.sees_whole_fleet())
-    };
+    let staff = user_is_staff;
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let confirming = RwSignal::new(None::<i64>);

@@ -16,8 +16,8 @@ use crate::components::url::encode;
 use crate::domain::merchant_permission::Need;
 use crate::domain::message_set::{MemberDraft, MemberKind};
 use crate::domain::message_template::{
-    check_keywords, check_send, errcode, preview, AccountView, Keyword, LibraryTitle, SendForm,
-    PAGE_COUNT,
+    check_keywords, check_send, errcode, move_chosen, preview, AccountView, Keyword, LibraryTitle,
+    SendForm, PAGE_COUNT,
 };
 use crate::domain::release::Violation;
 use crate::error::AppError;
@@ -157,18 +157,7 @@ fn Library(
     let violations = Memo::new(move |_| {
         keywords.with(|k| chosen.with(|c| check_keywords(c, k).err().unwrap_or_default()))
     });
-    let move_by = move |i: usize, up: bool| {
-        chosen.update(|c| {
-            let j = if up {
-                i.checked_sub(1)
-            } else {
-                Some(i + 1).filter(|j| *j < c.len())
-            };
-            if let Some(j) = j {
-                c.swap(i, j);
-            }
-        })
-    };
+    let move_by = move |i: usize, up: bool| chosen.update(|c| move_chosen(c, i, up));
     let titles = page.titles.clone();
     let total = page.total;
     let has_prev = offset > 0;

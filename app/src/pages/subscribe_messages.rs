@@ -13,6 +13,7 @@ use crate::components::page_error::PageError;
 use crate::components::text::Lines;
 use crate::domain::merchant_permission::Need;
 use crate::domain::message_set::{MemberDraft, MemberKind};
+use crate::domain::message_template::move_chosen;
 use crate::domain::release::Violation;
 use crate::domain::subscribe_message::{
     check_compose, check_send, field_of, preview, rule_of, PubKeyword, PubTitle, SubscribeSendForm,
@@ -175,18 +176,7 @@ fn Library(
             field_messages(t, &violations.get(), server.as_ref(), field),
         )
     };
-    let move_by = move |i: usize, up: bool| {
-        chosen.update(|c| {
-            let j = if up {
-                i.checked_sub(1)
-            } else {
-                Some(i + 1).filter(|j| *j < c.len())
-            };
-            if let Some(j) = j {
-                c.swap(i, j);
-            }
-        })
-    };
+    let move_by = move |i: usize, up: bool| chosen.update(|c| move_chosen(c, i, up));
     let start = page.start;
     let total = page.total;
     let prev = (start > 0).then(|| page_link(&appid, category, (start - TITLES_PAGE).max(0)));

@@ -4,7 +4,7 @@
 //! `subscribe_rules` crate, which the simulator answers by too; checked in the browser as
 //! one types and again on the server before WeChat is asked.
 
-use super::message_template::{content_fields, page_ok, ContentField};
+use super::message_template::{content_fields, page_ok, touser_problem, ContentField};
 use super::release::Violation;
 use super::validation::FieldProblem;
 use serde::{Deserialize, Serialize};
@@ -225,23 +225,8 @@ pub fn check_send(
     pages: Option<&[String]>,
 ) -> Result<(), Vec<Violation>> {
     let mut v = Vec::new();
-    let touser = form.touser.trim();
-    if touser.is_empty() {
-        v.push(Violation::new(
-            "touser",
-            FieldProblem::Required,
-            errcode::INVALID_OPENID,
-        ));
-    } else if touser.len() > 128
-        || !touser
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        v.push(Violation::new(
-            "touser",
-            FieldProblem::InvalidChars,
-            errcode::INVALID_OPENID,
-        ));
+    if let Some(problem) = touser_problem(&form.touser) {
+        v.push(Violation::new("touser", problem, errcode::INVALID_OPENID));
     }
     if form.template_id.trim().is_empty() {
         v.push(Violation::new(
