@@ -19,11 +19,8 @@ use subscribe_rules::{errcode, Rule, LANGS, MINIPROGRAM_STATES, PRIVATE_TEMPLATE
 
 use super::error::{control_error, ok, parse_body, ControlResult, SimError, SimResult};
 use super::state::Category;
-use super::template::{page_exists, template_id_for};
+use super::template::{log_sent, page_exists, template_id_for};
 use super::Sim;
-
-/// Sent messages kept for the control API.
-const SENT_LOG_LIMIT: usize = 200;
 
 /// (kid, name, rule, example).
 type PubKeyword = (i64, &'static str, &'static str, &'static str);
@@ -474,19 +471,18 @@ async fn send(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) 
     if *kind != subscribe_rules::TYPE_LONG_TERM {
         consent.remaining -= 1;
     }
-    s.sent.push(SentSubscribe {
-        at: now,
-        touser: touser.to_owned(),
-        template_id: template.pri_tmpl_id,
-        page: request.page,
-        miniprogram_state: state_name,
-        lang,
-        text,
-    });
-    if s.sent.len() > SENT_LOG_LIMIT {
-        let extra = s.sent.len() - SENT_LOG_LIMIT;
-        s.sent.drain(..extra);
-    }
+    log_sent(
+        &mut s.sent,
+        SentSubscribe {
+            at: now,
+            touser: touser.to_owned(),
+            template_id: template.pri_tmpl_id,
+            page: request.page,
+            miniprogram_state: state_name,
+            lang,
+            text,
+        },
+    );
     drop(state);
     ok(json!({}))
 }

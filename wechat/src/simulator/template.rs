@@ -31,6 +31,15 @@ pub const PREPAY_SENDS: u32 = 3;
 /// Sent messages kept for the control API.
 const SENT_LOG_LIMIT: usize = 200;
 
+/// Appends a delivered message to `log`, keeping the newest [`SENT_LOG_LIMIT`].
+pub(super) fn log_sent<T>(log: &mut Vec<T>, message: T) {
+    log.push(message);
+    if log.len() > SENT_LOG_LIMIT {
+        let extra = log.len() - SENT_LOG_LIMIT;
+        log.drain(..extra);
+    }
+}
+
 type Keyword = (i64, &'static str, &'static str);
 
 /// The template library: (title id, title, keywords (id, name, example)).
@@ -560,18 +569,17 @@ async fn send(State(sim): State<Sim>, Query(q): Query<TokenQuery>, body: Bytes) 
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    t.sent.push(SentMessage {
-        at: now,
-        touser: request.touser,
-        template_id: request.template_id,
-        page: request.page,
-        text: render(&content, &request.data),
-        emphasis_keyword: request.emphasis_keyword,
-    });
-    if t.sent.len() > SENT_LOG_LIMIT {
-        let extra = t.sent.len() - SENT_LOG_LIMIT;
-        t.sent.drain(..extra);
-    }
+    log_sent(
+        &mut t.sent,
+        SentMessage {
+            at: now,
+            touser: request.touser,
+            template_id: request.template_id,
+            page: request.page,
+            text: render(&content, &request.data),
+            emphasis_keyword: request.emphasis_keyword,
+        },
+    );
     drop(state);
     ok(json!({}))
 }
