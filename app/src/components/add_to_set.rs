@@ -2,11 +2,11 @@
 //! this mini program becomes a member of an existing set or of a new one.
 
 use crate::api::message_sets::{add_message_set_member, create_message_set, message_sets};
+use crate::components::field::error_text;
 use crate::components::layout::user_is_staff;
 use crate::domain::message_set::MemberDraft;
 use crate::error::AppError;
 use crate::i18n::use_texts;
-use crate::pages::qrcode_rules::error_text;
 use leptos::prelude::*;
 
 const NEW: &str = "new";

@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI.
 
 pub mod add_to_set;
+pub mod badge;
 #[cfg(feature = "ssr")]
 pub mod csp;
 pub mod field;

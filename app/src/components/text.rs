@@ -18,3 +18,9 @@ pub fn Lines(#[prop(into)] text: String) -> impl IntoView {
         })
         .collect_view()
 }
+
+/// The trimmed text, or None when nothing is left (optional form fields).
+pub fn none_if_blank(s: String) -> Option<String> {
+    let s = s.trim().to_string();
+    (!s.is_empty()).then_some(s)
+}

@@ -8,6 +8,7 @@ use crate::api::message_sets::{
     apply_message_set, check_message_set, get_message_set, message_set_coverage,
     remove_message_set_member,
 };
+use crate::components::field::error_text;
 use crate::components::filter_form::FilterForm;
 use crate::components::layout::user_is_staff;
 use crate::components::page_error::PageError;
@@ -18,7 +19,6 @@ use crate::domain::message_set::{
 use crate::domain::time::format_cst;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
-use crate::pages::qrcode_rules::error_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

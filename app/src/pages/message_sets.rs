@@ -2,11 +2,10 @@
 //! delete sets here (members are added from a mini program's message pages).
 
 use crate::api::message_sets::{create_message_set, delete_message_set, message_sets};
+use crate::components::field::{error_text, field_messages, show_messages};
 use crate::components::layout::user_is_staff;
 use crate::error::AppError;
 use crate::i18n::use_texts;
-use crate::pages::qrcode_rules::error_text;
-use crate::pages::release::{field_messages, show_messages};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -99,7 +98,7 @@ pub fn MessageSetsPage() -> impl IntoView {
                         <button class="primary" data-testid="ms-create" disabled=move || create.pending().get()
                             on:click=move |_| { create.dispatch(name.get_untracked()); }>{s.create}</button>
                     </div>
-                    {move || show_messages("ms-error-name".into(), field_messages(t, &[], error.get().as_ref(), "name"))}
+                    {move || show_messages("ms-error-name".into(), field_messages(t, &[], error.get().as_ref(), "name", None))}
                     {move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! {
                         <p class="form-error" role="alert">{error_text(t, &e)}</p>
                     })}

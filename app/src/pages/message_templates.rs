@@ -10,6 +10,7 @@ use crate::api::message_templates::{
     message_templates, send_message,
 };
 use crate::components::add_to_set::AddToSet;
+use crate::components::field::{error_text, field_messages, show_messages};
 use crate::components::page_error::PageError;
 use crate::components::text::Lines;
 use crate::components::url::encode;
@@ -22,8 +23,6 @@ use crate::domain::message_template::{
 use crate::domain::release::Violation;
 use crate::error::AppError;
 use crate::i18n::use_texts;
-use crate::pages::qrcode_rules::error_text;
-use crate::pages::release::{field_messages, show_messages};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -235,7 +234,7 @@ fn Library(
                                         }).collect_view()
                                     }}
                                 </ol>
-                                {move || show_messages("mt-error-keywords".into(), field_messages(t, &violations.get(), None, "keyword_id_list"))}
+                                {move || show_messages("mt-error-keywords".into(), field_messages(t, &violations.get(), None, "keyword_id_list", None))}
                             </div>
                             <div>
                                 <h4>{m.preview}</h4>
@@ -347,12 +346,7 @@ fn Account(
             Vec::new()
         };
         let server = error.get();
-        let mut out = field_messages(t, &local, server.as_ref(), &field);
-        if let Some(e @ AppError::Wechat { errcode: code, .. }) = &server {
-            if errcode::field_of(*code) == field {
-                out.push(e.message(t));
-            }
-        }
+        let out = field_messages(t, &local, server.as_ref(), &field, Some(errcode::field_of));
         show_messages(format!("mt-error-{}", field.replace('.', "-")), out)
     };
     let edit = move |f: &dyn Fn(&mut SendForm)| {

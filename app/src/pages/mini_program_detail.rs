@@ -134,7 +134,7 @@ fn Home(h: MiniProgramHome) -> impl IntoView {
                         {match audit {
                             Some(a) => view! {
                                 {a.version.clone()}" · "
-                                <span class=crate::pages::release::audit_status_class(a.status) data-testid="home-audit-status">{r.audit_status(a.status)}</span>
+                                <span class=crate::components::badge::audit_status_class(a.status) data-testid="home-audit-status">{r.audit_status(a.status)}</span>
                                 {a.reason.clone().map(|reason| view! { <div class="muted small-text"><Lines text=reason /></div> })}
                             }.into_any(),
                             None => t.none.into_any(),

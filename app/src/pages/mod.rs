@@ -17,7 +17,6 @@ pub mod notifications;
 pub mod qrcode_fleet;
 pub mod qrcode_rules;
 pub mod release;
-pub mod release_forms;
 pub mod subscribe_messages;
 pub mod templates;
 pub mod tokens;

@@ -5,6 +5,7 @@
 //! never stops the others, and a re-run skips targets that already have the rule.
 
 use crate::api::qrcode_rules::{apply_qrcode_rule, list_qrcode_rules, qrcode_rule_targets};
+use crate::components::field::error_text;
 use crate::components::filter_form::FilterForm;
 use crate::components::merchant_filter::MerchantFilter;
 use crate::components::pager::Pager;
@@ -16,7 +17,6 @@ use crate::domain::qrcode_rule::{
 use crate::domain::time::format_cst;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
-use crate::pages::qrcode_rules::error_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -138,7 +138,7 @@ fn preview(t: &Texts, template: &QrRuleForm, target: &QrTarget) -> Result<String
         Ok(()) => Ok(prefix),
         Err(v) => Err(v
             .iter()
-            .map(|x| crate::pages::release::violation_text(t, x))
+            .map(|x| crate::components::field::violation_text(t, x))
             .collect::<Vec<_>>()
             .join(t.list_separator)),
     }

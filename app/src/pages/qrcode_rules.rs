@@ -7,6 +7,7 @@
 use crate::api::qrcode_rules::{
     delete_qrcode_rule, get_qrcode_rules, publish_qrcode_rule, save_qrcode_rule,
 };
+use crate::components::field::{error_text, field_messages, show_messages, violation_text};
 use crate::components::page_error::PageError;
 use crate::domain::merchant_permission::Need;
 use crate::domain::qrcode_rule::view::QrRulesView;
@@ -17,23 +18,10 @@ use crate::domain::qrcode_rule::{
 use crate::domain::release::Violation;
 use crate::domain::validation::FieldProblem;
 use crate::error::AppError;
-use crate::i18n::{use_texts, Texts};
-use crate::pages::release::{field_messages, show_messages, violation_text};
+use crate::i18n::use_texts;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-/// A server answer in words: field problems joined, anything else as its message.
-pub fn error_text(t: &Texts, e: &AppError) -> String {
-    match e {
-        AppError::Invalid(errors) => errors
-            .iter()
-            .map(|e| t.problem(&e.problem))
-            .collect::<Vec<_>>()
-            .join(t.list_separator),
-        other => other.message(t),
-    }
-}
 
 /// Whether an error belongs above the page rather than at a field of the open form.
 fn shown_on_top(e: &AppError, form_open: bool) -> bool {
@@ -163,13 +151,7 @@ fn RulesEditor(initial: QrRulesView) -> impl IntoView {
             Vec::new()
         };
         let server = server_error.get();
-        let mut out = field_messages(t, &local, server.as_ref(), &field);
-        if let Some(e @ AppError::Wechat { errcode: code, .. }) = &server {
-            let at = errcode::field_of(*code);
-            if at == field {
-                out.push(e.message(t));
-            }
-        }
+        let out = field_messages(t, &local, server.as_ref(), &field, Some(errcode::field_of));
         show_messages(format!("qr-error-{}", field.replace('.', "-")), out)
     };
     let edit = move |f: &dyn Fn(&mut QrRuleForm)| {

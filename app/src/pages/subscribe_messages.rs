@@ -9,6 +9,7 @@ use crate::api::subscribe_messages::{
     subscribe_overview, subscribe_titles,
 };
 use crate::components::add_to_set::AddToSet;
+use crate::components::field::{error_text, field_messages, show_messages};
 use crate::components::page_error::PageError;
 use crate::components::text::Lines;
 use crate::domain::merchant_permission::Need;
@@ -22,8 +23,6 @@ use crate::domain::subscribe_message::{
 };
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
-use crate::pages::qrcode_rules::error_text;
-use crate::pages::release::{field_messages, show_messages};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -173,7 +172,7 @@ fn Library(
         let server = error.get();
         show_messages(
             format!("sm-error-{}", field.replace('_', "-")),
-            field_messages(t, &violations.get(), server.as_ref(), field),
+            field_messages(t, &violations.get(), server.as_ref(), field, None),
         )
     };
     let move_by = move |i: usize, up: bool| chosen.update(|c| move_chosen(c, i, up));
@@ -384,12 +383,7 @@ fn Account(
             Vec::new()
         };
         let server = error.get();
-        let mut out = field_messages(t, &local, server.as_ref(), &field);
-        if let Some(e @ AppError::Wechat { errcode: code, .. }) = &server {
-            if field_of(*code) == field {
-                out.push(e.message(t));
-            }
-        }
+        let out = field_messages(t, &local, server.as_ref(), &field, Some(field_of));
         show_messages(format!("sm-error-{}", field.replace(['.', '_'], "-")), out)
     };
     let edit = move |f: &dyn Fn(&mut SubscribeSendForm)| {

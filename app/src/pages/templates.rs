@@ -7,6 +7,7 @@
 use crate::api::code_templates::{
     add_to_template, compare_templates, delete_template, template_library,
 };
+use crate::components::field::error_text;
 use crate::components::page_error::PageError;
 use crate::domain::code_template::{
     DeleteBlocked, DiffLine, LibraryView, TemplateComparison, TemplateRow, TemplateType,
@@ -14,7 +15,6 @@ use crate::domain::code_template::{
 use crate::domain::time::format_cst;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
-use crate::pages::qrcode_rules::error_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -4,10 +4,10 @@
 use crate::api::widgets::{
     delete_widget, get_widget, get_widget_options, offline_widget, save_widget_draft, submit_widget,
 };
+use crate::components::field::{field_messages, show_messages};
 use crate::components::text::Lines;
 use crate::components::url::proxied_image;
 use crate::domain::merchant_permission::Need;
-use crate::domain::release::Violation;
 use crate::domain::time::format_cst;
 use crate::domain::widget::region;
 use crate::domain::widget::rules::{category_field, check, item_field};
@@ -103,22 +103,11 @@ fn Editor(initial: WidgetView, options: WidgetOptions) -> impl IntoView {
             })
         })
     });
-    let field_msg = move |field: String| {
-        let from_server = server_error.with(|e| e.as_ref().and_then(|e| e.field(t, &field)));
-        from_server.or_else(|| {
-            live.with(|v: &Vec<Violation>| {
-                v.iter()
-                    .find(|x| x.field == field)
-                    .map(|x| t.problem(&x.problem))
-            })
-        })
-    };
     let msg_view = move |field: String| {
-        let f = field.clone();
         move || {
-            field_msg(f.clone()).map(|m| {
-                view! { <p class="field-error" role="alert" data-testid=format!("wg-error-{}", field.replace('.', "-"))>{m}</p> }
-            })
+            let messages = server_error
+                .with(|e| live.with(|local| field_messages(t, local, e.as_ref(), &field, None)));
+            show_messages(format!("wg-error-{}", field.replace('.', "-")), messages)
         }
     };
 

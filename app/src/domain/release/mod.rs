@@ -14,6 +14,7 @@ pub mod state;
 pub mod submission;
 pub mod support_version;
 pub mod undo_quota;
+pub mod view;
 
 use super::validation::{FieldError, FieldProblem};
 use serde::{Deserialize, Serialize};
