@@ -13,17 +13,24 @@ const REASON: &str = "含有,逗号和\"引号\"";
 /// 8 approved not released, the other 55 never released. Merchants: i % 4.
 async fn fleet_app() -> TestApp {
     let app = spawn_app_with(&[("WXA_SIMULATOR_AUDIT_DELAY_SECS", "86400")]).await;
-    // Let the demo's own pushes land, then start from known release data.
-    for _ in 0..100 {
-        let open: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM wechat_callbacks WHERE outcome IN ('received', 'processing')",
+    // Let the demo's own pushes land (the simulator sends them after its answers, so none
+    // may be open yet while more are on the way): wait until every one is handled and no
+    // new one arrived for a while, then start from known release data.
+    let mut quiet = 0;
+    let mut seen = -1;
+    for _ in 0..200 {
+        let (all, open): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN outcome IN ('received', 'processing') \
+             THEN 1 ELSE 0 END), 0) FROM wechat_callbacks",
         )
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-        if open == 0 {
+        quiet = if open == 0 && all == seen { quiet + 1 } else { 0 };
+        if quiet >= 5 {
             break;
         }
+        seen = all;
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     for table in ["code_audits", "release_status", "code_commits"] {
