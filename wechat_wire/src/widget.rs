@@ -64,6 +64,13 @@ mod tests {
             serde_json::from_str(r#"{"id1":1,"name1":"a","id2":2,"name2":"b"}"#).unwrap();
         assert_eq!((node.id3, node.name3.as_str()), (0, ""));
         let c: WidgetCategory = serde_json::from_str(r#"{"id1":10564,"id2":10707}"#).unwrap();
-        assert_eq!(c, WidgetCategory { id1: 10564, id2: 10707, id3: 0 });
+        assert_eq!(
+            c,
+            WidgetCategory {
+                id1: 10564,
+                id2: 10707,
+                id3: 0
+            }
+        );
     }
 }

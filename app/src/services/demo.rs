@@ -198,12 +198,9 @@ pub async fn seed_mini_programs(
             nick_name: p.nick_name.clone(),
             principal_name: p.principal_name.clone(),
             verify_type: 0,
-            categories: vec![wechat::simulator::Category {
-                first_id,
-                first_name: first.into(),
-                second_id,
-                second_name: second.into(),
-            }],
+            categories: vec![wechat::simulator::second_level(
+                first_id, first, second_id, second,
+            )],
         };
         let confirmed = control
             .authorize(&request.pre_auth_code, &profile)

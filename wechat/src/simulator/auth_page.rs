@@ -11,7 +11,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::component::confirm_authorization;
-use super::state::{AuthorizerProfile, Category, AUTH_CODE_TTL_SECS};
+use super::state::{second_level, AuthorizerProfile, AUTH_CODE_TTL_SECS};
 use super::Sim;
 
 pub fn routes() -> Router<Sim> {
@@ -148,12 +148,7 @@ async fn confirm(State(sim): State<Sim>, Form(form): Form<ConfirmForm>) -> Respo
     let categories = CATEGORY_CHOICES
         .iter()
         .filter(|(fid, _, sid, _)| form.category == format!("{fid}:{sid}"))
-        .map(|(fid, f, sid, s)| Category {
-            first_id: *fid,
-            first_name: (*f).into(),
-            second_id: *sid,
-            second_name: (*s).into(),
-        })
+        .map(|(fid, f, sid, s)| second_level(*fid, f, *sid, s))
         .collect();
     let profile = AuthorizerProfile {
         appid: Some(form.appid.trim().to_owned()).filter(|a| !a.is_empty()),

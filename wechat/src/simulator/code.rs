@@ -19,11 +19,11 @@ use serde_json::{json, Value};
 
 use super::error::{control_error, ok, parse_body, ControlResult, SimError, SimResult};
 use super::push::Target;
-use super::state::{Authorizer, Category, SimState};
+use super::state::{Authorizer, SimState};
 use super::Sim;
 use crate::api::code::{
-    audit_status, AuditItem, AUDIT_ITEMS_MAX, AUDIT_ITEMS_MIN, AUDIT_TAGS_MAX, AUDIT_TAG_MAX_CHARS,
-    AUDIT_TITLE_MAX_CHARS, QRCODE_JUMP_DEBUG_URLS_MAX, USER_VERSION_MAX_CHARS,
+    audit_status, AuditItem, CategoryItem, AUDIT_ITEMS_MAX, AUDIT_ITEMS_MIN, AUDIT_TAGS_MAX,
+    AUDIT_TAG_MAX_CHARS, AUDIT_TITLE_MAX_CHARS, QRCODE_JUMP_DEBUG_URLS_MAX, USER_VERSION_MAX_CHARS,
 };
 
 /// Provisional limits (not in the seed; see [`super::provisional`]).
@@ -407,7 +407,7 @@ pub fn check_tag(tag: &str) -> Result<(), SimError> {
 pub fn check_audit_items(
     items: &[Option<AuditItem>],
     pages: &[String],
-    categories: &[Category],
+    categories: &[CategoryItem],
 ) -> Result<Vec<AuditItem>, SimError> {
     if items.len() < AUDIT_ITEMS_MIN || items.len() > AUDIT_ITEMS_MAX {
         return Err(SimError::new(85023, "item_list size must be 1-5"));
@@ -431,8 +431,8 @@ pub fn check_audit_items(
         let category = categories.iter().find(|c| {
             c.first_id == item.first_id
                 && c.second_id == item.second_id
-                && (item.first_class.is_empty() || item.first_class == c.first_name)
-                && (item.second_class.is_empty() || item.second_class == c.second_name)
+                && (item.first_class.is_empty() || item.first_class == c.first_class)
+                && (item.second_class.is_empty() || item.second_class == c.second_class)
         });
         let Some(category) = category.filter(|_| !third_given) else {
             return Err(SimError::new(85008, "invalid category"));
@@ -737,19 +737,7 @@ async fn get_qrcode(State(sim): State<Sim>, RawQuery(raw): RawQuery) -> Response
 }
 
 async fn get_category(State(sim): State<Sim>, RawQuery(raw): RawQuery) -> SimResult {
-    let list = with_authorizer(&sim, &raw, |a, _| {
-        Ok(a.categories
-            .iter()
-            .map(|c| {
-                json!({
-                    "first_class": c.first_name,
-                    "second_class": c.second_name,
-                    "first_id": c.first_id,
-                    "second_id": c.second_id,
-                })
-            })
-            .collect::<Vec<_>>())
-    })?;
+    let list = with_authorizer(&sim, &raw, |a, _| Ok(a.categories.clone()))?;
     ok(json!({ "category_list": list }))
 }
 
@@ -1881,12 +1869,7 @@ mod tests {
         assert!(check_tag(&"字".repeat(20)).is_ok());
         assert_eq!(check_tag(&"字".repeat(21)).unwrap_err().errcode, 85006);
 
-        let categories = vec![Category {
-            first_id: 304,
-            first_name: "餐饮".into(),
-            second_id: 305,
-            second_name: "咖啡".into(),
-        }];
+        let categories = vec![crate::simulator::second_level(304, "餐饮", 305, "咖啡")];
         let item = AuditItem {
             address: "index".into(),
             tag: "咖啡".into(),

@@ -21,10 +21,10 @@ use serde_json::{json, Value};
 
 use super::error::{control_error, ok, parse_body, ControlResult, SimError, SimResult};
 use super::Sim;
-use crate::wire::is_internal_path;
 use crate::api::widget::{
     status, FuncWidget, FuncWidgetInfo, Material, WidgetCategory, WidgetCategoryNode,
 };
+use crate::wire::is_internal_path;
 
 /// "现阶段一个小程序只允许提交一个对应的功能直达服务".
 pub const MAX_WIDGETS: usize = 1;
