@@ -403,7 +403,35 @@ pub fn check_tag(tag: &str) -> Result<(), SimError> {
     Ok(())
 }
 
-/// Validates submit_audit's item_list (`None` items are empty ones).
+/// What `get_category` offers for the categories set on an account: each of
+/// them, or, where [`super::provisional::CATEGORY_TREE`] has third levels under
+/// its second level, one entry per third level (the seed: "可获取已设置的二级类目
+/// 及用于代码审核的可选三级类目"). An entry that names its third level already is
+/// offered as it is.
+pub fn offered_categories(set: &[CategoryItem]) -> Vec<CategoryItem> {
+    let mut offered = Vec::new();
+    for c in set {
+        let thirds = match c.third_id.filter(|&id| id != 0) {
+            Some(_) => Vec::new(),
+            None => super::provisional::third_levels(c.first_id, c.second_id),
+        };
+        if thirds.is_empty() {
+            offered.push(c.clone());
+        }
+        for (id, name) in thirds {
+            offered.push(CategoryItem {
+                third_class: Some(name.to_owned()),
+                third_id: Some(id),
+                ..c.clone()
+            });
+        }
+    }
+    offered
+}
+
+/// Validates submit_audit's item_list (`None` items are empty ones) against
+/// the code's pages and what `get_category` offers for `categories`, the
+/// account's own.
 pub fn check_audit_items(
     items: &[Option<AuditItem>],
     pages: &[String],
@@ -412,6 +440,7 @@ pub fn check_audit_items(
     if items.len() < AUDIT_ITEMS_MIN || items.len() > AUDIT_ITEMS_MAX {
         return Err(SimError::new(85023, "item_list size must be 1-5"));
     }
+    let offered = offered_categories(categories);
     let mut checked = Vec::new();
     for item in items {
         let item = match item {
@@ -426,20 +455,26 @@ pub fn check_audit_items(
             ));
         }
         check_tag(&item.tag)?;
-        let third_given = item.third_id.is_some_and(|id| id != 0)
-            || item.third_class.as_deref().is_some_and(|c| !c.is_empty());
-        let category = categories.iter().find(|c| {
+        let third_id = item.third_id.filter(|&id| id != 0);
+        let third_class = item.third_class.as_deref().filter(|c| !c.is_empty());
+        let category = offered.iter().find(|c| {
             c.first_id == item.first_id
                 && c.second_id == item.second_id
                 && (item.first_class.is_empty() || item.first_class == c.first_class)
                 && (item.second_class.is_empty() || item.second_class == c.second_class)
+                && c.third_id.filter(|&id| id != 0) == third_id
+                && third_class.is_none_or(|name| c.third_class.as_deref() == Some(name))
         });
-        let Some(category) = category.filter(|_| !third_given) else {
+        let Some(category) = category else {
             return Err(SimError::new(85008, "invalid category"));
         };
         let still_offered = super::provisional::CATEGORY_TREE
             .iter()
-            .any(|(f, _, s, _)| *f == category.first_id && *s == category.second_id);
+            .any(|(f, _, s, _, t, _)| {
+                *f == category.first_id
+                    && *s == category.second_id
+                    && third_id.is_none_or(|id| id == *t)
+            });
         if !still_offered {
             return Err(SimError::new(85077, "category has been withdrawn"));
         }
@@ -737,7 +772,7 @@ async fn get_qrcode(State(sim): State<Sim>, RawQuery(raw): RawQuery) -> Response
 }
 
 async fn get_category(State(sim): State<Sim>, RawQuery(raw): RawQuery) -> SimResult {
-    let list = with_authorizer(&sim, &raw, |a, _| Ok(a.categories.clone()))?;
+    let list = with_authorizer(&sim, &raw, |a, _| Ok(offered_categories(&a.categories)))?;
     ok(json!({ "category_list": list }))
 }
 
@@ -1899,9 +1934,56 @@ mod tests {
         assert_eq!(with(&|i| i.address = "other".into()), Some(85007));
         assert_eq!(with(&|i| i.second_id = 1), Some(85008));
         assert_eq!(with(&|i| i.third_id = Some(5)), Some(85008));
+        assert_eq!(with(&|i| i.third_class = Some("高等".into())), Some(85008));
+        assert_eq!(with(&|i| i.third_id = Some(0)), None);
         assert_eq!(with(&|i| i.title = "题".repeat(32)), None);
         assert_eq!(with(&|i| i.title = "题".repeat(33)), Some(85011));
         assert_eq!(with(&|i| i.title.clear()), Some(85011));
+    }
+
+    #[test]
+    fn third_levels_are_offered_and_required() {
+        let education = vec![crate::simulator::second_level(3, "教育", 4, "学历教育")];
+        let offered = offered_categories(&education);
+        let thirds: Vec<_> = offered
+            .iter()
+            .map(|c| (c.third_id, c.third_class.as_deref()))
+            .collect();
+        assert_eq!(thirds, [(Some(5), Some("高等")), (Some(6), Some("中等"))]);
+        // An entry that names its third level already stays as it is.
+        assert_eq!(offered_categories(&offered[..1]), offered[..1]);
+        let item = AuditItem {
+            address: "page/logs/logs".into(),
+            first_class: "教育".into(),
+            second_class: "学历教育".into(),
+            third_class: Some("高等".into()),
+            first_id: 3,
+            second_id: 4,
+            third_id: Some(5),
+            title: "日志".into(),
+            ..Default::default()
+        };
+        let p = pages(&["page/logs/logs"]);
+        let with = |f: &dyn Fn(&mut AuditItem)| {
+            let mut i = item.clone();
+            f(&mut i);
+            check_audit_items(&[Some(i)], &p, &education)
+                .err()
+                .map(|e| e.errcode)
+        };
+        assert_eq!(with(&|_| {}), None);
+        assert_eq!(with(&|i| i.third_class = None), None);
+        assert_eq!(with(&|i| i.third_id = Some(6)), Some(85008));
+        assert_eq!(with(&|i| i.third_id = None), Some(85008));
+        assert_eq!(
+            with(&|i| {
+                i.third_id = None;
+                i.third_class = None;
+            }),
+            Some(85008)
+        );
+        assert_eq!(with(&|i| i.third_id = Some(99)), Some(85008));
+        assert_eq!(with(&|i| i.third_class = Some("初等".into())), Some(85008));
     }
 
     #[test]
