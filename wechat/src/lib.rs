@@ -4,7 +4,9 @@
 //! * [`api`]: typed requests/responses for every endpoint the console uses;
 //! * [`crypto`]: WXBizMsgCrypt for callbacks; [`events`]: decrypted pushes;
 //! * [`errcode`]: the catalogue of error codes in Chinese and English;
-//! * [`simulator`]: a stateful stand-in for WeChat, served over real HTTP.
+//! * [`simulator`]: a stateful stand-in for WeChat, served over real HTTP;
+//! * [`wire`]: WeChat's wire types and path rules with no I/O (the crate
+//!   `wechat_wire`, which the console's browser bundle uses too).
 
 pub mod api;
 pub mod client;
@@ -14,6 +16,7 @@ pub mod events;
 pub mod simulator;
 
 pub use client::{Client, Error, TokenKey, TokenSource};
+pub use wechat_wire as wire;
 
 use serde::{Deserialize, Serialize};
 

@@ -11,8 +11,8 @@ use std::time::Duration;
 use common::{errcode, urlencode, Harness};
 use serde_json::{json, Value};
 use wechat::api::code::{
-    AddToTemplateRequest, AuditItem, CommitRequest, QrcodeJumpAddRequest, SubmitAuditRequest,
-    VisitAction,
+    AddToTemplateRequest, AuditItem, CategoryItem, CommitRequest, QrcodeJumpAddRequest,
+    SubmitAuditRequest, VisitAction,
 };
 use wechat::crypto::MsgCrypt;
 use wechat::events::Push;
@@ -354,6 +354,137 @@ async fn categories_come_from_the_account() {
     assert_eq!(list.category_list[1].first_class, "工具");
     assert_eq!(list.category_list[1].second_id, 152);
     assert_eq!(list.category_list[0].third_id, None);
+}
+
+/// An account whose category is the seed's 教育 > 学历教育 (second level only: the
+/// simulator's tree gives it the third levels 高等 and 中等).
+fn education_profile(nick_name: &str) -> Value {
+    json!({
+        "nick_name": nick_name,
+        "principal_name": "模拟教育科技有限公司",
+        "categories": [{"first_id": 3, "first_class": "教育", "second_id": 4, "second_class": "学历教育"}],
+    })
+}
+
+/// The seed's second submit_audit item, the one with a third level.
+fn seed_third_level_item() -> AuditItem {
+    serde_json::from_value(json!({
+        "address": "page/logs/logs",
+        "tag": "学习 工作",
+        "first_class": "教育",
+        "second_class": "学历教育",
+        "third_class": "高等",
+        "first_id": 3,
+        "second_id": 4,
+        "third_id": 5,
+        "title": "日志"
+    }))
+    .expect("the seed's item")
+}
+
+/// Commits code with the seed's pages (`index`, `page/logs/logs`): a draft uploaded
+/// through the control API, added to the template library.
+async fn commit_seed_pages(h: &Harness, appid: &str) {
+    let draft = h
+        .control(
+            "/code/draft",
+            json!({"user_version": "1.0.0", "user_desc": "seed pages", "pages": ["index", "page/logs/logs"]}),
+        )
+        .await;
+    let draft_id = draft["draft_id"].as_i64().expect("a draft id");
+    let ctx = h.component_ctx();
+    h.client
+        .add_to_template(
+            &ctx,
+            &AddToTemplateRequest {
+                draft_id,
+                template_type: None,
+            },
+        )
+        .await
+        .unwrap();
+    let templates = h.client.get_template_list(&ctx, None).await.unwrap();
+    let template = templates
+        .template_list
+        .iter()
+        .find(|t| t.draft_id == Some(draft_id))
+        .expect("the new template");
+    commit(h, appid, template.template_id).await;
+}
+
+#[tokio::test]
+async fn get_category_offers_the_third_levels_of_a_category() {
+    let h = Harness::start().await;
+    let appid = h.authorize_profile(education_profile("三级类目")).await;
+    let list = h.client.get_category(&h.ctx(&appid)).await.unwrap();
+    // The seed's example entry, and the other third level under the same second level.
+    assert_eq!(
+        list.category_list,
+        vec![
+            CategoryItem {
+                first_class: "教育".into(),
+                second_class: "学历教育".into(),
+                third_class: Some("高等".into()),
+                first_id: 3,
+                second_id: 4,
+                third_id: Some(5),
+            },
+            CategoryItem {
+                first_class: "教育".into(),
+                second_class: "学历教育".into(),
+                third_class: Some("中等".into()),
+                first_id: 3,
+                second_id: 4,
+                third_id: Some(6),
+            },
+        ]
+    );
+    let token = access_token(&h, &appid).await;
+    let raw = h
+        .raw_get(&format!("/wxa/get_category?access_token={token}"))
+        .await;
+    assert_eq!(raw["category_list"][0]["third_class"], "高等");
+    assert_eq!(raw["category_list"][0]["third_id"], 5);
+}
+
+#[tokio::test]
+async fn submit_audit_takes_the_seeds_third_level_item_and_refuses_a_wrong_third_level() {
+    let h = Harness::start().await;
+    let appid = h.authorize_profile(education_profile("学历教育")).await;
+    commit_seed_pages(&h, &appid).await;
+    let ctx = h.ctx(&appid);
+    let submit_with = |change: fn(&mut AuditItem)| {
+        let mut item = seed_third_level_item();
+        change(&mut item);
+        let client = h.client.clone();
+        let ctx = h.ctx(&appid);
+        async move { client.submit_audit(&ctx, &audit_of(vec![item])).await }
+    };
+    // 85008 类目填写错误: the category has third levels but none is named …
+    let refusals: [fn(&mut AuditItem); 4] = [
+        |i| {
+            i.third_id = None;
+            i.third_class = None;
+        },
+        |i| i.third_id = None,
+        // … or one that does not exist, or whose name is another's.
+        |i| i.third_id = Some(99),
+        |i| i.third_class = Some("中等".into()),
+    ];
+    for change in refusals {
+        assert_eq!(errcode(submit_with(change).await), 85008);
+    }
+    let auditid = h
+        .client
+        .submit_audit(&ctx, &audit_of(vec![seed_third_level_item()]))
+        .await
+        .expect("the seed's item is accepted")
+        .auditid;
+    let status = h.client.get_auditstatus(&ctx, auditid).await.unwrap();
+    assert_eq!(status.status, 2);
+    let state = h.control_get(&format!("/code/state?appid={appid}")).await;
+    assert_eq!(state["audits"][0]["item_list"][0]["third_id"], 5);
+    assert_eq!(state["audits"][0]["item_list"][0]["third_class"], "高等");
 }
 
 #[tokio::test]

@@ -85,6 +85,13 @@ pub fn demo_appid(i: u64) -> String {
 
 pub const DEMO_MINI_PROGRAMS: u64 = 60;
 
+/// Demo mini programs whose account has a category with third levels (教育 > 学历教育, whose
+/// get_category entries are 高等 and 中等, see `wechat::simulator::provisional`): 32 of 星辰咖啡
+/// (its audit was rejected, so it may submit again), 33 of 青禾生鲜 (code committed only) and
+/// 26 of 云途出行 (released, a newer version in review). Every other one has one of the
+/// two-level categories, by merchant.
+pub const THIRD_LEVEL_DEMOS: [u64; 3] = [26, 32, 33];
+
 /// Merchants and the demo logins (before the server starts, so they can sign in at once).
 /// Returns false when the demo was seeded before.
 pub async fn seed_accounts(db: &Db) -> Result<bool, AppError> {
@@ -136,7 +143,8 @@ pub struct DemoProgram {
     pub status: AppStatus,
     /// When it was "added", so sorting by time means something.
     pub created_at: i64,
-    /// Category on the account (first name, second name) with provisional ids.
+    /// The second-level category on the account: (first id, first name, second id, second
+    /// name), provisional ids.
     pub category: (i64, &'static str, i64, &'static str),
 }
 
@@ -155,7 +163,15 @@ pub fn demo_program(i: u64, now: i64) -> DemoProgram {
         SubjectType::Government => format!("{brand}所在区政务服务中心"),
         _ => format!("{brand}（上海）有限公司"),
     };
-    let tree = wechat::simulator::provisional::CATEGORY_TREE;
+    use wechat::simulator::provisional::{second_levels, third_levels};
+    let (with_third, two_levels): (Vec<_>, Vec<_>) = second_levels()
+        .into_iter()
+        .partition(|(f, _, s, _)| !third_levels(*f, *s).is_empty());
+    let category = if THIRD_LEVEL_DEMOS.contains(&i) {
+        with_third.first()
+    } else {
+        two_levels.get(m % two_levels.len().max(1))
+    };
     DemoProgram {
         appid: demo_appid(i),
         nick_name: format!("{brand}{product}{}", i / 40 + 1),
@@ -164,7 +180,7 @@ pub fn demo_program(i: u64, now: i64) -> DemoProgram {
         merchant: (m < MERCHANTS.len()).then_some(m),
         status,
         created_at: now - (DEMO_MINI_PROGRAMS as i64 - i as i64) * 86_400 + (i as i64 * 37 % 3600),
-        category: tree[m % tree.len()],
+        category: category.copied().unwrap_or((0, "", 0, "")),
     }
 }
 
@@ -198,12 +214,9 @@ pub async fn seed_mini_programs(
             nick_name: p.nick_name.clone(),
             principal_name: p.principal_name.clone(),
             verify_type: 0,
-            categories: vec![wechat::simulator::Category {
-                first_id,
-                first_name: first.into(),
-                second_id,
-                second_name: second.into(),
-            }],
+            categories: vec![wechat::simulator::second_level(
+                first_id, first, second_id, second,
+            )],
         };
         let confirmed = control
             .authorize(&request.pre_auth_code, &profile)
@@ -311,10 +324,11 @@ async fn seed_code_state(
             tag: "点单 会员".into(),
             first_class: c.first_class.clone(),
             second_class: c.second_class.clone(),
+            third_class: c.third_class.clone(),
             first_id: id(c.first_id),
             second_id: id(c.second_id),
+            third_id: c.third_id.map(id),
             title: "首页".into(),
-            ..Default::default()
         };
         release::submit_as(state, &op, &program, vec![item], None).await
     };

@@ -14,10 +14,10 @@ use crate::domain::widget::state::{allowed, Blocked, Quota};
 use crate::domain::widget::view::{
     ActionState, Submission, WidgetListRow, WidgetOptions, WidgetQuery, WidgetView,
 };
-use crate::domain::widget::{errcode, WidgetAction, WidgetContent, WidgetStatus};
+use crate::domain::widget::{errcode, WidgetAction, WidgetContent, WidgetMaterial, WidgetStatus};
 use crate::error::AppError;
 use crate::model::{CurrentUser, MiniProgramRow};
-use wechat::api::widget::{FuncWidget, FuncWidgetCheck, ModifyFuncWidget};
+use wechat::api::widget::{FuncWidget, FuncWidgetCheck, Material, ModifyFuncWidget};
 
 /// While a review runs, the access check is asked this often …
 pub const POLL_SECS: i64 = 60;
@@ -39,16 +39,31 @@ fn from_json(s: &str) -> WidgetContent {
     serde_json::from_str(s).unwrap_or_default()
 }
 
-fn to_wechat(c: &WidgetContent) -> Result<FuncWidget, AppError> {
-    serde_json::to_value(c)
-        .and_then(serde_json::from_value)
-        .map_err(|_| AppError::Internal)
+/// The editor's content as WeChat receives it (the cells and categories are the same types).
+fn to_wechat(c: &WidgetContent) -> FuncWidget {
+    FuncWidget {
+        keyword: c.keyword.clone(),
+        areacode: c.areacode.clone(),
+        brandname: c.brandname.clone(),
+        categorylist: c.categorylist.clone(),
+        material: Material {
+            icon_type: c.material.icon_type,
+            items: c.material.items.clone(),
+        },
+    }
 }
 
 fn from_wechat(w: &FuncWidget) -> WidgetContent {
-    serde_json::to_value(w)
-        .and_then(serde_json::from_value)
-        .unwrap_or_default()
+    WidgetContent {
+        keyword: w.keyword.clone(),
+        areacode: w.areacode.clone(),
+        brandname: w.brandname.clone(),
+        categorylist: w.categorylist.clone(),
+        material: WidgetMaterial {
+            icon_type: w.material.icon_type,
+            items: w.material.items.clone(),
+        },
+    }
 }
 
 async fn record(
@@ -247,18 +262,7 @@ async fn categories(state: &AppState, appid: &str) -> Result<Vec<CategoryNode>, 
             tracing::warn!(error = %e, appid, "widget categories unavailable");
             AppError::wechat(errcode::CATEGORY_FETCH)
         })?;
-    Ok(tree
-        .category_list
-        .into_iter()
-        .map(|n| CategoryNode {
-            id1: n.id1,
-            name1: n.name1,
-            id2: n.id2,
-            name2: n.name2,
-            id3: n.id3,
-            name3: n.name3,
-        })
-        .collect())
+    Ok(tree.category_list)
 }
 
 /// Pages of the committed code; none when no code is committed (not checked then).
@@ -341,7 +345,7 @@ pub async fn submit(
     }
     let platform = state.platform()?;
     let ctx = platform.ctx(&p.appid);
-    let widget = to_wechat(content)?;
+    let widget = to_wechat(content);
     let result = if create {
         platform.client.create_func_widget(&ctx, &widget).await
     } else {

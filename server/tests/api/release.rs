@@ -6,7 +6,7 @@ use crate::helpers::*;
 use app::db::code_audits;
 use app::domain::audit_log::action;
 use app::domain::mini_program::AppStatus;
-use app::services::demo::{demo_program, DEMO_MINI_PROGRAMS};
+use app::services::demo::{demo_program, DEMO_MINI_PROGRAMS, THIRD_LEVEL_DEMOS};
 use reqwest::Client;
 use serde_json::{json, Value};
 
@@ -484,6 +484,64 @@ async fn audit_items_are_checked_at_their_fields_before_wechat() {
     );
     let v = view(&app, &c, &appid).await;
     assert!(v["audit"].is_null());
+}
+
+#[tokio::test]
+async fn a_third_level_category_is_submitted_for_a_demo_mini_program_that_has_one() {
+    let app = spawn_app().await;
+    let c = app.signed_in(MERCHANT).await;
+    let appid = THIRD_LEVEL_DEMOS
+        .iter()
+        .map(|&i| demo_program(i, 0))
+        .find(|p| p.merchant == Some(0) && p.status == AppStatus::Authorized)
+        .map(|p| p.appid)
+        .expect("a demo mini program of merchant 0 with third levels");
+    let options = app
+        .call_ok(&c, "release/submit_options", json!({ "appid": appid }))
+        .await;
+    let thirds: Vec<(Value, Value)> = options["categories"]
+        .as_array()
+        .expect("categories")
+        .iter()
+        .map(|c| (c["third_id"].clone(), c["third_class"].clone()))
+        .collect();
+    assert_eq!(
+        thirds,
+        [(json!(5), json!("高等")), (json!(6), json!("中等"))]
+    );
+    let page = options["pages"][0].as_str().expect("a page").to_owned();
+    let cat = &options["categories"][1];
+    let item = json!({
+        "address": page, "tag": "学习", "title": "首页",
+        "first_class": cat["first_class"], "second_class": cat["second_class"],
+        "third_class": cat["third_class"],
+        "first_id": cat["first_id"], "second_id": cat["second_id"], "third_id": cat["third_id"]
+    });
+    // Without its third level the item is refused at that field, before WeChat.
+    let mut two_levels = item.clone();
+    two_levels["third_class"] = Value::Null;
+    two_levels["third_id"] = Value::Null;
+    let call = |items: Value| json!({"appid": appid, "items": items, "feedback_info": null});
+    assert_eq!(
+        invalid(&app, &c, "release/submit_audit", call(json!([two_levels]))).await,
+        vec!["item_list[0].third_id"]
+    );
+    let v = app
+        .call_ok(&c, "release/submit_audit", call(json!([item])))
+        .await;
+    assert_eq!(v["audit"]["status"], 2);
+    let state: Value = reqwest::get(format!("{}/__sim/code/state?appid={appid}", app.sim_base))
+        .await
+        .expect("code state")
+        .json()
+        .await
+        .expect("code state JSON");
+    let sent = state["audits"]
+        .as_array()
+        .and_then(|a| a.last())
+        .expect("the audit");
+    assert_eq!(sent["item_list"][0]["third_id"], 6);
+    assert_eq!(sent["item_list"][0]["third_class"], "中等");
 }
 
 #[tokio::test]

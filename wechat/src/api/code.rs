@@ -120,22 +120,8 @@ pub struct CommitRequest {
     pub user_desc: String,
 }
 
-/// One category the account may submit under (`get_category`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CategoryItem {
-    #[serde(default)]
-    pub first_class: String,
-    #[serde(default)]
-    pub second_class: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_class: Option<String>,
-    #[serde(default)]
-    pub first_id: i64,
-    #[serde(default)]
-    pub second_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_id: Option<i64>,
-}
+/// One category the account may submit under (`get_category`), ids as WeChat sends them.
+pub type CategoryItem = wechat_wire::code::CategoryItem;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryList {
@@ -149,30 +135,8 @@ pub struct PageList {
     pub page_list: Vec<String>,
 }
 
-/// One page submitted for review.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditItem {
-    #[serde(default)]
-    pub address: String,
-    /// Space-separated, at most 10 tags of at most 20 characters.
-    #[serde(default)]
-    pub tag: String,
-    #[serde(default)]
-    pub first_class: String,
-    #[serde(default)]
-    pub second_class: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_class: Option<String>,
-    #[serde(default)]
-    pub first_id: i64,
-    #[serde(default)]
-    pub second_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_id: Option<i64>,
-    /// At most 32 characters.
-    #[serde(default)]
-    pub title: String,
-}
+/// One page submitted for review, ids as WeChat sends them.
+pub type AuditItem = wechat_wire::code::AuditItem;
 
 /// `POST /wxa/submit_audit`: 1–5 items. `feedback_info`, `feedback_stuff`
 /// and `version_desc` are provisional (WeChat's public docs, not the seed).

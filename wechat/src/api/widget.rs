@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::client::{Ack, Auth, CallCtx, Client, Endpoint, Error};
+pub use wechat_wire::widget::{MaterialItem, WidgetCategory, WidgetCategoryNode};
 
 pub const CREATE_FUNC_WIDGET: Endpoint =
     Endpoint::post_write("/widget/funcwidget/createfuncwidget", Auth::Authorizer);
@@ -22,33 +23,6 @@ pub const CHECK_FUNC_WIDGET: Endpoint =
 /// Provisional: the "类目树接口" (category.html) the seed points to.
 pub const GET_WIDGET_CATEGORY: Endpoint =
     Endpoint::post_read("/widget/funcwidget/getcategory", Auth::Authorizer);
-
-/// One entry of `categorylist`: first and second level are required, the
-/// third is 0 when not used.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WidgetCategory {
-    #[serde(default)]
-    pub id1: i64,
-    #[serde(default)]
-    pub id2: i64,
-    #[serde(default)]
-    pub id3: i64,
-}
-
-/// One grid cell of the material.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MaterialItem {
-    /// Required when `iconType` is 1: the icon's URL.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub icon: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub desc: String,
-    /// A path inside the mini program; different cells need different paths.
-    #[serde(rename = "jumpUrl", default)]
-    pub jump_url: String,
-}
 
 /// `material`: 2 or 4 grid cells, left to right, top to bottom.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,20 +128,6 @@ pub struct FuncWidgetCheck {
     pub submit_count: i64,
     #[serde(default)]
     pub func_list: Vec<FuncWidgetInfo>,
-}
-
-/// One node of the function category tree (provisional shape).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WidgetCategoryNode {
-    pub id1: i64,
-    pub name1: String,
-    pub id2: i64,
-    pub name2: String,
-    /// 0 when the second level has no third level.
-    #[serde(default)]
-    pub id3: i64,
-    #[serde(default)]
-    pub name3: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

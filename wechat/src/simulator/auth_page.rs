@@ -11,7 +11,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::component::confirm_authorization;
-use super::state::{AuthorizerProfile, Category, AUTH_CODE_TTL_SECS};
+use super::state::{second_level, AuthorizerProfile, AUTH_CODE_TTL_SECS};
 use super::Sim;
 
 pub fn routes() -> Router<Sim> {
@@ -72,8 +72,6 @@ fn error_page(message: &str) -> Response {
         .into_response()
 }
 
-/// Categories the simulated owner can pick for a new account.
-const CATEGORY_CHOICES: [(i64, &str, i64, &str); 4] = super::provisional::CATEGORY_TREE;
 async fn show(State(sim): State<Sim>, Query(q): Query<LinkQuery>) -> Response {
     let (Some(component_appid), Some(pre_auth_code), Some(redirect_uri)) =
         (q.component_appid, q.pre_auth_code, q.redirect_uri)
@@ -109,7 +107,8 @@ async fn show(State(sim): State<Sim>, Query(q): Query<LinkQuery>) -> Response {
             .collect::<String>()
     };
     let serial = sim.lock().serial;
-    let categories: String = CATEGORY_CHOICES
+    // The second-level categories the simulated owner can pick for a new account.
+    let categories: String = super::provisional::second_levels()
         .iter()
         .map(|(fid, f, sid, s)| format!("<option value=\"{fid}:{sid}\">{f} &gt; {s}</option>"))
         .collect();
@@ -145,15 +144,10 @@ async fn confirm(State(sim): State<Sim>, Form(form): Form<ConfirmForm>) -> Respo
     if nick_name.is_empty() || principal_name.is_empty() {
         return error_page("名称和主体不能为空 / name and owner entity are required");
     }
-    let categories = CATEGORY_CHOICES
+    let categories = super::provisional::second_levels()
         .iter()
         .filter(|(fid, _, sid, _)| form.category == format!("{fid}:{sid}"))
-        .map(|(fid, f, sid, s)| Category {
-            first_id: *fid,
-            first_name: (*f).into(),
-            second_id: *sid,
-            second_name: (*s).into(),
-        })
+        .map(|(fid, f, sid, s)| second_level(*fid, f, *sid, s))
         .collect();
     let profile = AuthorizerProfile {
         appid: Some(form.appid.trim().to_owned()).filter(|a| !a.is_empty()),

@@ -183,7 +183,7 @@ async fn authorizer_info(
     let categories: Vec<_> = a
         .categories
         .iter()
-        .map(|c| json!({"first": c.first_name, "second": c.second_name}))
+        .map(|c| json!({"first": c.first_class, "second": c.second_class}))
         .collect();
     ok(json!({
         "authorizer_info": {

@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 pub use control_client::SimControl;
 pub use error::{SimError, SimResult};
 pub use push::Targets;
-pub use state::{Authorizer, AuthorizerProfile, Category, SimState};
+pub use state::{second_level, Authorizer, AuthorizerProfile, SimState};
 
 /// What the simulated platform is, and how it behaves.
 #[derive(Clone, Debug)]

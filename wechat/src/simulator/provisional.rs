@@ -13,7 +13,13 @@
 //!   because the console sizes its authorization links on `expires_in`.
 //! * `/cgi-bin/componentloginpage`: WeChat's page is a QR code for the
 //!   administrator's phone; the simulator shows a confirmation form instead.
-//! * The category tree offered on the authorization page ([`CATEGORY_TREE`]).
+//! * The category tree offered on the authorization page ([`CATEGORY_TREE`]):
+//!   its ids and names are made up, except 教育 (3) > 学历教育 (4) > 高等 (5),
+//!   the seed's own example (get_category, submit_audit); 中等 (6) beside it is
+//!   provisional. An account sets second levels; `get_category` offers, for a
+//!   second level the tree has third levels under, one entry per third level
+//!   (the seed: "可获取已设置的二级类目及用于代码审核的可选三级类目"), and
+//!   submit_audit must then name one of them.
 //! * Function widgets (func-widget-submit.md), see [`super::widget`]:
 //!   - the "接入检查api" (apply.html) as `POST /widget/funcwidget/checkfuncwidget`
 //!     answering `can_apply`, `max_submit_count`, `submit_count` and
@@ -90,9 +96,10 @@
 //! * submit_audit: no commit is 85086 (86001 on the reading endpoints); a
 //!   component token, or the mini program's own `/cgi-bin/token` token (on
 //!   every code-management call), instead of an authorizer token is 86000; an empty
-//!   nickname is 86002; `third_class`/`third_id` are 85008 (accounts only have
-//!   two-level categories here); a category no longer in [`CATEGORY_TREE`] is
-//!   85077; an empty title is 85011; 85085 when 100 other mini programs of the
+//!   nickname is 86002; an item's category must be one `get_category` offers
+//!   (ids; names, when given, must agree) or it is 85008 — a third level on a
+//!   category without any, none on one that has them, or one that is not
+//!   offered; a category no longer in [`CATEGORY_TREE`] is 85077; an empty title is 85011; 85085 when 100 other mini programs of the
 //!   platform were submitted in the last 7 days. `feedback_info` (≤ 200
 //!   characters, else 47001), `feedback_stuff` and `version_desc` are accepted
 //!   from WeChat's current docs.
@@ -125,10 +132,36 @@
 //!   prefix above another's, is 85072; bad `permit_sub_rule`/`open_version`/
 //!   `is_edit` values and an empty `path` are 47001.
 
-/// (first id, first name, second id, second name) — provisional category ids.
-pub const CATEGORY_TREE: [(i64, &str, i64, &str); 4] = [
-    (304, "餐饮", 305, "咖啡"),
-    (290, "商家自营", 293, "食品"),
-    (321, "交通服务", 323, "网约车"),
-    (150, "工具", 152, "办公"),
+/// (first id, first name, second id, second name, third id, third name) —
+/// provisional category ids; third id 0 means the second level has no third.
+pub const CATEGORY_TREE: [(i64, &str, i64, &str, i64, &str); 6] = [
+    (304, "餐饮", 305, "咖啡", 0, ""),
+    (290, "商家自营", 293, "食品", 0, ""),
+    (321, "交通服务", 323, "网约车", 0, ""),
+    (150, "工具", 152, "办公", 0, ""),
+    // The seed's example (get_category and submit_audit).
+    (3, "教育", 4, "学历教育", 5, "高等"),
+    (3, "教育", 4, "学历教育", 6, "中等"),
 ];
+
+/// The second levels of [`CATEGORY_TREE`], each once, in its order: what an
+/// account can set.
+pub fn second_levels() -> Vec<(i64, &'static str, i64, &'static str)> {
+    let mut list: Vec<(i64, &str, i64, &str)> = Vec::new();
+    for (f, first, s, second, _, _) in CATEGORY_TREE {
+        if !list.iter().any(|(lf, _, ls, _)| *lf == f && *ls == s) {
+            list.push((f, first, s, second));
+        }
+    }
+    list
+}
+
+/// The third levels [`CATEGORY_TREE`] has under a second level: (id, name),
+/// empty when it has none.
+pub fn third_levels(first_id: i64, second_id: i64) -> Vec<(i64, &'static str)> {
+    CATEGORY_TREE
+        .iter()
+        .filter(|(f, _, s, _, t, _)| *f == first_id && *s == second_id && *t != 0)
+        .map(|(_, _, _, _, t, name)| (*t, *name))
+        .collect()
+}

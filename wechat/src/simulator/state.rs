@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::error::SimError;
+use crate::api::code::CategoryItem;
 
 /// How long WeChat's tokens and codes live.
 pub const TOKEN_TTL_SECS: i64 = 7200;
@@ -71,8 +72,9 @@ pub struct Authorizer {
     pub authorized: bool,
     pub refresh_token: String,
     pub func_info: Vec<i64>,
-    /// Categories set on the account: (first id, first name, second id, second name).
-    pub categories: Vec<Category>,
+    /// The second-level categories set on the account, in `get_category`'s shape.
+    #[serde(deserialize_with = "read_categories")]
+    pub categories: Vec<CategoryItem>,
     #[serde(default)]
     pub code: super::code::CodeState,
     #[serde(default)]
@@ -83,12 +85,44 @@ pub struct Authorizer {
     pub subscribe: super::subscribe::SubscribeState,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Category {
-    pub first_id: i64,
-    pub first_name: String,
-    pub second_id: i64,
-    pub second_name: String,
+/// A second-level category as set on an account.
+pub fn second_level(first_id: i64, first: &str, second_id: i64, second: &str) -> CategoryItem {
+    CategoryItem {
+        first_class: first.to_owned(),
+        second_class: second.to_owned(),
+        first_id,
+        second_id,
+        ..Default::default()
+    }
+}
+
+/// Reads an account's categories in WeChat's field names, or in the names the
+/// simulator used before (`first_name` / `second_name`), so that an older state
+/// file or control call still loads.
+fn read_categories<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<CategoryItem>, D::Error> {
+    #[derive(Deserialize)]
+    struct Stored {
+        #[serde(flatten)]
+        item: CategoryItem,
+        #[serde(default)]
+        first_name: Option<String>,
+        #[serde(default)]
+        second_name: Option<String>,
+    }
+    let stored = Vec::<Stored>::deserialize(d)?;
+    Ok(stored
+        .into_iter()
+        .map(|s| {
+            let mut item = s.item;
+            if item.first_class.is_empty() {
+                item.first_class = s.first_name.unwrap_or_default();
+            }
+            if item.second_class.is_empty() {
+                item.second_class = s.second_name.unwrap_or_default();
+            }
+            item
+        })
+        .collect())
 }
 
 /// What the authorization page (or the control API) needs to create an account.
@@ -100,8 +134,8 @@ pub struct AuthorizerProfile {
     pub principal_name: String,
     #[serde(default)]
     pub verify_type: i64,
-    #[serde(default)]
-    pub categories: Vec<Category>,
+    #[serde(default, deserialize_with = "read_categories")]
+    pub categories: Vec<CategoryItem>,
 }
 
 /// The mini-program function scopes a platform typically asks for.

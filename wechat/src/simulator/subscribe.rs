@@ -18,9 +18,9 @@ use serde_json::{json, Map, Value};
 use subscribe_rules::{errcode, Rule, LANGS, MINIPROGRAM_STATES, PRIVATE_TEMPLATES_MAX};
 
 use super::error::{control_error, ok, parse_body, ControlResult, SimError, SimResult};
-use super::state::Category;
 use super::template::{log_sent, page_exists, template_id_for};
 use super::Sim;
+use crate::api::code::CategoryItem;
 
 /// (kid, name, rule, example).
 type PubKeyword = (i64, &'static str, &'static str, &'static str);
@@ -96,7 +96,7 @@ pub fn public_title(
 }
 
 /// Whether an account with these categories may use a title.
-fn title_open_to(category: i64, categories: &[Category]) -> bool {
+fn title_open_to(category: i64, categories: &[CategoryItem]) -> bool {
     category == 0 || categories.iter().any(|c| c.second_id == category)
 }
 
@@ -236,7 +236,7 @@ pub fn routes() -> Router<Sim> {
         .route("/cgi-bin/message/subscribe/send", post(send))
 }
 
-fn categories_of(sim: &Sim, token: Option<&str>) -> Result<Vec<Category>, SimError> {
+fn categories_of(sim: &Sim, token: Option<&str>) -> Result<Vec<CategoryItem>, SimError> {
     let now = sim.now();
     let mut state = sim.lock();
     Ok(state.authorizer_mut(token, now)?.categories.clone())
@@ -246,7 +246,7 @@ async fn categories(State(sim): State<Sim>, Query(q): Query<TokenQuery>) -> SimR
     let categories = categories_of(&sim, q.access_token.as_deref())?;
     let data: Vec<Value> = categories
         .iter()
-        .map(|c| json!({"id": c.second_id, "name": c.second_name}))
+        .map(|c| json!({"id": c.second_id, "name": c.second_class}))
         .collect();
     ok(json!({ "data": data }))
 }
@@ -298,7 +298,7 @@ async fn titles(State(sim): State<Sim>, Query(q): Query<TitlesQuery>) -> SimResu
 /// The title `tid` names, if this account may use it (200014 otherwise).
 fn open_title(
     tid: Option<i64>,
-    categories: &[Category],
+    categories: &[CategoryItem],
 ) -> Result<&'static (i64, &'static str, i64, i64, &'static [PubKeyword]), SimError> {
     tid.and_then(public_title)
         .filter(|t| title_open_to(t.3, categories))

@@ -293,7 +293,7 @@ pub fn template_id_for(seed: u64) -> String {
 /// `page`: empty (no jump) or a page of this mini program: `index`,
 /// `pages/a/b?foo=bar`; no scheme, no `..`, no spaces.
 pub fn is_valid_page(page: &str) -> bool {
-    page.is_empty() || super::widget::is_internal_path(page)
+    page.is_empty() || crate::wire::is_internal_path(page)
 }
 
 /// An empty page (no jump), or one whose path (before `?`) is a page of the code.

@@ -24,6 +24,7 @@ use super::Sim;
 use crate::api::widget::{
     status, FuncWidget, FuncWidgetInfo, Material, WidgetCategory, WidgetCategoryNode,
 };
+use crate::wire::is_internal_path;
 
 /// "现阶段一个小程序只允许提交一个对应的功能直达服务".
 pub const MAX_WIDGETS: usize = 1;
@@ -302,27 +303,6 @@ pub fn check_categories(list: &[WidgetCategory]) -> Result<(), SimError> {
         }
     }
     Ok(())
-}
-
-/// A path inside the mini program: `pages/index/index`, optionally with a
-/// leading `/` and a `?query`; no scheme, no `..`, no spaces.
-pub fn is_internal_path(path: &str) -> bool {
-    if path.is_empty() {
-        return false;
-    }
-    if path.contains("://") || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return false;
-    }
-    let route = path.split('?').next().unwrap_or("");
-    let route = route.strip_prefix('/').unwrap_or(route);
-    !route.is_empty()
-        && !route.starts_with('/')
-        && route
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
-        && route
-            .split('/')
-            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 fn is_icon_url(url: &str) -> bool {
@@ -814,31 +794,6 @@ mod tests {
             code(check_categories(&[c(10564, 10707, 0), c(10564, 10707, 0)])),
             9008998
         );
-    }
-
-    #[test]
-    fn internal_paths() {
-        for ok in [
-            "pages/index/index",
-            "/pages/index/index",
-            "pages/a?x=1&y=2",
-            "sub-pkg/p_1/main",
-        ] {
-            assert!(is_internal_path(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "https://example.com/x",
-            "plugin://abc/page",
-            "pages/../secret",
-            "pages//x",
-            "pages/a b",
-            "/",
-            "?x=1",
-            "页面/首页",
-        ] {
-            assert!(!is_internal_path(bad), "{bad}");
-        }
     }
 
     #[test]

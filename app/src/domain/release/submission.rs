@@ -4,7 +4,6 @@
 use super::errcode::{BAD_CATEGORY, BAD_PAGE_PATH, BAD_TAG, BAD_TITLE, EMPTY_ITEM, ITEM_COUNT};
 use super::{finish, Violation};
 use crate::domain::validation::FieldProblem;
-use serde::{Deserialize, Serialize};
 
 /// "至少填写 1 项,至多填写 5 项".
 pub const ITEM_LIST_MAX: usize = 5;
@@ -26,56 +25,32 @@ pub fn check_feedback(feedback: Option<&str>) -> Result<Option<String>, Violatio
     }
 }
 
-/// One reviewed page. Ids are 0 when not chosen, as a form starts.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditItem {
-    pub address: String,
-    /// Space-separated tags.
-    pub tag: String,
-    pub first_class: String,
-    pub second_class: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_class: Option<String>,
-    pub first_id: u32,
-    pub second_id: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_id: Option<u32>,
-    pub title: String,
-}
+/// One reviewed page: WeChat's `submit_audit` item as the form holds it, ids 0 when not
+/// chosen, as a form starts.
+pub type AuditItem = wechat_wire::code::AuditItem<u32>;
 
-/// One entry of get_category's category_list.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Category {
-    pub first_class: String,
-    pub second_class: String,
-    #[serde(default)]
-    pub third_class: Option<String>,
-    pub first_id: u32,
-    pub second_id: u32,
-    #[serde(default)]
-    pub third_id: Option<u32>,
-}
+/// One entry of get_category's category_list (WeChat's shape, ids as the form holds them).
+pub type Category = wechat_wire::code::CategoryItem<u32>;
 
 /// WeChat may send a missing third level as 0.
 fn third(id: Option<u32>) -> Option<u32> {
     id.filter(|&id| id != 0)
 }
 
-impl AuditItem {
-    fn is_empty(&self) -> bool {
-        [
-            &self.address,
-            &self.tag,
-            &self.title,
-            &self.first_class,
-            &self.second_class,
-        ]
-        .iter()
-        .all(|s| s.trim().is_empty())
-            && self.first_id == 0
-            && self.second_id == 0
-            && third(self.third_id).is_none()
-    }
+/// Nothing filled in (85010 "item_list 有项目为空").
+fn is_empty(item: &AuditItem) -> bool {
+    [
+        &item.address,
+        &item.tag,
+        &item.title,
+        &item.first_class,
+        &item.second_class,
+    ]
+    .iter()
+    .all(|s| s.trim().is_empty())
+        && item.first_id == 0
+        && item.second_id == 0
+        && third(item.third_id).is_none()
 }
 
 pub fn check_audit_items(
@@ -99,7 +74,7 @@ pub fn check_audit_items(
     }
     for (i, item) in items.iter().enumerate() {
         let at = |name: &str| format!("item_list[{i}].{name}");
-        if item.is_empty() {
+        if is_empty(item) {
             violations.push(Violation::new(
                 format!("item_list[{i}]"),
                 FieldProblem::EmptyItem,

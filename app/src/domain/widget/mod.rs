@@ -55,30 +55,12 @@ pub const GRID_SIZES: [usize; 2] = [2, 4];
 /// A region list longer than every province and city is not a choice anybody makes.
 pub const MAX_AREACODES: usize = 400;
 
-/// One `categorylist` entry: level 1 and 2 required, level 3 is 0 when not used.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct CategoryRef {
-    #[serde(default)]
-    pub id1: i64,
-    #[serde(default)]
-    pub id2: i64,
-    #[serde(default)]
-    pub id3: i64,
-}
+/// One `categorylist` entry (level 1 and 2 required, level 3 is 0 when not used) and one
+/// grid cell: WeChat's wire types, as the client sends them and the simulator reads them.
+pub use wechat_wire::widget::{MaterialItem as WidgetItem, WidgetCategory as CategoryRef};
 
-/// One grid cell.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WidgetItem {
-    #[serde(default)]
-    pub icon: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub desc: String,
-    #[serde(rename = "jumpUrl", default)]
-    pub jump_url: String,
-}
-
+/// The editor's grid: a new function starts with two empty cells (the client's
+/// `Material` starts with none).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WidgetMaterial {
     /// 0: no icons; 1: every cell has an icon.

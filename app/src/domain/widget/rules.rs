@@ -15,21 +15,11 @@ use super::{
 };
 use crate::domain::release::Violation;
 use crate::domain::validation::FieldProblem;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use wechat_wire::is_internal_path;
 
 /// One node of the category tree (the provisional getcategory answer).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CategoryNode {
-    pub id1: i64,
-    pub name1: String,
-    pub id2: i64,
-    pub name2: String,
-    #[serde(default)]
-    pub id3: i64,
-    #[serde(default)]
-    pub name3: String,
-}
+pub use wechat_wire::widget::WidgetCategoryNode as CategoryNode;
 
 /// Field names the form and the server agree on.
 pub fn item_field(i: usize, name: &str) -> String {
@@ -49,27 +39,6 @@ pub fn route_of(path: &str) -> &str {
 /// The form two paths are compared in for duplicates (see the module comment).
 pub fn normalized_path(path: &str) -> &str {
     path.strip_prefix('/').unwrap_or(path)
-}
-
-/// A path inside the mini program: `pages/index/index`, optionally with a leading `/` and
-/// a `?query`; no scheme, no `..`, no spaces (the simulator's rule).
-pub fn is_internal_path(path: &str) -> bool {
-    if path.is_empty() || path.chars().count() > MAX_URL_CHARS {
-        return false;
-    }
-    if path.contains("://") || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return false;
-    }
-    let route = path.split('?').next().unwrap_or("");
-    let route = route.strip_prefix('/').unwrap_or(route);
-    !route.is_empty()
-        && !route.starts_with('/')
-        && route
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
-        && route
-            .split('/')
-            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 /// An icon address: http(s) with a host, no spaces.
@@ -250,7 +219,7 @@ fn check_material(v: &mut Vec<Violation>, c: &WidgetContent, pages: &[String]) {
         let url = &item.jump_url;
         if url.trim().is_empty() {
             v.push(Violation::new(field, FieldProblem::Required, JUMP_URL));
-        } else if !is_internal_path(url) {
+        } else if url.chars().count() > MAX_URL_CHARS || !is_internal_path(url) {
             v.push(Violation::new(
                 field,
                 FieldProblem::NotInternalPath,

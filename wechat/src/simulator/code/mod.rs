@@ -1,0 +1,132 @@
+//! Code management (third-party-code-management.rst): commit, QR code, categories,
+//! pages, audits, release, gray release, QR-jump rules, support version; and
+//! the platform's code template library (drafts → templates, provisional).
+//!
+//! Per authorizer everything lives in [`CodeState`]; the template library and
+//! the default audit outcome are platform-wide, in [`CodeLibrary`]
+//! (`SimState::code_templates`). Audits finish on the simulated clock
+//! ([`finish_due`]) after `SimConfig::audit_delay`, or at once through the
+//! control API (`/__sim/audit/outcome`).
+//!
+//! One concern a module: [`state`] what is kept, `call` reading a call, `calendar`
+//! the quota calendar, `commit` (commit, pages, QR code), `audit` (categories, submit,
+//! status, undo), `review` (audits finishing and their pushes), `release` (release,
+//! visit status, rollback, gray release), `support_version`, `qrcode_jump` and
+//! `library` (the template library). This file wires their routes.
+
+mod audit;
+mod calendar;
+mod call;
+mod commit;
+mod library;
+mod qrcode_jump;
+mod release;
+mod review;
+mod state;
+mod support_version;
+
+use axum::extract::{RawQuery, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use super::error::{control_error, ControlResult, SimError};
+use super::Sim;
+use audit::{get_auditstatus, get_category, get_latest_auditstatus, submit_audit, undo_code_audit};
+use call::query_param;
+use commit::{commit, get_page, get_qrcode};
+use library::{
+    add_draft, add_to_template, delete_template, get_template_draft_list, get_template_list,
+};
+use qrcode_jump::{
+    qrcode_jump_add, qrcode_jump_delete, qrcode_jump_download, qrcode_jump_get,
+    qrcode_jump_publish, scan_qrcode_jump, set_qrcode_jump,
+};
+use release::{
+    change_visitstatus, get_gray_release_plan, gray_release, release, revert_code_release,
+    revert_gray_release,
+};
+use review::{force_outcome, set_default_outcome};
+use support_version::{get_support_version, set_support_version};
+
+pub use audit::{
+    check_audit_items, check_tag, offered_categories, FEEDBACK_INFO_MAX_CHARS,
+    UNDO_AUDIT_PER_MONTH, WEEKLY_SUBMITTED_APPS_MAX,
+};
+pub use calendar::{beijing_date, beijing_day};
+pub use commit::{check_ext_json, qrcode_jpeg, ExtJson, CODE_PACKAGE_MAX_KB};
+pub use library::TEMPLATE_LIBRARY_MAX;
+pub use qrcode_jump::{
+    check_jump_prefix, is_sub_link, BLACKLISTED_HOSTS, QRCODE_JUMP_PUBLISH_PER_MONTH,
+    QRCODE_JUMP_RULES_MAX,
+};
+pub use review::{finish_due, AUDIT_PUSH_FROM};
+pub use state::{
+    Audit, CodeLibrary, CodePackage, CodeState, CommittedCode, Draft, GrayPlan, JumpRule,
+    LiveVersion, Template,
+};
+pub use support_version::{is_settable_base_library, parse_base_library, BASE_LIBRARY_VERSIONS};
+
+pub fn routes() -> Router<Sim> {
+    Router::new()
+        .route("/wxa/commit", post(commit))
+        .route("/wxa/get_qrcode", get(get_qrcode))
+        .route("/wxa/get_category", get(get_category))
+        .route("/wxa/get_page", get(get_page))
+        .route("/wxa/submit_audit", post(submit_audit))
+        .route("/wxa/get_auditstatus", post(get_auditstatus))
+        .route("/wxa/get_latest_auditstatus", get(get_latest_auditstatus))
+        .route("/wxa/release", post(release))
+        .route("/wxa/change_visitstatus", post(change_visitstatus))
+        .route("/wxa/revertcoderelease", get(revert_code_release))
+        .route(
+            "/cgi-bin/wxopen/getweappsupportversion",
+            post(get_support_version),
+        )
+        .route(
+            "/cgi-bin/wxopen/setweappsupportversion",
+            post(set_support_version),
+        )
+        .route("/cgi-bin/wxopen/qrcodejumpadd", post(qrcode_jump_add))
+        .route("/cgi-bin/wxopen/qrcodejumpget", post(qrcode_jump_get))
+        .route(
+            "/cgi-bin/wxopen/qrcodejumpdownload",
+            post(qrcode_jump_download),
+        )
+        .route("/cgi-bin/wxopen/qrcodejumpdelete", post(qrcode_jump_delete))
+        .route(
+            "/cgi-bin/wxopen/qrcodejumppublish",
+            post(qrcode_jump_publish),
+        )
+        .route("/wxa/undocodeaudit", get(undo_code_audit))
+        .route("/wxa/grayrelease", post(gray_release))
+        .route("/wxa/revertgrayrelease", get(revert_gray_release))
+        .route("/wxa/getgrayreleaseplan", get(get_gray_release_plan))
+        .route("/wxa/gettemplatedraftlist", get(get_template_draft_list))
+        .route("/wxa/gettemplatelist", get(get_template_list))
+        .route("/wxa/addtotemplate", post(add_to_template))
+        .route("/wxa/deletetemplate", post(delete_template))
+}
+
+/// The code state of one mini program (for tests and demos).
+async fn code_state(State(sim): State<Sim>, RawQuery(raw): RawQuery) -> ControlResult {
+    let appid = query_param(&raw, "appid").unwrap_or_default();
+    let state = sim.lock();
+    let authorizer = state
+        .authorizers
+        .get(&appid)
+        .ok_or_else(|| control_error(SimError::new(40013, "invalid appid")))?;
+    let value = serde_json::to_value(&authorizer.code)
+        .map_err(|e| control_error(SimError::new(-1, e.to_string())))?;
+    Ok(Json(value))
+}
+
+/// Control endpoints for code management (force audit outcomes…), under `/__sim`.
+pub fn control_routes() -> Router<Sim> {
+    Router::new()
+        .route("/audit/outcome", post(force_outcome))
+        .route("/audit/default", post(set_default_outcome))
+        .route("/code/state", get(code_state))
+        .route("/code/draft", post(add_draft))
+        .route("/qrcodejump", post(set_qrcode_jump))
+        .route("/qrcodejump/scan", get(scan_qrcode_jump))
+}
