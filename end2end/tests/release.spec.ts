@@ -284,3 +284,28 @@ test.describe("without JavaScript", () => {
     await expect(page.getByTestId("reason-release")).toBeVisible();
   });
 });
+
+// Demo 32 (星辰咖啡, audit rejected) has a three-level category: 教育 > 学历教育 > 高等 / 中等.
+const THIRD_LEVEL_APP = demoAppid(32);
+
+test("an audit item names a third-level category, and WeChat receives all three levels", async ({ page }) => {
+  test.setTimeout(90_000);
+  await login(page, "operator");
+  await page.goto(`/apps/${THIRD_LEVEL_APP}/release`);
+  await hydrated(page);
+  const category = page.getByTestId("item-category-0");
+  // Both third levels are offered, each with its whole path.
+  await expect(category.locator("option", { hasText: "教育 > 学历教育 > 高等" })).toHaveCount(1);
+  await expect(category.locator("option", { hasText: "教育 > 学历教育 > 中等" })).toHaveCount(1);
+  await page.getByTestId("item-page-0").selectOption({ index: 1 });
+  await page.getByTestId("item-title-0").fill("课程");
+  await page.getByTestId("item-tags-0").fill("高等 教育");
+  await category.selectOption({ label: "教育 > 学历教育 > 高等" });
+  await page.getByTestId("submit-audit").click();
+  await expect(page.getByTestId("audit-status")).toHaveAttribute("data-status", "2");
+  const sim = await simBase(page);
+  const state = await (await page.request.get(`${sim}/code/state?appid=${THIRD_LEVEL_APP}`)).json();
+  const item = state.audits[state.audits.length - 1].item_list[0];
+  expect([item.first_class, item.second_class, item.third_class]).toEqual(["教育", "学历教育", "高等"]);
+  expect(item.third_id).toBe(5);
+});
