@@ -26,7 +26,11 @@ async fn fleet_app() -> TestApp {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-        quiet = if open == 0 && all == seen { quiet + 1 } else { 0 };
+        quiet = if open == 0 && all == seen {
+            quiet + 1
+        } else {
+            0
+        };
         if quiet >= 5 {
             break;
         }
