@@ -27,6 +27,8 @@ async function noJs(browser: Browser, page: Page, path: string): Promise<Page> {
 }
 
 test("compose a subscription template, send with a bad page and a bad value, fix and send, delete; apply it as a set to 3 mini programs", async ({ page, browser }) => {
+  // Two sessions and three mini programs: ~10 s alone, over 30 s beside the other suites.
+  test.setTimeout(90_000);
   await login(page, "operator");
   await page.goto(`/apps/${APP}`);
   await hydrated(page);
