@@ -1,5 +1,6 @@
 //! The wxa-console server: configuration, start-up, routing and request guards.
 
+pub mod assets;
 pub mod config;
 pub mod exports;
 pub mod media;
@@ -7,3 +8,7 @@ pub mod release_routes;
 pub mod security;
 pub mod startup;
 pub mod wechat_routes;
+
+/// One allocator for the binary and the in-process tests (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

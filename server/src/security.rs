@@ -185,7 +185,12 @@ pub async fn guard_pages(
             Redirect::to(safe_next_path(&next_param)).into_response()
         }
         (Some(_), false) if path == "/" => Redirect::to("/apps").into_response(),
-        _ => next.run(req).await,
+        (Some(user), false) => {
+            let mut req = req;
+            req.extensions_mut().insert(auth::CheckedUser(user));
+            next.run(req).await
+        }
+        (None, true) => next.run(req).await,
     }
 }
 

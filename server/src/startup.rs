@@ -24,6 +24,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{Key, SameSite};
@@ -214,7 +215,7 @@ pub fn router(
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(crate::assets::fallback(shell))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::guard_pages,
@@ -230,6 +231,7 @@ pub fn router(
         ))
         .layer(middleware::from_fn(security::no_store_by_default))
         .layer(security::header_layers())
+        .layer(compression())
         .layer(TraceLayer::new_for_http().make_span_with(
             // The path only: query strings may carry auth codes or signatures.
             |req: &axum::http::Request<axum::body::Body>| {
@@ -241,13 +243,19 @@ pub fn router(
         .with_state(leptos_options)
 }
 
+/// Pages, server functions and exports, compressed for clients that accept it. Quality 4: the
+/// default brotli level (11) costs more CPU than the page took to render. Precompressed files
+/// already carry their encoding and pass through.
+fn compression() -> CompressionLayer {
+    CompressionLayer::new().quality(CompressionLevel::Precise(4))
+}
+
 /// Starts everything; `addr` may use port 0 (tests).
 pub async fn start(
     config: &Config,
     mut leptos_options: LeptosOptions,
     addr: SocketAddr,
 ) -> Result<Running, StartError> {
-    return_big_allocations_to_the_system();
     private_dir(&config.data_dir)?;
     let db = open_database(config).await?;
     let seeding = if config.demo_data {
@@ -263,6 +271,7 @@ pub async fn start(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     leptos_options.site_addr = addr;
+    let leptos_options = crate::assets::with_site_hashes(leptos_options);
 
     let wiring = wechat_side(config, addr).await?;
     let platform = Arc::new(Platform {
@@ -323,21 +332,6 @@ pub async fn start(
         seeded_demo: seeded_demo || seeding,
         simulator: wiring.simulator,
     })
-}
-
-/// Each password hash takes 19 MiB. glibc raises its mmap threshold after such a block is
-/// freed, so later ones come from the heap arenas and stay with the process: a burst of
-/// sign-ins left it at gigabytes. A fixed threshold keeps every big block on mmap, given
-/// back to the system the moment it is freed.
-fn return_big_allocations_to_the_system() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        // SAFETY: mallopt only changes the allocator's tuning; called once, early.
-        ONCE.call_once(|| unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-        });
-    }
 }
 
 /// What the console needs to talk to WeChat, from the configuration or from

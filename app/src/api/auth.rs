@@ -58,6 +58,9 @@ pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {
     use super::ctx;
     let result = async {
         let state = ctx::state()?;
+        if let Some(checked) = ctx::checked_by_page_guard() {
+            return Ok(Some(checked));
+        }
         let session = ctx::session().await?;
         crate::services::auth::current_user(&state, &session).await
     }

@@ -24,6 +24,9 @@ pub async fn session() -> Result<Session, AppError> {
 /// The signed-in user or `Unauthenticated`.
 pub async fn user() -> Result<(AppState, CurrentUser), AppError> {
     let state = state()?;
+    if let Some(checked) = checked_by_page_guard() {
+        return Ok((state, checked));
+    }
     let session = session().await?;
     let user = auth::require_user(&state, &session).await?;
     Ok((state, user))
@@ -45,4 +48,12 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+/// During a page render, the user the page guard already checked for this request.
+pub fn checked_by_page_guard() -> Option<CurrentUser> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<auth::CheckedUser>()
+        .map(|c| c.0.clone())
 }

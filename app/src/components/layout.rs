@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::i18n::{use_texts, Locale, Texts};
 use crate::model::CurrentUser;
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
 /// The signed-in user, loaded once by the layout; pages read it from context.
@@ -56,31 +56,44 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
     let t = use_texts();
     let admin = user.role.manages_users();
     let staff = user.role.sees_whole_fleet();
+    // One memo of the path for every entry: a router `<A>` per entry took its own memos and
+    // context lookups on every server render (issue 16). The router still handles the clicks.
+    let path = use_location().pathname;
+    let entry = move |href: &'static str, testid: &'static str, label: &'static str| {
+        let current = move || path.with(|p| is_within(p, href)).then_some("page");
+        view! { <a href=href data-testid=testid aria-current=current>{label}</a> }
+    };
     view! {
         <aside class="sidebar" data-testid="sidebar">
             <a class="brand" href="/apps">{t.app_name}</a>
             <nav>
-                <A href="/apps" attr:data-testid="nav-apps">{t.nav_mini_programs}</A>
-                <A href="/releases" attr:data-testid="nav-releases">{t.nav_releases}</A>
-                <A href="/notifications" attr:data-testid="nav-notifications">{t.nav_notifications}</A>
-                <A href="/widgets" attr:data-testid="nav-widgets">{t.nav_widgets}</A>
-                <A href="/qrcode-rules" attr:data-testid="nav-qrcode-rules">{t.qrcode.nav}</A>
-                <A href="/message-sets" attr:data-testid="nav-message-sets">{t.sets.nav}</A>
-                <A href="/audit" attr:data-testid="nav-audit">{t.nav_audit_log}</A>
+                {entry("/apps", "nav-apps", t.nav_mini_programs)}
+                {entry("/releases", "nav-releases", t.nav_releases)}
+                {entry("/notifications", "nav-notifications", t.nav_notifications)}
+                {entry("/widgets", "nav-widgets", t.nav_widgets)}
+                {entry("/qrcode-rules", "nav-qrcode-rules", t.qrcode.nav)}
+                {entry("/message-sets", "nav-message-sets", t.sets.nav)}
+                {entry("/audit", "nav-audit", t.nav_audit_log)}
                 {staff.then(|| view! {
                     <p class="nav-group">{t.nav_platform}</p>
-                    <A href="/templates" attr:data-testid="nav-templates">{t.templates.nav}</A>
-                    <A href="/platform/tokens" attr:data-testid="nav-tokens">{t.nav_tokens}</A>
-                    <A href="/platform/callbacks" attr:data-testid="nav-callbacks">{t.nav_callbacks}</A>
+                    {entry("/templates", "nav-templates", t.templates.nav)}
+                    {entry("/platform/tokens", "nav-tokens", t.nav_tokens)}
+                    {entry("/platform/callbacks", "nav-callbacks", t.nav_callbacks)}
                 })}
                 {admin.then(|| view! {
                     <p class="nav-group">{t.nav_admin}</p>
-                    <A href="/admin/users" attr:data-testid="nav-users">{t.nav_users}</A>
-                    <A href="/admin/merchants" attr:data-testid="nav-merchants">{t.nav_merchants}</A>
+                    {entry("/admin/users", "nav-users", t.nav_users)}
+                    {entry("/admin/merchants", "nav-merchants", t.nav_merchants)}
                 })}
             </nav>
         </aside>
     }
+}
+
+/// Whether `path` is the entry `href` or a page under it (the router's `<A>` rule).
+fn is_within(path: &str, href: &str) -> bool {
+    path.strip_prefix(href)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Breadcrumb trail for a path: (label, link) pairs.
@@ -284,6 +297,15 @@ fn LogoutButton() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sidebar_entries_stay_current_on_pages_below_them() {
+        assert!(is_within("/apps", "/apps"));
+        assert!(is_within("/apps/wx123/release", "/apps"));
+        assert!(!is_within("/apps-archive", "/apps"));
+        assert!(!is_within("/releases", "/apps"));
+        assert!(is_within("/platform/tokens", "/platform/tokens"));
+    }
 
     #[test]
     fn breadcrumbs_follow_the_path() {

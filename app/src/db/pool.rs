@@ -36,6 +36,9 @@ impl Db {
         })?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
+            // A SQLite connection is a local file that cannot drop; pinging it before every
+            // query doubled the hand-offs to its worker thread (issue 16). A server connection can.
+            .test_before_acquire(kind == DbKind::Postgres)
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;

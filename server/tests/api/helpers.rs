@@ -70,11 +70,27 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let database_url = match std::env::var("WXA_TEST_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => postgres_database(&admin).await,
-        _ => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
-    };
+    let database_url = fresh_database(dir.path()).await;
     start_on(database_url, dir, extra).await
+}
+
+/// A new PostgreSQL database when the suite runs on one, else a SQLite file in `dir`.
+async fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var("WXA_TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => postgres_database(&admin).await,
+        _ => format!("sqlite://{}/test.db?mode=rwc", dir.display()),
+    }
+}
+
+/// A server whose site (bundle, hash file, public files) is the folder `site_root`.
+pub async fn spawn_app_on_site(site_root: &std::path::Path) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = fresh_database(dir.path()).await;
+    let options = LeptosOptions::builder()
+        .output_name("wxa-console")
+        .site_root(site_root.display().to_string())
+        .build();
+    start_with(database_url, dir, &[], options).await
 }
 
 /// Starts a server on an existing database (restart tests).
@@ -83,14 +99,19 @@ pub async fn start_on(
     dir: tempfile::TempDir,
     extra: &[(&str, &str)],
 ) -> TestApp {
+    start_with(database_url, dir, extra, leptos_options()).await
+}
+
+async fn start_with(
+    database_url: String,
+    dir: tempfile::TempDir,
+    extra: &[(&str, &str)],
+    options: LeptosOptions,
+) -> TestApp {
     let config = config_for(&database_url, dir.path(), extra);
-    let running = startup::start(
-        &config,
-        leptos_options(),
-        "127.0.0.1:0".parse().expect("addr"),
-    )
-    .await
-    .expect("server starts");
+    let running = startup::start(&config, options, "127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("server starts");
     TestApp {
         base: format!("http://{}", running.addr),
         db: running.state.db.clone(),

@@ -2,6 +2,7 @@
 //! SQLite by default, PostgreSQL when WXA_TEST_DATABASE_URL names a server (scripts/test.sh).
 
 mod admin;
+mod assets;
 mod audit;
 mod audit_tracking;
 mod auth;

@@ -234,3 +234,47 @@ async fn unauthenticated_calls_are_refused() {
         401
     );
 }
+
+/// The page's data for hydration sits in a `<script>` as a JavaScript string: names with
+/// quotes, backslashes, line breaks, control characters, Chinese and `</script>` arrive
+/// intact and can never end the script early (vendor/hydration_context's escaping).
+#[tokio::test]
+async fn hydration_data_keeps_any_name_inside_its_script() {
+    use app::db::mini_programs::{insert, NewMiniProgram};
+    let app = spawn_app().await;
+    let name = "咖啡\"馆\\</script><script>alert(1)</script>\n\t\u{1}\u{7f}\u{2028}é";
+    insert(
+        &app.db.pool,
+        &NewMiniProgram {
+            appid: "wxescape000000001",
+            nick_name: name,
+            principal_name: "<!-- 主体 -->",
+            subject: SubjectType::Enterprise,
+            merchant_id: None,
+            status: AppStatus::Authorized,
+            created_at: app::db::now() + 3600,
+        },
+    )
+    .await
+    .expect("insert");
+    let c = app.signed_in(ADMIN).await;
+    let html = body(c.get(app.url("/apps?q=wxescape")).send().await.unwrap()).await;
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "the name closed a script"
+    );
+    // Find the resource that carries the registry page and decode it as the browser would.
+    let data = html
+        .split("__RESOLVED_RESOURCES[")
+        .skip(1)
+        .filter_map(|part| part.split_once("] = ").map(|(_, rest)| rest))
+        .find_map(|rest| {
+            let mut de = serde_json::Deserializer::from_str(rest);
+            let literal = <String as serde::Deserialize>::deserialize(&mut de).ok()?;
+            literal.contains("wxescape000000001").then_some(literal)
+        })
+        .expect("the registry's data is in the page as a string literal");
+    let page: serde_json::Value = serde_json::from_str(&data).expect("JSON inside");
+    assert_eq!(page["Ok"]["items"][0]["nick_name"], name);
+    assert_eq!(page["Ok"]["items"][0]["principal_name"], "<!-- 主体 -->");
+}

@@ -1,0 +1,150 @@
+//! Static files (issue 16): the bundle's hashed names are cached for a year and served
+//! precompressed by negotiation, a name from an older build is a 404, and pages and server
+//! functions are compressed for clients that accept it.
+
+use crate::helpers::*;
+use std::io::Read;
+use std::path::Path;
+
+const WASM_HASH: &str = "Qm9uZEhhc2gxMjM0NTY3OA";
+const JS_HASH: &str = "SnNIYXNoMTIzNDU2Nzg5MA";
+const CSS_HASH: &str = "Q3NzSGFzaDEyMzQ1Njc4OQ";
+
+/// A site as `cargo leptos build --release --precompress` leaves it, with hash-files on.
+fn hashed_site(root: &Path) -> Vec<u8> {
+    let pkg = root.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg dir");
+    std::fs::write(
+        root.join("hash.txt"),
+        format!("js: {JS_HASH}\nwasm: {WASM_HASH}\ncss: {CSS_HASH}\n"),
+    )
+    .expect("hash file");
+    // Compressible and big enough to matter, like the real bundle.
+    let wasm: Vec<u8> = (0..64 * 1024)
+        .map(|i| b"\0asm wxa-console "[i % 17])
+        .collect();
+    let wasm_path = pkg.join(format!("wxa-console.{WASM_HASH}.wasm"));
+    std::fs::write(&wasm_path, &wasm).expect("wasm");
+    let mut br = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+        std::io::Write::write_all(&mut writer, &wasm).expect("brotli");
+    }
+    std::fs::write(wasm_path.with_extension("wasm.br"), &br).expect("br");
+    std::fs::write(pkg.join(format!("wxa-console.{JS_HASH}.js")), "export {}").expect("js");
+    std::fs::write(pkg.join(format!("wxa-console.{CSS_HASH}.css")), "body{}").expect("css");
+    std::fs::write(root.join("favicon.svg"), "<svg/>").expect("favicon");
+    wasm
+}
+
+#[tokio::test]
+async fn hashed_bundle_is_immutable_and_served_precompressed() {
+    let site = tempfile::tempdir().expect("site");
+    let wasm = hashed_site(site.path());
+    let app = spawn_app_on_site(site.path()).await;
+    let c = client();
+
+    // The page names the hashed files.
+    let html = c
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains(&format!("/pkg/wxa-console.{WASM_HASH}.wasm")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("/pkg/wxa-console.{JS_HASH}.js")));
+    assert!(html.contains(&format!("/pkg/wxa-console.{CSS_HASH}.css")));
+
+    let url = app.url(&format!("/pkg/wxa-console.{WASM_HASH}.wasm"));
+    let res = c
+        .get(&url)
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .expect("wasm");
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    let body = res.bytes().await.expect("body");
+    assert!(
+        body.len() < wasm.len() / 4,
+        "the precompressed file was sent"
+    );
+    let mut decoded = Vec::new();
+    brotli::Decompressor::new(&body[..], 4096)
+        .read_to_end(&mut decoded)
+        .expect("a brotli body");
+    assert_eq!(decoded, wasm);
+
+    // A client that takes no encoding gets the file itself.
+    let plain = c.get(&url).send().await.expect("wasm");
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.expect("body").as_ref(), wasm.as_slice());
+
+    // An older build's name is gone: 404, never cached for a year.
+    for old in [
+        "/pkg/wxa-console.T2xkSGFzaDEyMzQ1Njc4OQ.wasm",
+        "/pkg/wxa-console.wasm",
+    ] {
+        let res = c
+            .get(app.url(old))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .expect("old");
+        assert_eq!(res.status(), 404, "{old}");
+        let cache = res
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap_or(""));
+        assert_ne!(cache, Some("public, max-age=31536000, immutable"), "{old}");
+    }
+
+    // Unhashed files are revalidated daily.
+    let icon = c.get(app.url("/favicon.svg")).send().await.expect("icon");
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()["cache-control"], "public, max-age=86400");
+}
+
+#[tokio::test]
+async fn pages_and_server_functions_are_compressed_when_accepted() {
+    let app = spawn_app().await;
+    let c = client();
+    let page = c
+        .get(app.url("/login"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-encoding"], "br");
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let mut html = String::new();
+    brotli::Decompressor::new(&page.bytes().await.expect("body")[..], 4096)
+        .read_to_string(&mut html)
+        .expect("brotli html");
+    assert!(html.contains("<html"), "{html}");
+
+    let signed_in = app.signed_in(OPERATOR).await;
+    let res = signed_in
+        .post(app.url("/api/auth/me"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("server function");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+
+    // Without Accept-Encoding nothing changes.
+    let plain = c.get(app.url("/login")).send().await.expect("page");
+    assert!(plain.headers().get("content-encoding").is_none());
+}
