@@ -30,8 +30,8 @@ cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -Zb
 # artifacts and the test runs below would compile them all over again (~8 minutes).
 stamp "build the tests (and the release server)"
 cargo test --workspace --release --no-run
-stamp "cargo leptos build --release --frontend-only --precompress --split"
-cargo leptos build --release --frontend-only --precompress --split
+stamp "cargo leptos build --release --frontend-only --precompress"
+cargo leptos build --release --frontend-only --precompress
 
 # The suites only run what is built, so they can run at the same time.
 source "$ROOT/scripts/pg.sh"

@@ -1,11 +1,16 @@
 use crate::components::layout::ConsoleLayout;
 use crate::i18n::Locale;
-use crate::pages::lazy::*;
-use crate::pages::not_found::NotFound;
+use crate::pages::{
+    audit_log::AuditLogPage, authorize::AuthorizePage, callback_detail::CallbackDetailPage,
+    callbacks::CallbacksPage, login::LoginPage, merchants::MerchantsPage,
+    mini_program_detail::MiniProgramDetailPage, mini_programs::MiniProgramsPage,
+    not_found::NotFound, tokens::TokensPage, users::UsersPage,
+};
+use crate::pages::{fleet_release::FleetReleasePage, notifications::NotificationsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{path, Lazy, SsrMode};
+use leptos_router::{path, SsrMode};
 
 /// The locale of this render: the cookie on the server, the `<html lang>` it wrote in the browser.
 pub fn page_locale() -> Locale {
@@ -65,30 +70,30 @@ pub fn App() -> impl IntoView {
         <Title formatter=move |title: String| if title.is_empty() { t.app_name.to_string() } else { format!("{title} · {}", t.app_name) } />
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/apps" /> } ssr=SsrMode::Async />
-                    <Route path=path!("apps") view={Lazy::<MiniProgramsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("apps/authorize") view={Lazy::<AuthorizeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("apps/:appid") view={Lazy::<MiniProgramDetailRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("apps/:appid/release") view={Lazy::<ReleaseRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("apps/:appid/widget") view={Lazy::<WidgetEditorRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("apps/:appid/message-templates") view={Lazy::<MessageTemplatesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("apps/:appid/qrcode-rules") view={Lazy::<QrcodeRulesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("apps/:appid/subscribe-messages") view={Lazy::<SubscribeMessagesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("widgets") view={Lazy::<WidgetsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("qrcode-rules") view={Lazy::<QrcodeFleetRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("message-sets") view={Lazy::<MessageSetsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("message-sets/:id") view={Lazy::<MessageSetRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("audit") view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("releases") view={Lazy::<FleetReleaseRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("platform/tokens") view={Lazy::<TokensRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("platform/callbacks") view={Lazy::<CallbacksRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("platform/callbacks/:id") view={Lazy::<CallbackDetailRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("admin/merchants") view={Lazy::<MerchantsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("apps") view=MiniProgramsPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/authorize") view=AuthorizePage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid") view=MiniProgramDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/release") view=crate::pages::release::ReleasePage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/widget") view=crate::pages::widget_editor::WidgetEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/message-templates") view=crate::pages::message_templates::MessageTemplatesPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/qrcode-rules") view=crate::pages::qrcode_rules::QrcodeRulesPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/subscribe-messages") view=crate::pages::subscribe_messages::SubscribeMessagesPage ssr=SsrMode::Async />
+                    <Route path=path!("widgets") view=crate::pages::widgets::WidgetsPage ssr=SsrMode::Async />
+                    <Route path=path!("qrcode-rules") view=crate::pages::qrcode_fleet::QrcodeFleetPage ssr=SsrMode::Async />
+                    <Route path=path!("message-sets") view=crate::pages::message_sets::MessageSetsPage ssr=SsrMode::Async />
+                    <Route path=path!("message-sets/:id") view=crate::pages::message_set::MessageSetPage ssr=SsrMode::Async />
+                    <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("releases") view=FleetReleasePage ssr=SsrMode::Async />
+                    <Route path=path!("templates") view=crate::pages::templates::TemplatesPage ssr=SsrMode::Async />
+                    <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("platform/tokens") view=TokensPage ssr=SsrMode::Async />
+                    <Route path=path!("platform/callbacks") view=CallbacksPage ssr=SsrMode::Async />
+                    <Route path=path!("platform/callbacks/:id") view=CallbackDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/merchants") view=MerchantsPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -5,7 +5,6 @@ pub mod authorize;
 pub mod callback_detail;
 pub mod callbacks;
 pub mod fleet_release;
-pub mod lazy;
 pub mod login;
 pub mod merchants;
 pub mod message_set;
