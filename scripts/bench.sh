@@ -26,7 +26,7 @@ echo "==> cargo bench -p server --bench registry --bench pages --no-run (and the
 cargo bench -p server --bench registry --bench pages --no-run
 if [ ! -d target/site/pkg ]; then
   echo "==> cargo leptos build --release --frontend-only (the site the server serves)"
-  cargo leptos build --release --frontend-only
+  cargo leptos build --release --frontend-only --precompress
 fi
 
 trap 'declare -F pg_stop >/dev/null && pg_stop' EXIT
