@@ -76,19 +76,27 @@ pub fn TokensPage() -> impl IntoView {
 }
 
 /// The search box and the health select: a GET form, so it works without JavaScript.
+///
+/// A client-side navigation updates this form in place: the attributes render it on the
+/// server, the properties (`prop:`) reset what the user typed or picked before (an input's
+/// value attribute no longer shows once it was edited).
 #[component]
 fn TokenFilters(query: TokenHealthQuery) -> impl IntoView {
     let t = use_texts();
     let current = query.health;
+    let option = move |value: &'static str, filter: Option<HealthFilter>, label: String| {
+        let selected = current == filter;
+        view! { <option value=value selected=selected prop:selected=selected>{label}</option> }
+    };
     view! {
         <FilterForm action=PATH testid="tokens-filters">
             <input type="search" name="q" maxlength="64" placeholder=t.token_search_placeholder
-                value=query.search.clone() data-testid="tokens-search" />
+                value=query.search.clone() prop:value=query.search.clone() data-testid="tokens-search" />
             <select name="health" data-testid="tokens-health">
-                <option value="">{t.col_health}": "{t.all}</option>
-                <option value="problems" selected=current == Some(HealthFilter::Problems)>{t.health_problems}</option>
-                {TokenHealth::ALL.into_iter().map(|h| view! {
-                    <option value=h.as_str() selected=current == Some(HealthFilter::Is(h))>{t.health(h)}</option>
+                {option("", None, format!("{}: {}", t.col_health, t.all))}
+                {option("problems", Some(HealthFilter::Problems), t.health_problems.to_string())}
+                {TokenHealth::ALL.into_iter().map(|h| {
+                    option(h.as_str(), Some(HealthFilter::Is(h)), t.health(h).to_string())
                 }).collect_view()}
             </select>
             <input type="hidden" name="sort" value=query.sort.as_str() />
