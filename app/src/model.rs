@@ -109,12 +109,16 @@ pub struct TokenHealthRow {
     pub last_error_at: Option<i64>,
 }
 
+/// The token-health screen: the verify ticket, and one page of tokens.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TokenHealthView {
     pub now: i64,
     pub ticket_received_at: Option<i64>,
     pub ticket_late: bool,
-    pub tokens: Vec<TokenHealthRow>,
+    /// The page asked for; `total` counts every token that matches the search and filter.
+    pub tokens: crate::domain::pagination::Page<TokenHealthRow>,
+    /// Tokens matching the search, per state (the filter aside).
+    pub counts: crate::domain::token_health::HealthCounts,
 }
 
 /// An "Add mini program" attempt as the authorize screen shows it.

@@ -4,17 +4,21 @@
 use crate::domain::callbacks::CallbackQuery;
 use crate::domain::mini_program::SubjectType;
 use crate::domain::pagination::Page;
+use crate::domain::token_health::TokenHealthQuery;
 use crate::error::AppError;
 use crate::model::{AuthorizationRequestView, CallbackDetail, CallbackRow, TokenHealthView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+/// One page of the token-health screen (an empty body: the first page, problems first).
 #[server(endpoint = "platform/tokens", input = Json)]
-pub async fn token_health() -> Result<TokenHealthView, AppError> {
+pub async fn token_health(
+    #[server(default)] query: TokenHealthQuery,
+) -> Result<TokenHealthView, AppError> {
     use super::ctx;
     let result = async {
         let (state, user) = ctx::user().await?;
-        crate::services::token_health::view(&state, &user).await
+        crate::services::token_health::view(&state, &user, &query).await
     }
     .await;
     ctx::respond(result)

@@ -239,17 +239,3 @@ pub async fn set_created_at(db: &Db, appid: &str, created_at: i64) -> Result<(),
         .await?;
     Ok(())
 }
-
-/// Every mini program's name and status, by AppID.
-pub async fn names_and_statuses(
-    db: &Db,
-) -> Result<std::collections::HashMap<String, (String, String)>, sqlx::Error> {
-    Ok(sqlx::query_as::<_, (String, String, String)>(
-        "SELECT appid, nick_name, status FROM mini_programs",
-    )
-    .fetch_all(&db.pool)
-    .await?
-    .into_iter()
-    .map(|(appid, name, status)| (appid, (name, status)))
-    .collect())
-}

@@ -19,6 +19,7 @@ pub mod release;
 pub mod subscribe_message;
 pub mod text;
 pub mod time;
+pub mod token_health;
 pub mod user;
 pub mod validation;
 pub mod widget;

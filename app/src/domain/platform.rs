@@ -39,6 +39,20 @@ pub fn error_code(last_error: &str) -> Option<i64> {
 }
 
 impl TokenHealth {
+    /// Every state, problems first (the order of the token screen's summary).
+    pub const ALL: [TokenHealth; 5] = [
+        TokenHealth::NeedsReauthorization,
+        TokenHealth::Failing,
+        TokenHealth::Expired,
+        TokenHealth::Due,
+        TokenHealth::Fresh,
+    ];
+
+    /// The inverse of [`TokenHealth::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|h| h.as_str() == s)
+    }
+
     /// `last_error`: the last refresh's error (None or empty: it worked);
     /// `needs_reauthorization`: the mini program is marked so.
     pub fn of(
@@ -142,10 +156,27 @@ mod tests {
     }
 
     #[test]
+    fn states_round_trip_through_their_names() {
+        for h in TokenHealth::ALL {
+            assert_eq!(TokenHealth::parse(h.as_str()), Some(h));
+        }
+        assert_eq!(TokenHealth::parse("Fresh"), None);
+        assert_eq!(TokenHealth::parse(""), None);
+    }
+
+    #[test]
     fn errcodes_are_read_from_the_stored_error() {
         assert_eq!(error_code("61023 refresh_token 无效"), Some(61023));
         assert_eq!(error_code("-1 busy"), Some(-1));
         assert_eq!(error_code("no ticket"), None);
+    }
+
+    #[test]
+    fn reauth_errcodes_are_positive() {
+        // The database's mirror of `error_code` (db::tokens) reads them as leading digits.
+        assert!(REAUTH_ERRCODES.iter().all(|c| *c > 0));
+        assert_eq!(error_code("061023 x"), Some(61023));
+        assert_eq!(error_code("61023-1"), None);
     }
 
     #[test]

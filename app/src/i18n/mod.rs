@@ -254,6 +254,11 @@ pub struct Texts {
     pub health_expired: &'static str,
     pub health_failing: &'static str,
     pub health_needs_reauth: &'static str,
+    /// The health filter that shows failing, expired and re-authorization tokens together.
+    pub health_problems: &'static str,
+    /// The label of the per-state counts (links that filter).
+    pub health_summary: &'static str,
+    pub token_search_placeholder: &'static str,
     pub expired_for: fn(&str) -> String,
     pub refresh_now: &'static str,
     pub refreshed: &'static str,

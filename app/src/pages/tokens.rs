@@ -1,14 +1,24 @@
-//! 令牌健康: the verify ticket's age, every token's age, expiry, refreshes and last error,
-//! with a manual refresh per token.
+//! 令牌健康: the verify ticket's age, then one page of tokens (search, health filter, sort
+//! and page in the URL, all applied by the server) with their age, expiry, refreshes and last
+//! error, the count per state as links that filter, and a manual refresh per token.
 
 use crate::api::platform::{refresh_token, token_health};
+use crate::components::filter_form::FilterForm;
 use crate::components::page_error::PageError;
+use crate::components::pager::Pager;
+use crate::components::url::with_param;
+use crate::domain::pagination::SortDir;
+use crate::domain::platform::TokenHealth;
 use crate::domain::time::format_cst;
+use crate::domain::token_health::{HealthCounts, HealthFilter, TokenHealthQuery, TokenSort};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 use crate::model::{TokenHealthRow, TokenHealthView};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const PATH: &str = "/platform/tokens";
 
 /// WeChat's access tokens live two hours: a full bar in the chart.
 const FULL_LIFETIME_SECS: i64 = 7200;
@@ -19,8 +29,14 @@ type RefreshAction = Action<String, (String, Result<(), AppError>)>;
 #[component]
 pub fn TokensPage() -> impl IntoView {
     let t = use_texts();
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| TokenHealthQuery::from_params(|k| p.get(k))));
+    // A manual refresh loads the same page again: the URL (page, filter, sort) stays.
     let version = RwSignal::new(0usize);
-    let health = Resource::new(move || version.get(), |_| token_health());
+    let health = Resource::new(
+        move || (query.get(), version.get()),
+        |(query, _)| token_health(query),
+    );
     let refresh: RefreshAction = Action::new(move |key: &String| {
         let key = key.clone();
         async move {
@@ -38,16 +54,99 @@ pub fn TokensPage() -> impl IntoView {
         <div class="page-head"><h1>{t.nav_tokens}</h1></div>
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
+                let q = query.get();
                 match health.await {
-                    Ok(health) => view! {
-                        <TicketPanel health=health.clone() />
-                        <TokenTable health=health.clone() refresh />
-                        <LifetimeChart health />
-                    }.into_any(),
+                    Ok(health) => {
+                        let page = health.tokens.clone();
+                        view! {
+                            <TicketPanel health=health.clone() />
+                            <TokenFilters query=q.clone() />
+                            <HealthSummary counts=health.counts query=q.clone() />
+                            <TokenTable health=health.clone() query=q.clone() refresh />
+                            <Pager path=PATH params=q.to_params() total=page.total page=page.page
+                                per_page=page.per_page shown=page.items.len() />
+                            <LifetimeChart health />
+                        }.into_any()
+                    }
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// The search box and the health select: a GET form, so it works without JavaScript.
+///
+/// A client-side navigation updates this form in place: the attributes render it on the
+/// server, the properties (`prop:`) reset what the user typed or picked before (an input's
+/// value attribute no longer shows once it was edited).
+#[component]
+fn TokenFilters(query: TokenHealthQuery) -> impl IntoView {
+    let t = use_texts();
+    let current = query.health;
+    let option = move |value: &'static str, filter: Option<HealthFilter>, label: String| {
+        let selected = current == filter;
+        view! { <option value=value selected=selected prop:selected=selected>{label}</option> }
+    };
+    view! {
+        <FilterForm action=PATH testid="tokens-filters">
+            <input type="search" name="q" maxlength="64" placeholder=t.token_search_placeholder
+                value=query.search.clone() prop:value=query.search.clone() data-testid="tokens-search" />
+            <select name="health" data-testid="tokens-health">
+                {option("", None, format!("{}: {}", t.col_health, t.all))}
+                {option("problems", Some(HealthFilter::Problems), t.health_problems.to_string())}
+                {TokenHealth::ALL.into_iter().map(|h| {
+                    option(h.as_str(), Some(HealthFilter::Is(h)), t.health(h).to_string())
+                }).collect_view()}
+            </select>
+            <input type="hidden" name="sort" value=query.sort.as_str() />
+            <input type="hidden" name="dir" value=query.dir.as_str() />
+            <input type="hidden" name="per_page" value=query.page.per_page.to_string() />
+            <button type="submit" class="primary" data-testid="tokens-apply">{t.apply_filters}</button>
+            <a href=PATH class="button" data-testid="tokens-reset">{t.reset_filters}</a>
+        </FilterForm>
+    }
+}
+
+/// How many tokens (matching the search) are in each state; each count links to the filter.
+#[component]
+fn HealthSummary(counts: HealthCounts, query: TokenHealthQuery) -> impl IntoView {
+    let t = use_texts();
+    let mut base = query.to_params();
+    base.retain(|(k, _)| *k != "page" && *k != "health");
+    let mut chips: Vec<(Option<HealthFilter>, &'static str)> = vec![
+        (None, t.all),
+        (Some(HealthFilter::Problems), t.health_problems),
+    ];
+    chips.extend(
+        TokenHealth::ALL
+            .into_iter()
+            .map(|h| (Some(HealthFilter::Is(h)), t.health(h))),
+    );
+    let links = chips
+        .into_iter()
+        .map(|(filter, label)| {
+            let href = match filter {
+                Some(f) => with_param(PATH, &base, "health", f.as_str()),
+                None => with_param(PATH, &base, "page", "1"),
+            };
+            let current = query.health == filter;
+            let name = filter.map_or("all", HealthFilter::as_str);
+            let class = match filter {
+                Some(HealthFilter::Is(h)) => format!("chip health-{}", h.as_str()),
+                _ => format!("chip {name}"),
+            };
+            let class = if current { format!("{class} current") } else { class };
+            view! {
+                <a href=href class=class data-testid="health-chip"
+                    data-health=name aria-current=current.then_some("true")>
+                    {label}" "<span class="count" data-testid="health-count">{counts.matching(filter)}</span>
+                </a>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="health-summary" aria-label=t.health_summary data-testid="health-summary">{links}</nav>
     }
 }
 
@@ -92,10 +191,34 @@ fn expires_text(t: &Texts, expires_at: i64, now: i64) -> String {
     }
 }
 
+/// A column header that sorts by `key` (ascending first, then flips), with aria-sort.
+fn sort_header(q: &TokenHealthQuery, key: TokenSort, label: &'static str) -> impl IntoView {
+    let active = q.sort == key;
+    let dir = if active { q.dir.flip() } else { SortDir::Asc };
+    let mut params = q.to_params();
+    params.retain(|(k, _)| *k != "page" && *k != "dir");
+    params.push(("dir", dir.as_str().to_string()));
+    let href = with_param(PATH, &params, "sort", key.as_str());
+    let (arrow, aria) = match (active, q.dir) {
+        (false, _) => ("", "none"),
+        (true, SortDir::Asc) => (" ▲", "ascending"),
+        (true, SortDir::Desc) => (" ▼", "descending"),
+    };
+    view! {
+        <th aria-sort=aria>
+            <a href=href data-testid=format!("sort-{}", key.as_str())>{label}{arrow}</a>
+        </th>
+    }
+}
+
 #[component]
-fn TokenTable(health: TokenHealthView, refresh: RefreshAction) -> impl IntoView {
+fn TokenTable(
+    health: TokenHealthView,
+    query: TokenHealthQuery,
+    refresh: RefreshAction,
+) -> impl IntoView {
     let t = use_texts();
-    if health.tokens.is_empty() {
+    if health.tokens.items.is_empty() {
         return view! { <p class="empty" data-testid="tokens-empty">{t.no_rows}</p> }.into_any();
     }
     let now = health.now;
@@ -103,13 +226,16 @@ fn TokenTable(health: TokenHealthView, refresh: RefreshAction) -> impl IntoView 
         <table class="table" data-testid="tokens-table">
             <thead>
                 <tr>
-                    <th>{t.col_token}</th><th>{t.col_health}</th><th>{t.col_refreshed}</th>
-                    <th>{t.col_expires_in}</th><th>{t.col_refresh_count}</th><th>{t.col_last_error}</th>
+                    {sort_header(&query, TokenSort::Name, t.col_token)}
+                    {sort_header(&query, TokenSort::Health, t.col_health)}
+                    {sort_header(&query, TokenSort::Refreshed, t.col_refreshed)}
+                    {sort_header(&query, TokenSort::Expires, t.col_expires_in)}
+                    <th>{t.col_refresh_count}</th><th>{t.col_last_error}</th>
                     <th>{t.actions}</th>
                 </tr>
             </thead>
             <tbody>
-                {health.tokens.into_iter().map(|row| view! { <TokenRowView row now refresh /> }).collect_view()}
+                {health.tokens.items.into_iter().map(|row| view! { <TokenRowView row now refresh /> }).collect_view()}
             </tbody>
         </table>
     }
@@ -176,20 +302,21 @@ fn TokenRowView(row: TokenHealthRow, now: i64, refresh: RefreshAction) -> impl I
     }
 }
 
-/// One bar per token: the share of its two-hour lifetime still left.
+/// One bar per token of the page: the share of its two-hour lifetime still left.
 #[component]
 fn LifetimeChart(health: TokenHealthView) -> impl IntoView {
     let t = use_texts();
-    if health.tokens.is_empty() {
+    if health.tokens.items.is_empty() {
         return ().into_any();
     }
     const ROW: i64 = 22;
     const LABEL_W: i64 = 180;
     const BAR_W: i64 = 400;
-    let height = ROW * health.tokens.len() as i64 + 4;
+    let height = ROW * health.tokens.items.len() as i64 + 4;
     let now = health.now;
     let bars = health
         .tokens
+        .items
         .iter()
         .enumerate()
         .map(|(i, row)| {

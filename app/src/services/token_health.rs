@@ -1,5 +1,6 @@
-//! The token-health screen: every token's age, expiry, last refresh and last
-//! error, the verify ticket's age, and a manual refresh.
+//! The token-health screen: one page of tokens (searched, filtered by health and sorted in
+//! the database) with their age, expiry, last refresh and last error, the count per state,
+//! the verify ticket's age, and a manual refresh.
 
 use wechat::TokenKey;
 
@@ -8,47 +9,64 @@ use super::{tokens, AppState};
 use crate::db;
 use crate::domain::audit_log::Outcome;
 use crate::domain::mini_program::AppStatus;
+use crate::domain::pagination::Page;
 use crate::domain::platform::{ticket_is_late, TokenHealth};
+use crate::domain::token_health::TokenHealthQuery;
 use crate::error::AppError;
 use crate::model::{CurrentUser, TokenHealthRow, TokenHealthView};
 
-pub async fn view(state: &AppState, user: &CurrentUser) -> Result<TokenHealthView, AppError> {
+pub async fn view(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &TokenHealthQuery,
+) -> Result<TokenHealthView, AppError> {
     require_staff(user)?;
+    let q = query.clone().normalized();
     let now = db::now();
-    let rows = db::tokens::all(&state.db).await?;
-    let programs = db::mini_programs::names_and_statuses(&state.db).await?;
-    let mut ticket_received_at = None;
-    let mut tokens = Vec::new();
-    for row in rows {
-        if row.key == tokens::TICKET_KEY {
-            ticket_received_at = row.refreshed_at;
-            continue;
-        }
-        let appid = match TokenKey::from_storage_key(&row.key) {
-            Some(TokenKey::Authorizer(appid)) => Some(appid),
-            _ => None,
-        };
-        let program = appid.as_ref().and_then(|a| programs.get(a));
-        let needs_reauth = program.is_some_and(|(_, status)| {
-            AppStatus::parse(status) == Some(AppStatus::NeedsReauthorization)
-        });
-        let nick_name = program.map(|(name, _)| name.clone());
-        tokens.push(health_row(row, appid, nick_name, needs_reauth, now));
-    }
-    // Problems first, then the component token, then by name.
-    tokens.sort_by_key(|t| {
-        (
-            !t.health.is_problem(),
-            t.appid.is_some(),
-            t.nick_name.clone().unwrap_or_default(),
-        )
-    });
+    let ticket_received_at = db::tokens::get(&state.db, tokens::TICKET_KEY)
+        .await?
+        .and_then(|row| row.refreshed_at);
+    // The ticket is not a token: it stays out of the table, the counts and the search.
+    let counts = db::tokens::health_counts(&state.db, &q.search, now, tokens::TICKET_KEY).await?;
+    let rows = db::tokens::health_page(&state.db, &q, now, tokens::TICKET_KEY).await?;
     Ok(TokenHealthView {
         now,
         ticket_late: ticket_received_at.is_none_or(|at| ticket_is_late(at, now)),
         ticket_received_at,
-        tokens,
+        tokens: Page {
+            items: rows.into_iter().map(|row| listed_row(row, now)).collect(),
+            total: counts.matching(q.health),
+            page: q.page.page,
+            per_page: q.page.per_page,
+        },
+        counts,
     })
+}
+
+/// A line as the database classified it (the same rule as [`health_row`], in SQL).
+fn listed_row(row: db::tokens::HealthRow, now: i64) -> TokenHealthRow {
+    let last_error = row.last_error.filter(|e| !e.is_empty());
+    let health = TokenHealth::parse(&row.health).unwrap_or_else(|| {
+        let needs_reauthorization = row.program_status.as_deref().and_then(AppStatus::parse)
+            == Some(AppStatus::NeedsReauthorization);
+        TokenHealth::of(
+            row.expires_at,
+            last_error.as_deref(),
+            needs_reauthorization,
+            now,
+        )
+    });
+    TokenHealthRow {
+        key: row.key,
+        appid: row.appid,
+        nick_name: row.nick_name,
+        health,
+        expires_at: row.expires_at,
+        refreshed_at: row.refreshed_at,
+        refresh_count: row.refresh_count,
+        last_error,
+        last_error_at: row.last_error_at,
+    }
 }
 
 /// One token's line: its health follows from its expiry, its last error and whether the
