@@ -16,6 +16,7 @@ pub mod pagination;
 pub mod platform;
 pub mod qrcode_rule;
 pub mod release;
+pub mod rollout;
 pub mod subscribe_message;
 pub mod text;
 pub mod time;
