@@ -261,9 +261,15 @@ enum Body<'a> {
 impl Client {
     /// `base` is `https://api.weixin.qq.com` in real mode or the simulator's address.
     pub fn new(base: impl Into<String>) -> Self {
+        Self::with_timeout(base, Duration::from_secs(15))
+    }
+
+    /// A client whose calls give up after `timeout` (a write then ends in
+    /// [`Error::OutcomeUnknown`]).
+    pub fn with_timeout(base: impl Into<String>, timeout: Duration) -> Self {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(15))
-            .connect_timeout(Duration::from_secs(5))
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
             .build()
             .unwrap_or_default();
         Self::with_http(base, http)

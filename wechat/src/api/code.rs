@@ -51,6 +51,9 @@ pub const GRAY_RELEASE: Endpoint = Endpoint::post_write("/wxa/grayrelease", Auth
 pub const REVERT_GRAY_RELEASE: Endpoint = get_write("/wxa/revertgrayrelease", Auth::Authorizer);
 pub const GET_GRAY_RELEASE_PLAN: Endpoint =
     Endpoint::get("/wxa/getgrayreleaseplan", Auth::Authorizer);
+/// `getversioninfo` (provisional: WeChat's public docs, not the seed): the experience and the
+/// online version as WeChat holds them — what a lost commit or release answer is checked against.
+pub const GET_VERSION_INFO: Endpoint = Endpoint::post_read("/wxa/getversioninfo", Auth::Authorizer);
 
 // Code template library (provisional): platform-level, component token.
 pub const GET_TEMPLATE_DRAFT_LIST: Endpoint =
@@ -60,7 +63,7 @@ pub const ADD_TO_TEMPLATE: Endpoint = Endpoint::post_write("/wxa/addtotemplate",
 pub const DELETE_TEMPLATE: Endpoint = Endpoint::post_write("/wxa/deletetemplate", Auth::Component);
 
 /// Every endpoint of this module (for documentation screens and tests).
-pub const ENDPOINTS: [Endpoint; 25] = [
+pub const ENDPOINTS: [Endpoint; 26] = [
     COMMIT,
     GET_QRCODE,
     GET_CATEGORY,
@@ -82,6 +85,7 @@ pub const ENDPOINTS: [Endpoint; 25] = [
     GRAY_RELEASE,
     REVERT_GRAY_RELEASE,
     GET_GRAY_RELEASE_PLAN,
+    GET_VERSION_INFO,
     GET_TEMPLATE_DRAFT_LIST,
     GET_TEMPLATE_LIST,
     ADD_TO_TEMPLATE,
@@ -300,6 +304,37 @@ pub struct GrayReleasePlan {
     pub create_timestamp: i64,
     #[serde(default)]
     pub gray_percentage: i64,
+}
+
+/// `getversioninfo`'s experience version (the last commit), provisional shape.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpInfo {
+    #[serde(default)]
+    pub exp_time: i64,
+    #[serde(default)]
+    pub exp_version: String,
+    #[serde(default)]
+    pub exp_desc: String,
+}
+
+/// `getversioninfo`'s online version, provisional shape.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseInfo {
+    #[serde(default)]
+    pub release_time: i64,
+    #[serde(default)]
+    pub release_version: String,
+    #[serde(default)]
+    pub release_desc: String,
+}
+
+/// `POST /wxa/getversioninfo`: each part is absent when there is no such version.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp_info: Option<ExpInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_info: Option<ReleaseInfo>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -598,6 +633,12 @@ impl Client {
             .await
     }
 
+    /// The experience and online versions (provisional endpoint, see [`GET_VERSION_INFO`]).
+    pub async fn get_version_info(&self, ctx: &CallCtx<'_>) -> Result<VersionInfo, Error> {
+        self.call_json::<(), _>(&GET_VERSION_INFO, ctx, &[], None)
+            .await
+    }
+
     /// Drafts uploaded from the developer tools (component token).
     pub async fn get_template_draft_list(
         &self,
@@ -710,6 +751,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(plan.gray_release_plan.gray_percentage, 8);
+    }
+
+    #[test]
+    fn version_info_reads_both_parts_or_none() {
+        let info: VersionInfo = serde_json::from_str(
+            r#"{"errcode":0,"errmsg":"ok","exp_info":{"exp_time":1612336586,"exp_version":"1.0.1","exp_desc":"d"},
+            "release_info":{"release_time":1612335830,"release_version":"1.0.0","release_desc":"r"}}"#,
+        )
+        .unwrap();
+        assert_eq!(info.exp_info.unwrap().exp_version, "1.0.1");
+        assert_eq!(info.release_info.unwrap().release_time, 1612335830);
+        let none: VersionInfo = serde_json::from_str(r#"{"errcode":0,"errmsg":"ok"}"#).unwrap();
+        assert_eq!(none, VersionInfo::default());
+        assert!(!GET_VERSION_INFO.writes);
     }
 
     #[test]

@@ -90,6 +90,11 @@
 //!   of the wrong type are 85013; `extPages` keys and `tabBar.list[].pagePath`
 //!   outside the pages are 85045; `navigateToMiniProgramAppIdList` is the
 //!   declaration 85087 asks for.
+//! * `POST /wxa/getversioninfo` (WeChat's public docs, not the seed) answers
+//!   `exp_info {exp_time, exp_version, exp_desc}` for the last commit and
+//!   `release_info {release_time, release_version, release_desc}` for the
+//!   online version, each left out when there is none. Fleet rollouts read it
+//!   before repeating a commit or release whose answer was lost.
 //! * get_qrcode: no committed code is 86001; a `path` whose page is not in the
 //!   committed pages is 85007. The JPEG is an 8×8 grey image whose comment
 //!   segment carries appid, version and path (no real QR pattern).

@@ -183,6 +183,37 @@ pub(super) async fn get_page(State(sim): State<Sim>, RawQuery(raw): RawQuery) ->
     ok(json!({ "page_list": pages }))
 }
 
+/// `getversioninfo` (provisional, see `simulator::provisional`): the experience version (the
+/// last commit) and the online version, each absent when there is none.
+pub(super) async fn get_version_info(State(sim): State<Sim>, RawQuery(raw): RawQuery) -> SimResult {
+    let answer = with_authorizer(&sim, &raw, |a, _| {
+        let mut body = json!({});
+        if let Some(c) = &a.code.committed {
+            body["exp_info"] = json!({
+                "exp_time": c.committed_at,
+                "exp_version": c.user_version,
+                "exp_desc": c.user_desc,
+            });
+        }
+        if let Some(live) = &a.code.live {
+            let desc = a
+                .code
+                .audits
+                .iter()
+                .find(|x| x.auditid == live.auditid)
+                .map(|x| x.code.user_desc.clone())
+                .unwrap_or_default();
+            body["release_info"] = json!({
+                "release_time": live.released_at,
+                "release_version": live.user_version,
+                "release_desc": desc,
+            });
+        }
+        Ok(body)
+    })?;
+    ok(answer)
+}
+
 pub(super) async fn get_qrcode(State(sim): State<Sim>, RawQuery(raw): RawQuery) -> Response {
     let path = query_param(&raw, "path").unwrap_or_default();
     let answer = with_authorizer(&sim, &raw, |a, now| {

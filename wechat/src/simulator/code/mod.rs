@@ -33,7 +33,7 @@ use super::error::{control_error, ControlResult, SimError};
 use super::Sim;
 use audit::{get_auditstatus, get_category, get_latest_auditstatus, submit_audit, undo_code_audit};
 use call::query_param;
-use commit::{commit, get_page, get_qrcode};
+use commit::{commit, get_page, get_qrcode, get_version_info};
 use library::{
     add_draft, add_to_template, delete_template, get_template_draft_list, get_template_list,
 };
@@ -101,6 +101,7 @@ pub fn routes() -> Router<Sim> {
         .route("/wxa/grayrelease", post(gray_release))
         .route("/wxa/revertgrayrelease", get(revert_gray_release))
         .route("/wxa/getgrayreleaseplan", get(get_gray_release_plan))
+        .route("/wxa/getversioninfo", post(get_version_info))
         .route("/wxa/gettemplatedraftlist", get(get_template_draft_list))
         .route("/wxa/gettemplatelist", get(get_template_list))
         .route("/wxa/addtotemplate", post(add_to_template))
