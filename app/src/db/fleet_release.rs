@@ -184,6 +184,19 @@ pub async fn all(
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// The AppIDs of the filtered selection (every page), at most `max`: the targets a fleet
+/// rollout is planned for.
+pub async fn appids(
+    db: &Db,
+    scope: Option<i64>,
+    q: &FleetQuery,
+    max: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut sql = filtered("SELECT f.appid", scope, q, true);
+    sql.push(" ORDER BY f.appid LIMIT ").bind(max);
+    sql.query_scalar::<String>().fetch_all(&db.pool).await
+}
+
 /// Mini programs per state under the filters other than the state, in STATES order.
 pub async fn counts(
     db: &Db,

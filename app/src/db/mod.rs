@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod pool;
 pub mod qrcode_rules;
 pub mod release_status;
+pub mod rollouts;
 pub mod session_store;
 pub mod sql;
 pub mod tokens;

@@ -10,11 +10,19 @@ use std::fmt::Write;
 pub enum Arg {
     Int(i64),
     Text(String),
+    /// NULL where a BIGINT goes (typed, so PostgreSQL knows what it is).
+    NullInt,
 }
 
 impl From<i64> for Arg {
     fn from(v: i64) -> Self {
         Arg::Int(v)
+    }
+}
+
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Arg::NullInt, Arg::Int)
     }
 }
 
@@ -66,6 +74,7 @@ impl Sql {
             q = match a {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(v.clone()),
+                Arg::NullInt => q.bind(None::<i64>),
             };
         }
         q
@@ -80,6 +89,23 @@ impl Sql {
             q = match a {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(v.clone()),
+                Arg::NullInt => q.bind(None::<i64>),
+            };
+        }
+        q
+    }
+
+    /// The same as [`Sql::query_as`] for one column.
+    pub fn query_scalar<T>(&self) -> sqlx::query::QueryScalar<'_, Any, T, AnyArguments<'_>>
+    where
+        (T,): for<'r> FromRow<'r, AnyRow>,
+    {
+        let mut q = sqlx::query_scalar::<Any, T>(&self.text);
+        for a in &self.args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.clone()),
+                Arg::NullInt => q.bind(None::<i64>),
             };
         }
         q
