@@ -17,6 +17,7 @@ pub mod platform;
 pub mod qrcode_rule;
 pub mod release;
 pub mod rollout;
+pub mod rollout_view;
 pub mod subscribe_message;
 pub mod text;
 pub mod time;

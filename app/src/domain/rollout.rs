@@ -955,8 +955,10 @@ pub const CALLS_PER_MINUTE_MAX: u32 = 100_000;
 /// The audit quota's window: "近 7 天".
 pub const AUDIT_QUOTA_WINDOW_SECS: u64 = 7 * 24 * 3600;
 
-/// The limits a rollout runs under, and the assumptions of its time estimate.
+/// The limits a rollout runs under, and the assumptions of its time estimate. Fields left
+/// out of JSON take their [`Limits::default`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Limits {
     /// WeChat calls in flight at once (a target waiting for its audit holds none).
     pub concurrency: u32,
@@ -1419,7 +1421,23 @@ pub fn progress<'a>(
     started_at: i64,
     now: i64,
 ) -> Progress {
-    let counts = count_states(states);
+    progress_of_counts(count_states(states), started_at, now)
+}
+
+/// [`progress`] from counts per state (as the database groups them); kinds missing from
+/// `counts` count 0, a kind listed twice is added up.
+pub fn progress_of_counts(
+    counts: impl IntoIterator<Item = (StateKind, u64)>,
+    started_at: i64,
+    now: i64,
+) -> Progress {
+    let mut all: Vec<(StateKind, u64)> = StateKind::ALL.iter().map(|&k| (k, 0)).collect();
+    for (kind, n) in counts {
+        if let Some(entry) = all.iter_mut().find(|(k, _)| *k == kind) {
+            entry.1 = entry.1.saturating_add(n);
+        }
+    }
+    let counts = all;
     let total: u64 = counts.iter().map(|(_, n)| n).sum();
     let done: u64 = counts
         .iter()
@@ -2631,6 +2649,42 @@ mod tests {
         assert!(p.is_finished());
         assert_eq!(p.percent, 100);
         assert_eq!(p.eta_secs, Some(0));
+    }
+
+    #[test]
+    fn progress_from_database_counts_equals_progress_from_states() {
+        let states = [
+            S::Released,
+            S::Released,
+            S::Submitted,
+            S::Skipped,
+            S::Pending,
+        ];
+        let counts = vec![
+            (StateKind::Released, 1),
+            (StateKind::Submitted, 1),
+            (StateKind::Released, 1),
+            (StateKind::Skipped, 1),
+            (StateKind::Pending, 1),
+        ];
+        assert_eq!(
+            progress_of_counts(counts, 100, 460),
+            progress(&states, 100, 460)
+        );
+        let p = progress_of_counts(Vec::new(), 0, 10);
+        assert_eq!((p.total, p.percent, p.counts.len()), (0, 100, 10));
+    }
+
+    #[test]
+    fn limits_left_out_of_json_take_their_defaults() {
+        let l: Limits = serde_json::from_str(r#"{"concurrency": 2}"#).unwrap();
+        assert_eq!(
+            l,
+            Limits {
+                concurrency: 2,
+                ..Limits::default()
+            }
+        );
     }
 
     #[test]
