@@ -44,6 +44,10 @@ pub enum AppError {
     /// A release action that WeChat's state rules do not allow now (release page).
     #[error("release action unavailable: {0:?}")]
     ReleaseUnavailable(crate::domain::release::state::Unavailable),
+    /// A rollout control action that the rollout's status does not allow (pause a paused
+    /// one, resume a cancelled one, retry with nothing failed …).
+    #[error("rollout action unavailable: {0:?}")]
+    RolloutUnavailable(crate::domain::rollout_view::RolloutRefusal),
     /// The request never reached the function (network, decoding).
     #[error("request failed: {0}")]
     Transport(String),
@@ -105,6 +109,7 @@ impl AppError {
             }
             AppError::WechatUnavailable(_) => t.err_wechat_unavailable.into(),
             AppError::ReleaseUnavailable(u) => t.release.why(*u),
+            AppError::RolloutUnavailable(_) => t.err_rollout_state.into(),
         }
     }
 
@@ -135,7 +140,9 @@ impl AppError {
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Wechat { .. } => StatusCode::BAD_GATEWAY,
             AppError::WechatUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::ReleaseUnavailable(_) => StatusCode::CONFLICT,
+            AppError::ReleaseUnavailable(_) | AppError::RolloutUnavailable(_) => {
+                StatusCode::CONFLICT
+            }
         }
     }
 }

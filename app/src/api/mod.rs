@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod platform;
 pub mod qrcode_rules;
 pub mod release;
+pub mod rollouts;
 pub mod subscribe_messages;
 pub mod users;
 pub mod widgets;

@@ -40,6 +40,7 @@ pub const TEXTS: Texts = Texts {
     err_invalid: "Please correct the marked fields.",
     err_network: "Network error. Check your connection and try again.",
     err_wechat: "WeChat error",
+    err_rollout_state: "The rollout's current state does not allow this.",
     err_wechat_unavailable: "WeChat cannot be reached right now; try again shortly. The outcome of a write is confirmed by reading its state again.",
     page_not_found: "Page not found",
 
@@ -290,6 +291,7 @@ pub const TEXTS: Texts = Texts {
         "audit_delayed" => "Review delayed",
         "widget_rejected" => "Widget rejected",
         "widget_approved" => "Widget approved",
+        "rollout_finished" => "Rollout finished",
         _ => "Other",
     },
     notifications_of_app: "This mini program's notifications",
@@ -303,6 +305,7 @@ pub const TEXTS: Texts = Texts {
             format!("{name}: function widget rejected: {reason}")
         }
         "widget_rejected" => format!("{name}: function widget rejected"),
+        "rollout_finished" => format!("Rollout {reason} finished"),
         other => format!("{name}: {other}"),
     },
     mark_read: "Mark read",

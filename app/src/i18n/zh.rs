@@ -35,6 +35,7 @@ pub const TEXTS: Texts = Texts {
     err_invalid: "请修正标出的字段。",
     err_network: "网络错误，请检查连接后重试。",
     err_wechat: "微信返回错误",
+    err_rollout_state: "该批量发布当前的状态不允许此操作。",
     err_wechat_unavailable:
         "暂时无法连接微信接口，请稍后重试。写操作的结果会在重新读取状态后确认。",
     page_not_found: "页面不存在",
@@ -286,6 +287,7 @@ pub const TEXTS: Texts = Texts {
         "audit_delayed" => "审核延后",
         "widget_rejected" => "功能直达驳回",
         "widget_approved" => "功能直达通过",
+        "rollout_finished" => "批量发布结束",
         _ => "其他",
     },
     notifications_of_app: "该小程序的通知",
@@ -297,6 +299,7 @@ pub const TEXTS: Texts = Texts {
         "widget_approved" => format!("{name} 的功能直达审核已通过"),
         "widget_rejected" if !reason.is_empty() => format!("{name} 的功能直达被驳回：{reason}"),
         "widget_rejected" => format!("{name} 的功能直达被驳回"),
+        "rollout_finished" => format!("批量发布 {reason} 已结束"),
         other => format!("{name}：{other}"),
     },
     mark_read: "标为已读",

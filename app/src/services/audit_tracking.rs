@@ -120,6 +120,10 @@ pub async fn record(state: &AppState, r: &Reported<'_>) -> Result<bool, AppError
     }
     if changed {
         notify_result(state, r.appid, r.auditid, r.status, reason).await?;
+        // A fleet rollout waiting for this audit reacts at its next tick.
+        if let Err(e) = db::rollouts::wake_for_audit(db, r.appid, r.auditid).await {
+            tracing::warn!(error = %e, appid = r.appid, "could not wake the rollout targets");
+        }
     }
     Ok(changed)
 }

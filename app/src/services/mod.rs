@@ -19,6 +19,7 @@ pub mod platform;
 pub mod push_secrets;
 pub mod qrcode_rules;
 pub mod release;
+pub mod rollouts;
 pub mod secrets;
 pub mod state;
 pub mod subscribe_messages;

@@ -31,6 +31,18 @@ fn categories_of(list: Vec<wx::CategoryItem>) -> Vec<Category> {
         .collect()
 }
 
+/// The categories `appid` may submit under (get_category), as the submit form holds them.
+pub async fn categories(state: &AppState, appid: &str) -> Result<Vec<Category>, AppError> {
+    let platform = state.platform()?;
+    Ok(categories_of(
+        platform
+            .client
+            .get_category(&platform.ctx(appid))
+            .await?
+            .category_list,
+    ))
+}
+
 async fn read_submit_options(state: &AppState, appid: &str) -> Result<SubmitOptions, AppError> {
     let platform = state.platform()?;
     let ctx = platform.ctx(appid);

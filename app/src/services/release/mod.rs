@@ -19,10 +19,14 @@ mod view;
 mod write;
 
 pub use audit::{
-    refresh_as, refresh_audit, simulate_audit, submit_as, submit_audit, submit_options, undo_audit,
+    categories, refresh_as, refresh_audit, simulate_audit, submit_as, submit_audit,
+    submit_options, undo_audit,
 };
 pub use commit::{commit, commit_as, qrcode, template_app_json, templates};
-pub use online::{change_visit_status, gray_release, release, release_as, revert, revert_gray};
+pub use online::{
+    change_visit_status, gray_release, gray_release_as, record_release, release, release_as,
+    revert, revert_gray,
+};
 pub use support_version::set_support_version;
 pub use view::view;
 

@@ -49,6 +49,17 @@ pub async fn release_as(
     write
         .call(platform.client.release(&ctx), nothing_to_read)
         .await?;
+    record_release(state, appid, &audit).await?;
+    write.succeeded(&format!("auditid={}", audit.auditid)).await
+}
+
+/// Records that `audit` went online: WeChat has no audit version left, the online version
+/// is its version. Also for a release whose answer was lost and that WeChat shows done.
+pub async fn record_release(
+    state: &AppState,
+    appid: &str,
+    audit: &code_audits::AuditRow,
+) -> Result<(), AppError> {
     let now = db::now();
     let commit = match audit.commit_id {
         Some(id) => code_commits::find(&state.db, id).await?,
@@ -67,7 +78,7 @@ pub async fn release_as(
         now,
     )
     .await?;
-    write.succeeded(&format!("auditid={}", audit.auditid)).await
+    Ok(())
 }
 
 pub async fn change_visit_status(
@@ -149,7 +160,19 @@ pub async fn gray_release(
     percentage: i64,
 ) -> Result<ReleaseView, AppError> {
     let program = authorize_to(state, user, appid, Need::Release).await?;
-    let op: Operator = user.into();
+    gray_release_as(state, &user.into(), &program, percentage).await?;
+    build_view(state, user, &program, None).await
+}
+
+/// Releases the approved audit version to `percentage` % of users as `op` (a first step or
+/// a higher one).
+pub async fn gray_release_as(
+    state: &AppState,
+    op: &Operator,
+    program: &MiniProgramRow,
+    percentage: i64,
+) -> Result<(), AppError> {
+    let appid = program.appid.as_str();
     let now = db::now();
     sync_gray(state, appid, now).await?;
     let loaded = load(&state.db, appid, now).await?;
@@ -160,8 +183,8 @@ pub async fn gray_release(
     let ctx = platform.ctx(appid);
     let write = Write {
         state,
-        op: &op,
-        program: &program,
+        op,
+        program,
         action: action::RELEASE_GRAY,
         detail: format!("percentage={percentage}"),
     };
@@ -184,8 +207,7 @@ pub async fn gray_release(
         )
         .await?;
     sync_gray(state, appid, db::now()).await?;
-    write.succeeded("").await?;
-    build_view(state, user, &program, None).await
+    write.succeeded("").await
 }
 
 pub async fn revert_gray(

@@ -1,0 +1,164 @@
+//! Reading rollouts. Staff see every rollout and target; a merchant sees the rollouts that
+//! touch its mini programs, with figures and targets of its own mini programs only, and a
+//! rollout without any of them answers exactly like a missing one.
+
+use super::super::mini_programs::{record_refusal, scope_of};
+use super::super::AppState;
+use super::Rollout;
+use crate::db::{self, rollouts::TargetListRow};
+use crate::domain::pagination::{Page, PageRequest};
+use crate::domain::rollout::{Stage, TargetState};
+use crate::domain::rollout_view::{
+    EventRow, RolloutDetail, RolloutListQuery, RolloutSummary, TargetQuery, TargetRow, TargetsView,
+};
+use crate::error::AppError;
+use crate::model::CurrentUser;
+
+/// At most this many entries of one target's timeline.
+const EVENTS_MAX: i64 = 500;
+
+pub async fn list(
+    state: &AppState,
+    user: &CurrentUser,
+    query: RolloutListQuery,
+) -> Result<Page<RolloutSummary>, AppError> {
+    let scope = scope_of(user)?;
+    let page = PageRequest::new(query.page.page, query.page.per_page);
+    let (rows, total) =
+        db::rollouts::list(&state.db, scope, query.status, page.limit(), page.offset()).await?;
+    let now = db::now();
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let r = Rollout::from_row(row)?;
+        let counts = db::rollouts::counts(&state.db, r.id, scope).await?;
+        items.push(r.summary(counts, now));
+    }
+    Ok(Page {
+        items,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// The rollout if `user` may see it, with the merchant scope to read its targets under.
+async fn visible(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(Rollout, Option<i64>), AppError> {
+    let scope = scope_of(user)?;
+    match db::rollouts::visible(&state.db, id, scope).await? {
+        Some(row) => Ok((Rollout::from_row(row)?, scope)),
+        None => {
+            if scope.is_some() && db::rollouts::find(&state.db, id).await?.is_some() {
+                record_refusal(
+                    &state.db,
+                    user,
+                    "rollout",
+                    &id.to_string(),
+                    "a rollout of other merchants' mini programs",
+                )
+                .await;
+            }
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> Result<RolloutDetail, AppError> {
+    let (r, scope) = visible(state, user, id).await?;
+    let counts = db::rollouts::counts(&state.db, id, scope).await?;
+    Ok(r.detail(counts, db::now()))
+}
+
+fn state_of(encoded: &str) -> TargetState {
+    TargetState::parse(encoded).unwrap_or_else(|| {
+        tracing::error!(state = encoded, "unreadable rollout target state");
+        TargetState::Failed {
+            at: Stage::Pending,
+            errcode: 0,
+        }
+    })
+}
+
+fn row(r: TargetListRow) -> TargetRow {
+    let t = r.target;
+    TargetRow {
+        state: state_of(&t.state),
+        cancelled_from: t.cancelled_from.as_deref().and_then(TargetState::parse),
+        appid: t.appid,
+        nick_name: r.nick_name,
+        merchant_id: t.merchant_id,
+        skip_reason: t.skip_reason,
+        gray_skipped: t.gray_skipped != 0,
+        attempt: t.attempt,
+        next_at: t.next_at,
+        in_flight: t.inflight.is_some(),
+        auditid: t.auditid,
+        reason: t.reason,
+        last_errcode: t.last_errcode,
+        last_error: t.last_error,
+        entered_at: t.entered_at,
+        updated_at: t.updated_at,
+    }
+}
+
+pub async fn targets(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    query: TargetQuery,
+) -> Result<TargetsView, AppError> {
+    let (_, scope) = visible(state, user, id).await?;
+    let page = PageRequest::new(query.page.page, query.page.per_page);
+    let (rows, total) = db::rollouts::list_targets(
+        &state.db,
+        id,
+        scope,
+        query.state,
+        page.limit(),
+        page.offset(),
+    )
+    .await?;
+    let counts = crate::domain::rollout::progress_of_counts(
+        db::rollouts::counts(&state.db, id, scope).await?,
+        0,
+        0,
+    )
+    .counts;
+    Ok(TargetsView {
+        page: Page {
+            items: rows.into_iter().map(row).collect(),
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        },
+        counts,
+    })
+}
+
+/// One target's timeline, oldest first.
+pub async fn events(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    appid: &str,
+) -> Result<Vec<EventRow>, AppError> {
+    let (_, scope) = visible(state, user, id).await?;
+    let Some(target) = db::rollouts::find_target(&state.db, id, appid.trim(), scope).await? else {
+        return Err(AppError::NotFound);
+    };
+    Ok(db::rollouts::events(&state.db, target.id, EVENTS_MAX)
+        .await?
+        .into_iter()
+        .map(|e| EventRow {
+            at: e.at,
+            kind: e.kind,
+            path: e.path,
+            errcode: e.errcode,
+            outcome: e.outcome,
+            detail: e.detail,
+        })
+        .collect())
+}
