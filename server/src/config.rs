@@ -64,6 +64,11 @@ pub struct Config {
     pub callback_path: String,
     /// How often the token worker looks for tokens due for refresh.
     pub token_worker_secs: i64,
+    /// How often the rollout worker looks for due targets (milliseconds).
+    pub rollout_tick_ms: i64,
+    /// How long a WeChat call may take before it is given up (a write's outcome is then
+    /// unknown and settled by reading WeChat's state).
+    pub wechat_timeout_secs: i64,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/wxa-console.db?mode=rwc";
@@ -239,6 +244,14 @@ impl Config {
                 Some(v) => parse_number("WXA_TOKEN_WORKER_SECS", &v, 1, 3600)?,
                 None => 60,
             },
+            rollout_tick_ms: match get("WXA_ROLLOUT_TICK_MS") {
+                Some(v) => parse_number("WXA_ROLLOUT_TICK_MS", &v, 50, 60_000)?,
+                None => 1000,
+            },
+            wechat_timeout_secs: match get("WXA_WECHAT_TIMEOUT_SECS") {
+                Some(v) => parse_number("WXA_WECHAT_TIMEOUT_SECS", &v, 1, 120)?,
+                None => 15,
+            },
         })
     }
 
@@ -377,6 +390,25 @@ mod tests {
         assert!(e.to_string().contains("WXA_SESSION_ACTIVITY_SECS"));
         let e = config(&[("WXA_SIMULATOR_AUDIT_DELAY_SECS", "-1")]).unwrap_err();
         assert!(e.to_string().contains("WXA_SIMULATOR_AUDIT_DELAY_SECS"));
+    }
+
+    #[test]
+    fn rollout_tick_and_wechat_timeout_are_bounded() {
+        let c = config(&[]).unwrap();
+        assert_eq!((c.rollout_tick_ms, c.wechat_timeout_secs), (1000, 15));
+        let c = config(&[
+            ("WXA_ROLLOUT_TICK_MS", "200"),
+            ("WXA_WECHAT_TIMEOUT_SECS", "3"),
+        ])
+        .unwrap();
+        assert_eq!((c.rollout_tick_ms, c.wechat_timeout_secs), (200, 3));
+        for (var, bad) in [
+            ("WXA_ROLLOUT_TICK_MS", "10"),
+            ("WXA_WECHAT_TIMEOUT_SECS", "0"),
+        ] {
+            let e = config(&[(var, bad)]).unwrap_err();
+            assert!(e.to_string().starts_with(var), "{e}");
+        }
     }
 
     #[test]

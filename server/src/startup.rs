@@ -274,6 +274,7 @@ pub async fn start(
     let leptos_options = crate::assets::with_site_hashes(leptos_options);
 
     let wiring = wechat_side(config, addr).await?;
+    let owner = instance_id();
     let platform = Arc::new(Platform {
         component_appid: wiring.component_appid.clone(),
         client: wiring.client.clone(),
@@ -285,7 +286,7 @@ pub async fn start(
                 component_secret: wiring.component_secret,
             },
             secrets,
-            instance_id(),
+            owner.clone(),
         )),
         crypt: MsgCrypt::new(
             wiring.message_token.expose_secret(),
@@ -319,6 +320,7 @@ pub async fn start(
     });
     spawn_session_sweeper(state.clone());
     spawn_platform_worker(state.clone(), platform.clone(), config.token_worker_secs);
+    spawn_rollout_worker(state.clone(), owner, config.rollout_tick_ms);
     let seeded_demo = match (&platform.simulator_control, config.demo_data) {
         (Some(control), true) => demo::seed_mini_programs(&state, &SimControl::new(control))
             .await
@@ -356,7 +358,7 @@ async fn wechat_side(config: &Config, console: SocketAddr) -> Result<WechatWirin
             format!("{base}/cgi-bin/componentloginpage")
         };
         return Ok(WechatWiring {
-            client: Client::new(base),
+            client: Client::with_timeout(base, wechat_timeout(config)),
             component_appid: p.component_appid.clone(),
             component_secret: p.component_secret.clone(),
             message_token: p.message_token.clone(),
@@ -383,7 +385,7 @@ async fn wechat_side(config: &Config, console: SocketAddr) -> Result<WechatWirin
     });
     tracing::info!(address = %sim_addr, "WeChat simulator listening");
     Ok(WechatWiring {
-        client: Client::new(sim_base.clone()),
+        client: Client::with_timeout(sim_base.clone(), wechat_timeout(config)),
         component_appid: sim_config.component_appid,
         component_secret: SecretString::from(sim_config.component_secret),
         message_token: SecretString::from(sim_config.message_token),
@@ -391,6 +393,10 @@ async fn wechat_side(config: &Config, console: SocketAddr) -> Result<WechatWirin
         auth_page: format!("{sim_base}/cgi-bin/componentloginpage"),
         simulator: Some(sim_addr),
     })
+}
+
+fn wechat_timeout(config: &Config) -> Duration {
+    Duration::from_secs(u64::try_from(config.wechat_timeout_secs.max(1)).unwrap_or(15))
 }
 
 /// The simulated platform, its state kept next to the database.
@@ -441,6 +447,27 @@ fn spawn_platform_worker(state: AppState, platform: Arc<Platform>, every_secs: i
             let widgets = app::services::widgets::poll_due(&state).await;
             if widgets > 0 {
                 tracing::debug!(widgets, "checked function widgets under review");
+            }
+        }
+    });
+}
+
+/// Advances fleet rollouts, on every instance: each target is claimed with a lease under
+/// the instance's id (the token center's), so instances share a rollout and one that dies
+/// gives its targets back when their lease runs out.
+fn spawn_rollout_worker(state: AppState, owner: String, tick_ms: i64) {
+    tokio::spawn(async move {
+        let every = Duration::from_millis(u64::try_from(tick_ms.max(50)).unwrap_or(1000));
+        let mut worker = app::services::rollouts::worker::Worker::new(owner);
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            // Keep going while targets are due, but come back to the timer at least every
+            // few seconds so a long rollout does not starve the next tick's new work.
+            let steps = worker.tick(&state, every.max(Duration::from_secs(5))).await;
+            if steps > 0 {
+                tracing::debug!(steps, "rollout worker advanced targets");
             }
         }
     });
