@@ -175,6 +175,19 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("subscribe_messages/view", Access::Owned),
     ("release/visit_status", Access::Owned),
     ("releases/fleet", Access::SignedIn),
+    // Rollouts: staff plan, create and control; a merchant sees a rollout that touches its
+    // mini programs (the fixture's touches merchant 1's only), merchant 2 gets the 404 of a
+    // missing one.
+    ("rollouts/cancel", Access::Staff),
+    ("rollouts/create", Access::Staff),
+    ("rollouts/events", Access::Owned),
+    ("rollouts/get", Access::Owned),
+    ("rollouts/list", Access::SignedIn),
+    ("rollouts/pause", Access::Staff),
+    ("rollouts/plan", Access::Staff),
+    ("rollouts/resume", Access::Staff),
+    ("rollouts/retry", Access::Staff),
+    ("rollouts/targets", Access::Owned),
     ("templates/add", Access::Staff),
     ("templates/compare", Access::Staff),
     ("templates/delete", Access::Staff),
@@ -219,6 +232,8 @@ struct Fixture {
     set: i64,
     /// Per staff caller: a set to delete, and a set with the member to remove.
     doomed_sets: Vec<(&'static str, i64, i64, i64)>,
+    /// A paused rollout whose one target is `appid`.
+    rollout: i64,
 }
 
 /// An appid that no mini program has (same shape as a real one).
@@ -318,7 +333,34 @@ async fn fixture(app: &TestApp) -> Fixture {
         let member_id = added["members"][0]["id"].as_i64().expect("member id");
         doomed_sets.push((tag, to_delete, with_member, member_id));
     }
+    let rollout = app::db::rollouts::insert(
+        &app.db,
+        &app::db::rollouts::NewRollout {
+            template_id: 1,
+            user_version: "9.9.9",
+            user_desc: "matrix",
+            ext_json_template: "",
+            policy: "\"Automatic\"",
+            limits: "{}",
+            item_list: "[]",
+            status: app::domain::rollout_view::RolloutStatus::Paused,
+            created_by: None,
+            created_by_name: "matrix",
+        },
+        &[app::db::rollouts::NewTarget {
+            appid: appid.clone(),
+            merchant_id: Some(merchant_id),
+            state: app::domain::rollout::TargetState::Pending,
+            skip_reason: None,
+            ext_json: String::new(),
+            gray_skipped: false,
+        }],
+        app::db::now(),
+    )
+    .await
+    .expect("a rollout");
     Fixture {
+        rollout,
         appid,
         merchant_id,
         notification,
@@ -415,6 +457,19 @@ fn body(endpoint: &str, fx: &Fixture, caller: Caller, missing: bool) -> Value {
         "subscribe_messages/send" => json!({"appid": appid, "form": {"touser": "oMatrix",
             "template_id": "not-a-template", "page": "", "values": [],
             "miniprogram_state": "formal", "lang": "zh_CN"}}),
+        "rollouts/list" => json!({"query": {}}),
+        "rollouts/get" | "rollouts/pause" | "rollouts/resume" | "rollouts/cancel" => {
+            json!({"id": id(fx.rollout)})
+        }
+        "rollouts/targets" => json!({"id": id(fx.rollout), "query": {}}),
+        "rollouts/events" => json!({"id": id(fx.rollout), "appid": appid}),
+        "rollouts/retry" => json!({"id": id(fx.rollout), "appids": []}),
+        // No target to run: staff get the plan (200) or a 422, past the authorization check.
+        "rollouts/plan" | "rollouts/create" => json!({"request": {
+            "spec": {"template_id": 1, "user_version": "9.9.9", "user_desc": "matrix",
+                     "ext_json_template": "", "policy": "Automatic"},
+            "targets": {"Appids": {"text": ""}},
+            "items": [{"address": "pages/index/index", "tag": "矩阵", "title": "首页"}]}}),
         "message_sets/list" => json!({}),
         "message_sets/get" => json!({"id": fx.set}),
         "message_sets/coverage" => json!({"id": fx.set, "query": {}}),

@@ -20,6 +20,7 @@ mod qrcode_rules;
 mod redirects;
 mod registry;
 mod release;
+mod rollouts;
 mod security;
 mod security_review;
 mod subscribe_messages;
