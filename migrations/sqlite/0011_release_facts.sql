@@ -37,24 +37,33 @@ SELECT appid, commit_template_id, audit_id, audit_version, audit_status, audit_s
     audit_finished_at, last_rejection FROM release_facts_of;
 
 -- SQLite writes one transaction at a time, so a trigger always sees the rows it refreshes from.
+-- Delete, then insert: an `OR REPLACE` inside a trigger is overridden by the conflict clause
+-- of the statement that fires it (an upsert's included), which then fails on the existing row.
 CREATE TRIGGER release_facts_program_insert AFTER INSERT ON mini_programs BEGIN
-    INSERT OR REPLACE INTO release_facts SELECT * FROM release_facts_of WHERE appid = NEW.appid;
+    DELETE FROM release_facts WHERE appid = NEW.appid;
+    INSERT INTO release_facts SELECT * FROM release_facts_of WHERE appid = NEW.appid;
 END;
 CREATE TRIGGER release_facts_commit_insert AFTER INSERT ON code_commits BEGIN
-    INSERT OR REPLACE INTO release_facts SELECT * FROM release_facts_of WHERE appid = NEW.appid;
+    DELETE FROM release_facts WHERE appid = NEW.appid;
+    INSERT INTO release_facts SELECT * FROM release_facts_of WHERE appid = NEW.appid;
 END;
 CREATE TRIGGER release_facts_commit_delete AFTER DELETE ON code_commits BEGIN
-    INSERT OR REPLACE INTO release_facts SELECT * FROM release_facts_of WHERE appid = OLD.appid;
+    DELETE FROM release_facts WHERE appid = OLD.appid;
+    INSERT INTO release_facts SELECT * FROM release_facts_of WHERE appid = OLD.appid;
 END;
 CREATE TRIGGER release_facts_audit_insert AFTER INSERT ON code_audits BEGIN
-    INSERT OR REPLACE INTO release_facts SELECT * FROM release_facts_of WHERE appid = NEW.appid;
+    DELETE FROM release_facts WHERE appid = NEW.appid;
+    INSERT INTO release_facts SELECT * FROM release_facts_of WHERE appid = NEW.appid;
 END;
 -- Only the columns the facts hold: polling and leases update code_audits all the time.
 CREATE TRIGGER release_facts_audit_update
 AFTER UPDATE OF appid, status, reason, user_version, submitted_at, finished_at ON code_audits BEGIN
-    INSERT OR REPLACE INTO release_facts SELECT * FROM release_facts_of WHERE appid = NEW.appid;
-    INSERT OR REPLACE INTO release_facts SELECT * FROM release_facts_of WHERE appid = OLD.appid;
+    DELETE FROM release_facts WHERE appid = NEW.appid;
+    INSERT INTO release_facts SELECT * FROM release_facts_of WHERE appid = NEW.appid;
+    DELETE FROM release_facts WHERE appid = OLD.appid;
+    INSERT INTO release_facts SELECT * FROM release_facts_of WHERE appid = OLD.appid;
 END;
 CREATE TRIGGER release_facts_audit_delete AFTER DELETE ON code_audits BEGIN
-    INSERT OR REPLACE INTO release_facts SELECT * FROM release_facts_of WHERE appid = OLD.appid;
+    DELETE FROM release_facts WHERE appid = OLD.appid;
+    INSERT INTO release_facts SELECT * FROM release_facts_of WHERE appid = OLD.appid;
 END;

@@ -609,9 +609,12 @@ async fn the_stored_release_facts_follow_every_change_of_their_sources() {
          committed_by_name, committed_at) VALUES ($1, 42, '4.0.1', 'd', '{}', 'admin', 1300)",
     )
     .await;
+    // As the console records a submission: an upsert (in SQLite its conflict clause also
+    // governs the statements of the triggers it fires).
     run(
         "INSERT INTO code_audits (appid, auditid, user_version, item_list, status, \
-         submitted_by_name, submitted_at) VALUES ($1, 902, '4.0.1', '[]', 2, 'admin', 1400)",
+         submitted_by_name, submitted_at) VALUES ($1, 902, '4.0.1', '[]', 2, 'admin', 1400) \
+         ON CONFLICT (appid, auditid) DO UPDATE SET user_version = excluded.user_version",
     )
     .await;
     let resubmitted = check("a second submission").await;
