@@ -528,13 +528,24 @@ async fn the_fleet_page_renders_on_the_server_with_chart_and_filters() {
     assert_eq!(res.status(), 303);
 }
 
+/// A `release_facts` row without its appid.
+type FactsRow = (
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
 /// The row `release_facts` holds for `appid` and the one `release_facts_of` computes now.
 async fn stored_and_computed(app: &TestApp, appid: &str) -> (String, String) {
     let row = |table: &'static str| {
         let pool = app.db.pool.clone();
         let appid = appid.to_owned();
         async move {
-            let r: (Option<i64>, Option<i64>, Option<String>, Option<i64>, Option<i64>, Option<i64>, Option<String>) =
+            let r: FactsRow =
                 sqlx::query_as(&format!(
                     "SELECT commit_template_id, audit_id, audit_version, audit_status, \
                      audit_submitted_at, audit_finished_at, last_rejection FROM {table} WHERE appid = $1"
