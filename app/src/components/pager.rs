@@ -4,6 +4,8 @@ use crate::i18n::use_texts;
 use leptos::prelude::*;
 
 /// "21–40 of 61 · Previous · Page 2 of 4 · Next", as plain links (works without JavaScript).
+/// `capped`: the total comes from a capped count (`domain::pagination::is_capped`), so it
+/// reads "more than n" and the number of pages is left out.
 #[component]
 pub fn Pager(
     #[prop(into)] path: String,
@@ -12,6 +14,7 @@ pub fn Pager(
     page: u32,
     per_page: u32,
     shown: usize,
+    #[prop(optional)] capped: bool,
 ) -> impl IntoView {
     let t = use_texts();
     let per = i64::from(per_page.max(1));
@@ -40,12 +43,16 @@ pub fn Pager(
         .collect_view();
     view! {
         <nav class="pager" data-testid="pager">
-            <span data-testid="pager-range">{(t.showing)(first, last, total)}</span>
+            <span data-testid="pager-range">{if capped {
+                (t.showing_more)(first, last, total - 1)
+            } else {
+                (t.showing)(first, last, total)
+            }}</span>
             {match prev {
                 Some(href) => view! { <a href=href data-testid="pager-prev">{t.prev_page}</a> }.into_any(),
                 None => view! { <span class="disabled">{t.prev_page}</span> }.into_any(),
             }}
-            <span data-testid="pager-page">{(t.page_of)(page, pages)}</span>
+            <span data-testid="pager-page">{if capped { (t.page_only)(page) } else { (t.page_of)(page, pages) }}</span>
             {match next {
                 Some(href) => view! { <a href=href data-testid="pager-next">{t.next_page}</a> }.into_any(),
                 None => view! { <span class="disabled">{t.next_page}</span> }.into_any(),

@@ -2,6 +2,7 @@ use super::sql::Sql;
 use super::Db;
 use crate::domain::audit_log::AuditQuery;
 use crate::domain::mini_program::like_pattern;
+use crate::domain::pagination::capped_count_limit;
 use crate::model::AuditEntry;
 
 pub struct NewEntry<'a> {
@@ -85,11 +86,13 @@ pub async fn list(
     scope: Option<i64>,
     q: &AuditQuery,
 ) -> Result<(Vec<AuditEntry>, i64), sqlx::Error> {
-    let total = filtered("SELECT COUNT(*) FROM audit_log", scope, q)
-        .query_as::<(i64,)>()
-        .fetch_one(&db.pool)
-        .await?
-        .0;
+    // Capped: the log has millions of rows, and counting them all costs more than the page.
+    let mut count = filtered("SELECT COUNT(*) FROM (SELECT 1 FROM audit_log", scope, q);
+    count
+        .push(" LIMIT ")
+        .bind(capped_count_limit(q.page))
+        .push(") counted");
+    let total = count.query_as::<(i64,)>().fetch_one(&db.pool).await?.0;
     let mut sql = filtered(
         "SELECT id, at, actor_name, actor_role, action, target_type, target_id, outcome, detail FROM audit_log",
         scope,

@@ -44,16 +44,16 @@ impl From<Row> for FleetRow {
     }
 }
 
-/// A rule of `domain::fleet_release::RULES` in SQL over `a` (the newest audit) and `rs`
+/// A rule of `domain::fleet_release::RULES` in SQL over `a` (release_facts: the newest audit) and `rs`
 /// (release_status); `state_of` checks it against `StateRule::holds`.
 fn rule_sql(rule: StateRule) -> &'static str {
     match rule {
-        StateRule::AuditInReview => "a.status IN (2, 4)",
-        StateRule::AuditRejected => "a.status = 1",
+        StateRule::AuditInReview => "a.audit_status IN (2, 4)",
+        StateRule::AuditRejected => "a.audit_status = 1",
         StateRule::GrayPlanActive => "rs.gray_status IN (1, 2)",
         StateRule::ApprovedNotReleased => {
-            "a.status = 0 AND (rs.online_released_at IS NULL \
-             OR rs.online_released_at < COALESCE(a.finished_at, a.submitted_at))"
+            "a.audit_status = 0 AND (rs.online_released_at IS NULL \
+             OR rs.online_released_at < COALESCE(a.audit_finished_at, a.audit_submitted_at))"
         }
         StateRule::VersionOnline => "rs.online_version IS NOT NULL",
         StateRule::Otherwise => "1 = 1",
@@ -70,22 +70,19 @@ fn state_case() -> String {
     case
 }
 
-/// One row per mini program with its release state.
+/// One row per mini program with its release state. The newest commit's template and the
+/// newest audit come from `release_facts`, which triggers keep current (migration 0011).
 fn base() -> String {
     format!(
         "SELECT p.appid, p.nick_name, p.merchant_id, m.name AS merchant_name, \
-     COALESCE(rs.online_template_id, (SELECT c.template_id FROM code_commits c \
-         WHERE c.appid = p.appid ORDER BY c.committed_at DESC, c.id DESC LIMIT 1)) AS template_id, \
+     COALESCE(rs.online_template_id, a.commit_template_id) AS template_id, \
      rs.online_version, rs.online_released_at, rs.gray_percentage, \
-     a.user_version AS audit_version, a.status AS audit_status, a.submitted_at AS audit_submitted_at, \
-     (SELECT r.reason FROM code_audits r WHERE r.appid = p.appid AND r.status = 1 \
-         ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1) AS last_rejection, \
+     a.audit_version, a.audit_status, a.audit_submitted_at, a.last_rejection, \
      {} AS release_state \
      FROM mini_programs p \
      LEFT JOIN merchants m ON m.id = p.merchant_id \
      LEFT JOIN release_status rs ON rs.appid = p.appid \
-     LEFT JOIN code_audits a ON a.id = (SELECT x.id FROM code_audits x WHERE x.appid = p.appid \
-         ORDER BY x.submitted_at DESC, x.id DESC LIMIT 1)",
+     LEFT JOIN release_facts a ON a.appid = p.appid",
         state_case()
     )
 }
@@ -93,8 +90,8 @@ fn base() -> String {
 /// The state the SQL gives for `facts` (for the test that holds it to the domain's rules).
 pub async fn state_of(db: &Db, facts: &ReleaseFacts) -> Result<String, sqlx::Error> {
     let text = format!(
-        "SELECT {} FROM (SELECT CAST($1 AS BIGINT) AS status, CAST($2 AS BIGINT) AS finished_at, \
-         CAST($3 AS BIGINT) AS submitted_at) a, (SELECT CAST($4 AS BIGINT) AS online_released_at, \
+        "SELECT {} FROM (SELECT CAST($1 AS BIGINT) AS audit_status, \
+         CAST($2 AS BIGINT) AS audit_finished_at, CAST($3 AS BIGINT) AS audit_submitted_at) a, (SELECT CAST($4 AS BIGINT) AS online_released_at, \
          CAST($5 AS BIGINT) AS gray_status, CAST($6 AS TEXT) AS online_version) rs",
         state_case()
     );
@@ -150,16 +147,12 @@ fn ordered(sql: &mut Sql, q: &FleetQuery) {
     ));
 }
 
+/// One page of rows (the total comes from [`counts`]).
 pub async fn list(
     db: &Db,
     scope: Option<i64>,
     q: &FleetQuery,
-) -> Result<(Vec<FleetRow>, i64), sqlx::Error> {
-    let total: i64 = filtered("SELECT COUNT(*)", scope, q, true)
-        .query()
-        .fetch_one(&db.pool)
-        .await
-        .and_then(|row| sqlx::Row::try_get(&row, 0))?;
+) -> Result<Vec<FleetRow>, sqlx::Error> {
     let mut sql = filtered(&format!("SELECT {COLUMNS}"), scope, q, true);
     ordered(&mut sql, q);
     sql.push(" LIMIT ")
@@ -167,7 +160,7 @@ pub async fn list(
         .push(" OFFSET ")
         .bind(q.page.offset());
     let rows = sql.query_as::<Row>().fetch_all(&db.pool).await?;
-    Ok((rows.into_iter().map(Into::into).collect(), total))
+    Ok(rows.into_iter().map(Into::into).collect())
 }
 
 /// Every matching row, sorted, for the CSV export (bounded).

@@ -86,6 +86,16 @@ pub fn release_state(f: &ReleaseFacts) -> &'static str {
         .map_or("never", |(state, _)| state)
 }
 
+/// The number of rows a filtered view has, from its per-state counts (which leave the state
+/// filter out): the chosen state's count, or all of them. Saves the database a second scan.
+pub fn total_of(counts: &[(String, i64)], state: &str) -> i64 {
+    counts
+        .iter()
+        .filter(|(s, _)| state.is_empty() || s == state)
+        .map(|(_, n)| n)
+        .sum()
+}
+
 /// States whose row shows the version of the newest audit (in review, or approved and
 /// waiting or going out in gray).
 pub fn shows_audit_version(state: &str) -> bool {
@@ -379,5 +389,18 @@ mod tests {
             assert_eq!(FleetSort::parse(k.as_str()), Some(k));
             assert!(k.column().starts_with("f."));
         }
+    }
+
+    #[test]
+    fn the_total_is_the_chosen_states_count_or_all_of_them() {
+        let counts: Vec<(String, i64)> = STATES
+            .iter()
+            .zip([3, 1, 0, 2, 10, 40])
+            .map(|(s, n)| ((*s).to_owned(), n))
+            .collect();
+        assert_eq!(total_of(&counts, ""), 56);
+        assert_eq!(total_of(&counts, "online"), 10);
+        assert_eq!(total_of(&counts, "gray"), 0);
+        assert_eq!(total_of(&[], ""), 0);
     }
 }

@@ -3,6 +3,22 @@ use serde::{Deserialize, Serialize};
 pub const PER_PAGE_CHOICES: [u32; 4] = [10, 20, 50, 100];
 pub const DEFAULT_PER_PAGE: u32 = 20;
 
+/// Lists that can grow without bound (the audit log) count at most this many rows past the
+/// page shown: a count over a million rows costs more than the page itself, and nobody
+/// reads "page 1 of 20,000" for the number.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// How many rows a capped count counts at most for `req`: enough to place the page shown
+/// (deep pages included) and one more, which says whether there are more than counted.
+pub fn capped_count_limit(req: PageRequest) -> i64 {
+    (req.offset() + req.limit()).max(COUNT_CAP) + 1
+}
+
+/// Whether a total from a capped count was cut off (more rows exist than it says).
+pub fn is_capped(total: i64, page: u32, per_page: u32) -> bool {
+    total >= capped_count_limit(PageRequest { page, per_page })
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum SortDir {
     Asc,
@@ -178,6 +194,22 @@ mod tests {
         };
         assert_eq!(empty.total_pages(), 1);
         assert_eq!(empty.range(), (0, 0));
+    }
+
+    #[test]
+    fn a_capped_count_covers_the_page_shown_and_one_more() {
+        let first = PageRequest::new(1, 50);
+        assert_eq!(capped_count_limit(first), COUNT_CAP + 1);
+        assert!(is_capped(COUNT_CAP + 1, 1, 50));
+        assert!(!is_capped(COUNT_CAP, 1, 50));
+        assert!(!is_capped(61, 1, 50));
+        // Page 400 of 50 per page ends at row 20,000: counted up to there and one more.
+        let deep = PageRequest::new(400, 50);
+        assert_eq!(capped_count_limit(deep), 20_001);
+        assert!(is_capped(20_001, 400, 50));
+        assert!(!is_capped(19_990, 400, 50));
+        // The highest page a request can name still gives a finite limit.
+        assert!(capped_count_limit(PageRequest::new(u32::MAX, 100)) < i64::MAX / 2);
     }
 
     #[test]

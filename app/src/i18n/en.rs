@@ -79,6 +79,8 @@ pub const TEXTS: Texts = Texts {
     prev_page: "Previous",
     next_page: "Next",
     page_of: |p, n| format!("Page {p} of {n}"),
+    showing_more: |a, b, n| format!("{a}–{b} of more than {n}"),
+    page_only: |p| format!("Page {p}"),
     no_rows: "No matching records",
     loading: "Loading…",
     none: "—",

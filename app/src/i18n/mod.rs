@@ -145,6 +145,10 @@ pub struct Texts {
     pub prev_page: &'static str,
     pub next_page: &'static str,
     pub page_of: fn(u32, u32) -> String,
+    /// A count cut off at `domain::pagination::COUNT_CAP`: "more than n".
+    pub showing_more: fn(i64, i64, i64) -> String,
+    /// The page number alone, when the number of pages is not counted.
+    pub page_only: fn(u32) -> String,
     pub no_rows: &'static str,
     pub loading: &'static str,
     pub none: &'static str,

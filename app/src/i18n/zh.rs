@@ -75,6 +75,8 @@ pub const TEXTS: Texts = Texts {
     prev_page: "上一页",
     next_page: "下一页",
     page_of: |p, n| format!("第 {p} / {n} 页"),
+    showing_more: |a, b, n| format!("第 {a}–{b} 条，共 {n} 条以上"),
+    page_only: |p| format!("第 {p} 页"),
     no_rows: "没有符合条件的记录",
     loading: "加载中…",
     none: "—",

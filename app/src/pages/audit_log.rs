@@ -3,6 +3,7 @@ use crate::components::filter_form::FilterForm;
 use crate::components::pager::Pager;
 use crate::domain::audit_log::{action, AuditQuery};
 use crate::domain::auth::Role;
+use crate::domain::pagination::is_capped;
 use crate::domain::time::format_cst;
 use crate::i18n::use_texts;
 use crate::model::AuditEntry;
@@ -51,7 +52,8 @@ pub fn AuditLogPage() -> impl IntoView {
                 match entries.await {
                     Ok(page) => view! {
                         <AuditTable entries=page.items.clone() />
-                        <Pager path=PATH params=link_params() total=page.total page=page.page per_page=page.per_page shown=page.items.len() />
+                        <Pager path=PATH params=link_params() total=page.total page=page.page per_page=page.per_page shown=page.items.len()
+                            capped=is_capped(page.total, page.page, page.per_page) />
                     }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.message(t)}</p> }.into_any(),
                 }

@@ -4,7 +4,7 @@
 use super::mini_programs::scope_of;
 use super::AppState;
 use crate::db;
-use crate::domain::fleet_release::{csv_line, FleetQuery, FleetView};
+use crate::domain::fleet_release::{csv_line, total_of, FleetQuery, FleetView};
 use crate::error::AppError;
 use crate::i18n::Texts;
 use crate::model::CurrentUser;
@@ -19,8 +19,9 @@ pub async fn view(
 ) -> Result<FleetView, AppError> {
     let scope = scope_of(user)?;
     let q = q.normalized();
-    let (items, total) = db::fleet_release::list(&state.db, scope, &q).await?;
+    let items = db::fleet_release::list(&state.db, scope, &q).await?;
     let counts = db::fleet_release::counts(&state.db, scope, &q).await?;
+    let total = total_of(&counts, &q.state);
     Ok(FleetView {
         items,
         total,

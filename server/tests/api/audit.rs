@@ -65,3 +65,75 @@ async fn the_log_is_append_only() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn a_long_log_is_counted_up_to_the_cap_and_still_paged_to_its_end() {
+    use app::domain::pagination::COUNT_CAP;
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    // 10,050 entries of one actor (plus the demo's and the sign-in's).
+    sqlx::query(
+        "WITH RECURSIVE s(i) AS (SELECT CAST(0 AS BIGINT) UNION ALL SELECT i + 1 FROM s WHERE i < 10049) \
+         INSERT INTO audit_log (at, actor_id, actor_name, actor_role, merchant_id, action, \
+             target_type, target_id, outcome, detail) \
+         SELECT 1000 + i, NULL, 'bulk-importer', NULL, NULL, 'user.create', 'user', \
+             'bulk-' || CAST(i AS TEXT), 'success', '' FROM s",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let page = |q: Value| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.call_ok(admin, "audit/list", json!({ "query": q }))
+                .await
+        }
+    };
+
+    // The first page: the count stops one past the cap.
+    let first = page(json!({"actor": "bulk-importer", "page": {"page": 1, "per_page": 50}})).await;
+    assert_eq!(first["total"], COUNT_CAP + 1);
+    assert_eq!(first["items"].as_array().unwrap().len(), 50);
+    assert_eq!(first["items"][0]["target_id"], "bulk-10049");
+
+    // Page 150 is within the cap: still capped.
+    let within =
+        page(json!({"actor": "bulk-importer", "page": {"page": 150, "per_page": 50}})).await;
+    assert_eq!(within["total"], COUNT_CAP + 1);
+    assert_eq!(within["items"][0]["target_id"], "bulk-2599");
+    // A page past the cap is still there: counted to its end, so exact.
+    let deep = page(json!({"actor": "bulk-importer", "page": {"page": 201, "per_page": 50}})).await;
+    assert_eq!(deep["total"], 10_050);
+    assert_eq!(deep["items"][0]["target_id"], "bulk-49");
+    // The last page: the count reaches the end, so it is exact again.
+    let last = page(json!({"actor": "bulk-importer", "page": {"page": 202, "per_page": 50}})).await;
+    assert_eq!(last["total"], 10_050);
+    assert_eq!(last["items"].as_array().unwrap().len(), 0);
+    let last =
+        page(json!({"actor": "bulk-importer", "page": {"page": 101, "per_page": 100}})).await;
+    assert_eq!(last["total"], 10_050);
+    let items = last["items"].as_array().unwrap();
+    assert_eq!(items.len(), 50);
+    assert_eq!(items[49]["target_id"], "bulk-0");
+
+    // A filter that leaves few rows is counted exactly.
+    let few = page(json!({"actor": "bulk-importer", "target": "bulk-10049"})).await;
+    assert_eq!(few["total"], 1);
+
+    // The page says "more than 10,000" and leaves the number of pages out.
+    let html = admin
+        .get(format!(
+            "{}/audit?actor=bulk-importer&per_page=50",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("第 1–50 条，共 10000 条以上"), "{html}");
+    assert!(html.contains("第 1 页"));
+    assert!(!html.contains("第 1 / "));
+    assert!(html.contains("data-testid=\"pager-next\""));
+}

@@ -527,3 +527,141 @@ async fn the_fleet_page_renders_on_the_server_with_chart_and_filters() {
         .unwrap();
     assert_eq!(res.status(), 303);
 }
+
+/// A `release_facts` row without its appid.
+type FactsRow = (
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// The row `release_facts` holds for `appid` and the one `release_facts_of` computes now.
+async fn stored_and_computed(app: &TestApp, appid: &str) -> (String, String) {
+    let row = |table: &'static str| {
+        let pool = app.db.pool.clone();
+        let appid = appid.to_owned();
+        async move {
+            let r: FactsRow =
+                sqlx::query_as(&format!(
+                    "SELECT commit_template_id, audit_id, audit_version, audit_status, \
+                     audit_submitted_at, audit_finished_at, last_rejection FROM {table} WHERE appid = $1"
+                ))
+                .bind(appid)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            format!("{r:?}")
+        }
+    };
+    (row("release_facts").await, row("release_facts_of").await)
+}
+
+#[tokio::test]
+async fn the_stored_release_facts_follow_every_change_of_their_sources() {
+    let app = fleet_app().await;
+    let appid = demo_appid(3);
+    let pool = app.db.pool.clone();
+    let run = |sql: &'static str| {
+        let pool = pool.clone();
+        let appid = appid.clone();
+        async move {
+            sqlx::query(sql)
+                .bind(appid)
+                .execute(&pool)
+                .await
+                .expect(sql);
+        }
+    };
+    let check = |step: &'static str| {
+        let app = &app;
+        let appid = appid.clone();
+        async move {
+            let (stored, computed) = stored_and_computed(app, &appid).await;
+            assert_eq!(stored, computed, "after {step}");
+            stored
+        }
+    };
+    assert_eq!(
+        check("the fleet's start").await,
+        "(None, None, None, None, None, None, None)"
+    );
+    run(
+        "INSERT INTO code_commits (appid, template_id, user_version, user_desc, ext_json, \
+         committed_by_name, committed_at) VALUES ($1, 41, '4.0.0', 'd', '{}', 'admin', 1000)",
+    )
+    .await;
+    assert!(check("a commit").await.starts_with("(Some(41), None"));
+    run(
+        "INSERT INTO code_audits (appid, auditid, user_version, item_list, status, \
+         submitted_by_name, submitted_at) VALUES ($1, 901, '4.0.0', '[]', 2, 'admin', 1100)",
+    )
+    .await;
+    assert!(check("a submission")
+        .await
+        .contains("Some(\"4.0.0\"), Some(2), Some(1100), None, None)"));
+    run(
+        "UPDATE code_audits SET status = 1, reason = '名称不符', finished_at = 1200 \
+         WHERE appid = $1 AND auditid = 901",
+    )
+    .await;
+    assert!(check("a rejection")
+        .await
+        .ends_with("Some(1), Some(1100), Some(1200), Some(\"名称不符\"))"));
+    // Polling and leases write other columns: the facts stay as they were.
+    run("UPDATE code_audits SET poll_attempts = poll_attempts + 1, lease_owner = 'x' WHERE appid = $1")
+        .await;
+    check("a poll").await;
+    run(
+        "INSERT INTO code_commits (appid, template_id, user_version, user_desc, ext_json, \
+         committed_by_name, committed_at) VALUES ($1, 42, '4.0.1', 'd', '{}', 'admin', 1300)",
+    )
+    .await;
+    // As the console records a submission: an upsert (in SQLite its conflict clause also
+    // governs the statements of the triggers it fires).
+    run(
+        "INSERT INTO code_audits (appid, auditid, user_version, item_list, status, \
+         submitted_by_name, submitted_at) VALUES ($1, 902, '4.0.1', '[]', 2, 'admin', 1400) \
+         ON CONFLICT (appid, auditid) DO UPDATE SET user_version = excluded.user_version",
+    )
+    .await;
+    let resubmitted = check("a second submission").await;
+    assert!(resubmitted.starts_with("(Some(42)"), "{resubmitted}");
+    // The newest audit is in review, the last rejection is still the first one's.
+    assert!(
+        resubmitted.ends_with("Some(2), Some(1400), None, Some(\"名称不符\"))"),
+        "{resubmitted}"
+    );
+    run("UPDATE code_audits SET status = 0, finished_at = 1500 WHERE appid = $1 AND auditid = 902")
+        .await;
+    check("an approval").await;
+    run("DELETE FROM code_audits WHERE appid = $1 AND auditid = 902").await;
+    assert!(check("a deleted audit")
+        .await
+        .contains("Some(\"4.0.0\"), Some(1)"));
+    run("DELETE FROM code_commits WHERE appid = $1 AND template_id = 42").await;
+    assert!(check("a deleted commit").await.starts_with("(Some(41)"));
+
+    // And the fleet view reads them: rejected, with its reason.
+    let admin = app.signed_in(ADMIN).await;
+    let view = app
+        .call_ok(
+            &admin,
+            "releases/fleet",
+            query(json!({"state": "rejected"})),
+        )
+        .await;
+    assert!(appids(&view).contains(&appid), "{view}");
+    let row = view["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["appid"] == json!(appid))
+        .unwrap();
+    assert_eq!(row["last_rejection"], "名称不符");
+    assert_eq!(row["template_id"], 41);
+    assert_eq!(view["total"], count(&view, "rejected"));
+}
