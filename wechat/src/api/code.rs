@@ -764,7 +764,8 @@ mod tests {
         assert_eq!(info.release_info.unwrap().release_time, 1612335830);
         let none: VersionInfo = serde_json::from_str(r#"{"errcode":0,"errmsg":"ok"}"#).unwrap();
         assert_eq!(none, VersionInfo::default());
-        assert!(!GET_VERSION_INFO.writes);
+        let read_only = [GET_VERSION_INFO].iter().all(|e| !e.writes);
+        assert!(read_only);
     }
 
     #[test]
