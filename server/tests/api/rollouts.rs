@@ -326,7 +326,9 @@ async fn the_plan_names_every_skip_and_the_time_it_takes() {
                 "AuditInReview",
                 "NeedsReauthorization",
                 "Unauthorized",
-                "InOtherRollout"
+                "InOtherRollout",
+                // Its online version is already the planned one (checked before the audit).
+                "AlreadyOnVersion"
             ]
             .into_iter()
             .map(str::to_owned)

@@ -19,8 +19,8 @@ mod view;
 mod write;
 
 pub use audit::{
-    categories, refresh_as, refresh_audit, simulate_audit, submit_as, submit_audit,
-    submit_options, undo_audit,
+    categories, refresh_as, refresh_audit, simulate_audit, submit_as, submit_audit, submit_options,
+    undo_audit,
 };
 pub use commit::{commit, commit_as, qrcode, template_app_json, templates};
 pub use online::{
