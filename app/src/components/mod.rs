@@ -11,5 +11,6 @@ pub mod layout;
 pub mod merchant_filter;
 pub mod page_error;
 pub mod pager;
+pub mod sort_header;
 pub mod text;
 pub mod url;

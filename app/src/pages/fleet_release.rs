@@ -7,12 +7,12 @@ use crate::components::filter_form::FilterForm;
 use crate::components::merchant_filter::MerchantFilter;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
+use crate::components::sort_header::sort_header;
 use crate::components::text::Lines;
 use crate::components::url::{encode, with_param};
 use crate::domain::fleet_release::{
     shows_audit_version, FleetQuery, FleetRow, FleetSort, FleetView, STATES,
 };
-use crate::domain::pagination::SortDir;
 use crate::i18n::{use_texts, Texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -143,22 +143,16 @@ fn StateChart(view: FleetView, query: FleetQuery) -> impl IntoView {
 }
 
 fn sort_link(q: &FleetQuery, key: FleetSort, label: &'static str) -> impl IntoView {
-    let active = q.sort == key;
-    let dir = if active { q.dir.flip() } else { SortDir::Asc };
-    let mut params = q.to_params();
-    params.retain(|(k, _)| *k != "dir" && *k != "sort");
-    params.push(("dir", dir.as_str().to_string()));
-    let href = with_param(PATH, &params, "sort", key.as_str());
-    let (arrow, aria) = match (active, q.dir) {
-        (false, _) => ("", "none"),
-        (true, SortDir::Asc) => (" ▲", "ascending"),
-        (true, SortDir::Desc) => (" ▼", "descending"),
-    };
-    view! {
-        <th aria-sort=aria>
-            <a href=href data-testid=format!("fleet-sort-{}", key.as_str())>{label}{arrow}</a>
-        </th>
-    }
+    let testid = format!("fleet-sort-{}", key.as_str());
+    sort_header(
+        PATH,
+        q.to_params(),
+        key.as_str(),
+        q.sort == key,
+        q.dir,
+        label,
+        testid,
+    )
 }
 
 /// The newest audit's version: in review (and for how long), or approved (waiting or in gray).

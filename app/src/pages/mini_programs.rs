@@ -3,11 +3,10 @@ use crate::components::filter_form::FilterForm;
 use crate::components::layout::UserResource;
 use crate::components::merchant_filter::MerchantFilter;
 use crate::components::pager::Pager;
-use crate::components::url::with_param;
+use crate::components::sort_header::sort_header;
 use crate::domain::mini_program::{AppStatus, MiniProgramQuery, MiniProgramSort, SubjectType};
-use crate::domain::pagination::SortDir;
 use crate::domain::time::format_cst;
-use crate::i18n::{use_texts, Texts};
+use crate::i18n::use_texts;
 use crate::model::MiniProgramRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -73,34 +72,17 @@ pub fn MiniProgramsPage() -> impl IntoView {
     }
 }
 
-fn sort_link(
-    t: &'static Texts,
-    q: &MiniProgramQuery,
-    key: MiniProgramSort,
-    label: &'static str,
-) -> impl IntoView {
-    let active = q.sort == key;
-    let dir = if active { q.dir.flip() } else { SortDir::Asc };
-    let mut params = q.to_params();
-    params.retain(|(k, _)| *k != "page" && *k != "dir");
-    params.push(("dir", dir.as_str().to_string()));
-    let href = with_param(PATH, &params, "sort", key.as_str());
-    let arrow = match (active, q.dir) {
-        (false, _) => "",
-        (true, SortDir::Asc) => " ▲",
-        (true, SortDir::Desc) => " ▼",
-    };
-    let aria = match (active, q.dir) {
-        (false, _) => "none",
-        (true, SortDir::Asc) => "ascending",
-        (true, SortDir::Desc) => "descending",
-    };
-    let _ = t;
-    view! {
-        <th aria-sort=aria>
-            <a href=href data-testid=format!("sort-{}", key.as_str())>{label}{arrow}</a>
-        </th>
-    }
+fn sort_link(q: &MiniProgramQuery, key: MiniProgramSort, label: &'static str) -> impl IntoView {
+    let testid = format!("sort-{}", key.as_str());
+    sort_header(
+        PATH,
+        q.to_params(),
+        key.as_str(),
+        q.sort == key,
+        q.dir,
+        label,
+        testid,
+    )
 }
 
 #[component]
@@ -113,13 +95,13 @@ fn RegistryTable(rows: Vec<MiniProgramRow>, query: MiniProgramQuery) -> impl Int
         <table class="table" data-testid="registry">
             <thead>
                 <tr>
-                    {sort_link(t, &query, MiniProgramSort::AppId, t.col_appid)}
-                    {sort_link(t, &query, MiniProgramSort::Name, t.col_name)}
+                    {sort_link(&query, MiniProgramSort::AppId, t.col_appid)}
+                    {sort_link(&query, MiniProgramSort::Name, t.col_name)}
                     <th>{t.col_principal}</th>
-                    {sort_link(t, &query, MiniProgramSort::Subject, t.col_subject)}
-                    {sort_link(t, &query, MiniProgramSort::Merchant, t.col_merchant)}
-                    {sort_link(t, &query, MiniProgramSort::Status, t.col_status)}
-                    {sort_link(t, &query, MiniProgramSort::Created, t.col_created)}
+                    {sort_link(&query, MiniProgramSort::Subject, t.col_subject)}
+                    {sort_link(&query, MiniProgramSort::Merchant, t.col_merchant)}
+                    {sort_link(&query, MiniProgramSort::Status, t.col_status)}
+                    {sort_link(&query, MiniProgramSort::Created, t.col_created)}
                 </tr>
             </thead>
             <tbody>

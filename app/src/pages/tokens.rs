@@ -6,8 +6,8 @@ use crate::api::platform::{refresh_token, token_health};
 use crate::components::filter_form::FilterForm;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
+use crate::components::sort_header::sort_header as header;
 use crate::components::url::with_param;
-use crate::domain::pagination::SortDir;
 use crate::domain::platform::TokenHealth;
 use crate::domain::time::format_cst;
 use crate::domain::token_health::{HealthCounts, HealthFilter, TokenHealthQuery, TokenSort};
@@ -193,22 +193,16 @@ fn expires_text(t: &Texts, expires_at: i64, now: i64) -> String {
 
 /// A column header that sorts by `key` (ascending first, then flips), with aria-sort.
 fn sort_header(q: &TokenHealthQuery, key: TokenSort, label: &'static str) -> impl IntoView {
-    let active = q.sort == key;
-    let dir = if active { q.dir.flip() } else { SortDir::Asc };
-    let mut params = q.to_params();
-    params.retain(|(k, _)| *k != "page" && *k != "dir");
-    params.push(("dir", dir.as_str().to_string()));
-    let href = with_param(PATH, &params, "sort", key.as_str());
-    let (arrow, aria) = match (active, q.dir) {
-        (false, _) => ("", "none"),
-        (true, SortDir::Asc) => (" ▲", "ascending"),
-        (true, SortDir::Desc) => (" ▼", "descending"),
-    };
-    view! {
-        <th aria-sort=aria>
-            <a href=href data-testid=format!("sort-{}", key.as_str())>{label}{arrow}</a>
-        </th>
-    }
+    let testid = format!("sort-{}", key.as_str());
+    header(
+        PATH,
+        q.to_params(),
+        key.as_str(),
+        q.sort == key,
+        q.dir,
+        label,
+        testid,
+    )
 }
 
 #[component]
