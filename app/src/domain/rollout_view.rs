@@ -9,9 +9,7 @@ use super::pagination::{Page, PageRequest};
 use super::release::errcode::{
     BAD_CATEGORY, BAD_PAGE_PATH, BAD_TAG, BAD_TITLE, EMPTY_ITEM, ITEM_COUNT,
 };
-use super::release::submission::{
-    AuditItem, Category, ITEM_LIST_MAX, TAGS_MAX, TAG_MAX, TITLE_MAX,
-};
+use super::release::submission::{check_item_list, AuditItem, Category};
 use super::release::Violation;
 use super::rollout::{
     Limits, Plan, Progress, ReleasePolicy, RolloutSpec, StateKind, TargetState, Write,
@@ -68,83 +66,21 @@ pub struct PlanView {
     pub audit_quota_remaining: u32,
 }
 
-/// The item list's own rules, before any target is known: 1–5 items (85023), none empty
-/// (85010), each with a page (85007), a title of 1–32 characters (85011), at most 10 tags of
-/// at most 20 characters (85006), and a category given by both ids or left to the target
-/// (both 0; a half-given one is 85008).
+/// The item list's rules before any target is known ([`check_item_list`]), and a category
+/// given by both ids or left to the target (both 0; a half-given one is 85008). The pages and
+/// the category are checked against each target when it is submitted.
 pub fn check_items(items: &[AuditItem]) -> Result<(), Vec<Violation>> {
-    let mut violations = Vec::new();
-    if items.is_empty() {
-        violations.push(Violation::new(
-            "item_list",
-            FieldProblem::Required,
-            ITEM_COUNT,
-        ));
-    } else if items.len() > ITEM_LIST_MAX {
-        violations.push(Violation::new(
-            "item_list",
-            FieldProblem::TooMany { max: ITEM_LIST_MAX },
-            ITEM_COUNT,
-        ));
-    }
-    for (i, item) in items.iter().enumerate() {
-        let at = |name: &str| format!("item_list[{i}].{name}");
-        if *item == AuditItem::default() {
-            violations.push(Violation::new(
-                format!("item_list[{i}]"),
-                FieldProblem::EmptyItem,
-                EMPTY_ITEM,
-            ));
-            continue;
-        }
-        if item.address.trim().is_empty() {
-            violations.push(Violation::new(
-                at("address"),
-                FieldProblem::Required,
-                BAD_PAGE_PATH,
-            ));
-        }
-        let title = item.title.trim().chars().count();
-        if title == 0 {
-            violations.push(Violation::new(
-                at("title"),
-                FieldProblem::Required,
-                BAD_TITLE,
-            ));
-        } else if title > TITLE_MAX {
-            violations.push(Violation::new(
-                at("title"),
-                FieldProblem::TooLong { max: TITLE_MAX },
-                BAD_TITLE,
-            ));
-        }
-        let tags: Vec<&str> = item.tag.split_whitespace().collect();
-        if tags.len() > TAGS_MAX {
-            violations.push(Violation::new(
-                at("tag"),
-                FieldProblem::TooMany { max: TAGS_MAX },
-                BAD_TAG,
-            ));
-        } else if tags.iter().any(|t| t.chars().count() > TAG_MAX) {
-            violations.push(Violation::new(
-                at("tag"),
-                FieldProblem::TooLong { max: TAG_MAX },
-                BAD_TAG,
-            ));
-        }
+    check_item_list(items, |at, item| {
         if (item.first_id == 0) != (item.second_id == 0) {
-            violations.push(Violation::new(
+            vec![Violation::new(
                 at("category"),
                 FieldProblem::Required,
                 BAD_CATEGORY,
-            ));
+            )]
+        } else {
+            Vec::new()
         }
-    }
-    if violations.is_empty() {
-        Ok(())
-    } else {
-        Err(violations)
-    }
+    })
 }
 
 /// The items for one target: an item without a category (ids 0) gets the target's first

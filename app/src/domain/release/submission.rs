@@ -58,6 +58,32 @@ pub fn check_audit_items(
     pages: &[String],
     categories: &[Category],
 ) -> Result<(), Vec<Violation>> {
+    check_item_list(items, |at, item| {
+        let mut violations = Vec::new();
+        let address = item.address.trim();
+        if !address.is_empty() && !pages.iter().any(|p| p == address) {
+            violations.push(Violation::new(
+                at("address"),
+                FieldProblem::PageNotInCode,
+                BAD_PAGE_PATH,
+            ));
+        }
+        if let Some((name, problem)) = category_problem(item, categories) {
+            violations.push(Violation::new(at(name), problem, BAD_CATEGORY));
+        }
+        violations
+    })
+}
+
+/// The rules an item list keeps whatever the target: 1–5 items (85023), none empty (85010),
+/// each with a page (85007), a title of at most 32 characters (85011), at most 10 tags of at
+/// most 20 characters (85006). `target_rules` adds, for each item that is not empty, the rules
+/// that need the target (its pages and categories), or what can be said before it is known;
+/// it gets the item's field namer (`item_list[i].<name>`).
+pub fn check_item_list(
+    items: &[AuditItem],
+    mut target_rules: impl FnMut(&dyn Fn(&str) -> String, &AuditItem) -> Vec<Violation>,
+) -> Result<(), Vec<Violation>> {
     let mut violations = Vec::new();
     if items.is_empty() {
         violations.push(Violation::new(
@@ -82,17 +108,10 @@ pub fn check_audit_items(
             ));
             continue;
         }
-        let address = item.address.trim();
-        if address.is_empty() {
+        if item.address.trim().is_empty() {
             violations.push(Violation::new(
                 at("address"),
                 FieldProblem::Required,
-                BAD_PAGE_PATH,
-            ));
-        } else if !pages.iter().any(|p| p == address) {
-            violations.push(Violation::new(
-                at("address"),
-                FieldProblem::PageNotInCode,
                 BAD_PAGE_PATH,
             ));
         }
@@ -106,9 +125,7 @@ pub fn check_audit_items(
         if let Some(problem) = tag_problem(&item.tag) {
             violations.push(Violation::new(at("tag"), problem, BAD_TAG));
         }
-        if let Some((name, problem)) = category_problem(item, categories) {
-            violations.push(Violation::new(at(name), problem, BAD_CATEGORY));
-        }
+        violations.extend(target_rules(&at, item));
     }
     finish(violations)
 }
