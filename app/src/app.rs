@@ -87,6 +87,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("message-sets/:id") view=crate::pages::message_set::MessageSetPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("releases") view=FleetReleasePage ssr=SsrMode::Async />
+                    <Route path=path!("rollouts") view=crate::pages::rollouts::RolloutsPage ssr=SsrMode::Async />
+                    <Route path=path!("rollouts/new") view=crate::pages::rollout_new::NewRolloutPage ssr=SsrMode::Async />
+                    <Route path=path!("rollouts/:id") view=crate::pages::rollout::RolloutPage ssr=SsrMode::Async />
                     <Route path=path!("templates") view=crate::pages::templates::TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("platform/tokens") view=TokensPage ssr=SsrMode::Async />

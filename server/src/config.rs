@@ -36,6 +36,10 @@ pub struct SimulatorSettings {
     pub ticket_interval_secs: i64,
     pub audit_delay_secs: i64,
     pub push_retry_secs: i64,
+    /// Distinct mini programs submitted for review in 7 days before 85085.
+    pub audit_quota: i64,
+    /// WeChat calls the control API's call log keeps.
+    pub call_log_limit: i64,
 }
 
 #[derive(Debug)]
@@ -306,6 +310,18 @@ impl Config {
             ticket_interval_secs: number("WXA_SIMULATOR_TICKET_SECS", 600, 1, 86_400)?,
             audit_delay_secs: number("WXA_SIMULATOR_AUDIT_DELAY_SECS", 60, 0, 30 * 86_400)?,
             push_retry_secs: number("WXA_SIMULATOR_PUSH_RETRY_SECS", 5, 1, 3600)?,
+            audit_quota: number(
+                "WXA_SIMULATOR_AUDIT_QUOTA",
+                i64::try_from(wechat::simulator::code::WEEKLY_SUBMITTED_APPS_MAX).unwrap_or(100),
+                1,
+                1_000_000,
+            )?,
+            call_log_limit: number(
+                "WXA_SIMULATOR_CALL_LOG_LIMIT",
+                i64::try_from(wechat::simulator::CALL_LOG_LIMIT).unwrap_or(5000),
+                100,
+                10_000_000,
+            )?,
         })
     }
 
@@ -390,6 +406,28 @@ mod tests {
         assert!(e.to_string().contains("WXA_SESSION_ACTIVITY_SECS"));
         let e = config(&[("WXA_SIMULATOR_AUDIT_DELAY_SECS", "-1")]).unwrap_err();
         assert!(e.to_string().contains("WXA_SIMULATOR_AUDIT_DELAY_SECS"));
+        let e = config(&[("WXA_SIMULATOR_AUDIT_QUOTA", "0")]).unwrap_err();
+        assert!(e.to_string().contains("WXA_SIMULATOR_AUDIT_QUOTA"));
+        let e = config(&[("WXA_SIMULATOR_CALL_LOG_LIMIT", "10")]).unwrap_err();
+        assert!(e.to_string().contains("WXA_SIMULATOR_CALL_LOG_LIMIT"));
+    }
+
+    #[test]
+    fn simulator_audit_quota_and_call_log_default_to_the_simulators_figures() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            (c.simulator.audit_quota, c.simulator.call_log_limit),
+            (100, 5000)
+        );
+        let c = config(&[
+            ("WXA_SIMULATOR_AUDIT_QUOTA", "1000000"),
+            ("WXA_SIMULATOR_CALL_LOG_LIMIT", "2000000"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (c.simulator.audit_quota, c.simulator.call_log_limit),
+            (1_000_000, 2_000_000)
+        );
     }
 
     #[test]

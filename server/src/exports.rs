@@ -1,13 +1,15 @@
-//! Downloads that are files, not pages: `GET /releases/export.csv` (the fleet release view)
-//! and `GET /qrcode-rules/export.csv` (the fleet's QR-jump rules), with the same filters as
-//! their pages. Authorized like every server function: a session is
-//! required (401 otherwise) and merchants get their own mini programs only.
+//! Downloads that are files, not pages: `GET /releases/export.csv` (the fleet release view),
+//! `GET /qrcode-rules/export.csv` (the fleet's QR-jump rules) and
+//! `GET /rollouts/{id}/export.csv` (a rollout's targets), with the same filters as their
+//! pages. Authorized like every server function: a session is required (401 otherwise) and
+//! merchants get their own mini programs only (a rollout without any of them is a 404).
 
 use app::domain::fleet_release::FleetQuery;
 use app::domain::qrcode_rule::view::QrFleetQuery;
+use app::domain::rollout_view::TargetQuery;
 use app::i18n::Locale;
-use app::services::{auth, fleet_release, qrcode_rules, AppState};
-use axum::extract::{Query, State};
+use app::services::{auth, fleet_release, qrcode_rules, rollouts, AppState};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -19,6 +21,7 @@ pub fn routes(state: AppState) -> Router<leptos::prelude::LeptosOptions> {
     Router::new()
         .route("/releases/export.csv", get(fleet_csv))
         .route("/qrcode-rules/export.csv", get(qrcode_rules_csv))
+        .route("/rollouts/{id}/export.csv", get(rollout_csv))
         .with_state(state)
 }
 
@@ -83,4 +86,25 @@ async fn qrcode_rules_csv(
     }
     .await;
     csv_response(result, "qrcode-rules.csv")
+}
+
+/// `GET /rollouts/{id}/export.csv`: every target of a rollout the user may see, of the
+/// page's state filter (`?state=`).
+async fn rollout_csv(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let query = TargetQuery::from_params(|k| params.get(k).cloned());
+    let id: Option<i64> = id.trim().parse().ok();
+    let result = async {
+        let user = auth::require_user(&state, &session).await?;
+        // Signed in first: an id that is no number is a missing rollout, like any other.
+        let id = id.ok_or(app::error::AppError::NotFound)?;
+        rollouts::csv(&state, &user, id, query, locale_of(&headers).texts()).await
+    }
+    .await;
+    csv_response(result, &format!("rollout-{}.csv", id.unwrap_or(0)))
 }

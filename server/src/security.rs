@@ -120,6 +120,9 @@ fn is_console_page(path: &str) -> bool {
         || path.starts_with("/apps/")
         || path == "/audit"
         || path == "/releases"
+        // A rollout's CSV export answers 401 itself, like the other exports.
+        || path == "/rollouts"
+        || (path.starts_with("/rollouts/") && !path.ends_with("/export.csv"))
         || path == "/notifications"
         || path == "/widgets"
         || path == "/qrcode-rules"
@@ -263,6 +266,10 @@ mod tests {
         assert!(!is_console_page("/login"));
         assert!(!is_console_page("/pkg/wxa-console.js"));
         assert!(!is_console_page("/appsx"));
+        assert!(is_console_page("/rollouts"));
+        assert!(is_console_page("/rollouts/12"));
+        assert!(is_console_page("/rollouts/new"));
+        assert!(!is_console_page("/rollouts/12/export.csv"));
     }
 
     #[test]

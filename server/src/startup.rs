@@ -407,6 +407,8 @@ pub fn simulator_config(config: &Config) -> SimConfig {
         ticket_interval: Duration::from_secs(s.ticket_interval_secs as u64),
         audit_delay: Duration::from_secs(s.audit_delay_secs as u64),
         push_retry_interval: Duration::from_secs(s.push_retry_secs as u64),
+        audit_quota: usize::try_from(s.audit_quota).unwrap_or(1),
+        call_log_limit: usize::try_from(s.call_log_limit).unwrap_or(100),
         ..SimConfig::demo()
     }
 }

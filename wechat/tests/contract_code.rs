@@ -1448,6 +1448,26 @@ async fn too_many_mini_programs_submitted_in_seven_days_is_85085() {
     submit(&h, &last).await;
 }
 
+/// `SimConfig::audit_quota` sets the 7-day figure (benchmarks of big rollouts raise it).
+#[tokio::test]
+async fn a_configured_audit_quota_of_two_refuses_the_third_mini_program_with_85085() {
+    let mut config = SimConfig::demo();
+    config.audit_quota = 2;
+    let h = Harness::start_with(config).await;
+    for i in 0..2 {
+        let appid = h.authorize(&format!("配额二{i}")).await;
+        commit(&h, &appid, 1).await;
+        submit(&h, &appid).await;
+    }
+    let third = h.authorize("配额二之三").await;
+    commit(&h, &third, 1).await;
+    let result = h
+        .client
+        .submit_audit(&h.ctx(&third), &audit_of(vec![item()]))
+        .await;
+    assert_eq!(errcode(result), 85085);
+}
+
 #[tokio::test]
 async fn an_audit_of_an_unauthorized_account_finishes_without_a_push() {
     let h = Harness::start().await;

@@ -69,6 +69,7 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
             <nav>
                 {entry("/apps", "nav-apps", t.nav_mini_programs)}
                 {entry("/releases", "nav-releases", t.nav_releases)}
+                {entry("/rollouts", "nav-rollouts", t.rollouts.nav)}
                 {entry("/notifications", "nav-notifications", t.nav_notifications)}
                 {entry("/widgets", "nav-widgets", t.nav_widgets)}
                 {entry("/qrcode-rules", "nav-qrcode-rules", t.qrcode.nav)}
@@ -148,6 +149,15 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
         ["templates"] => vec![(t.templates.nav.into(), None)],
         ["audit"] => vec![(t.nav_audit_log.into(), None)],
         ["releases"] => vec![(t.nav_releases.into(), None)],
+        ["rollouts"] => vec![(t.rollouts.nav.into(), None)],
+        ["rollouts", "new"] => vec![
+            (t.rollouts.nav.into(), Some("/rollouts".into())),
+            (t.rollout_plan.title.into(), None),
+        ],
+        ["rollouts", id] => vec![
+            (t.rollouts.nav.into(), Some("/rollouts".into())),
+            (format!("#{id}"), None),
+        ],
         ["notifications"] => vec![(t.nav_notifications.into(), None)],
         ["platform", "tokens"] => vec![(t.nav_platform.into(), None), (t.nav_tokens.into(), None)],
         ["platform", "callbacks"] => {

@@ -268,6 +268,16 @@ pub async fn finish_if_done(db: &Db, id: i64, now: i64) -> Result<bool, sqlx::Er
     Ok(done.rows_affected() == 1)
 }
 
+/// When a target of the rollout last changed state (None without targets).
+pub async fn last_change_at(db: &Db, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let (at,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(entered_at) FROM rollout_targets WHERE rollout_id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(at)
+}
+
 /// Rollouts the worker looks at: running ones, and cancelled ones with targets still in
 /// review (their results are recorded; nothing is written for them any more).
 pub async fn worked(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {

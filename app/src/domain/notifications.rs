@@ -31,13 +31,14 @@ impl NotificationView {
 }
 
 /// The kinds of notification, in the order the filter lists them.
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 7] = [
     "audit_rejected",
     "audit_approved",
     "audit_delayed",
     "widget_rejected",
     "widget_approved",
     "rollout_finished",
+    "rollout_stalled",
 ];
 
 /// Which notifications to list (all in the URL: `unread=1`, `appid=…`, `kind=…`).

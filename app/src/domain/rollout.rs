@@ -1458,6 +1458,33 @@ pub fn progress_of_counts(
     }
 }
 
+/// How long a running rollout may go without any target changing state, while some of
+/// them could move, before staff are told it stalled.
+pub const STALL_SECS: i64 = 30 * 60;
+
+/// A running rollout has stalled when targets that could move (not waiting for a review,
+/// for a gray step's wait, or under the manual policy for an operator's release) exist and
+/// no target has changed state for [`STALL_SECS`]: every write keeps failing and backing
+/// off, the audit quota is used up, or no instance is working on it.
+pub fn is_stalled(
+    counts: &[(StateKind, u64)],
+    policy: &ReleasePolicy,
+    last_change_at: i64,
+    now: i64,
+) -> bool {
+    let movable: u64 = counts
+        .iter()
+        .filter(|(k, _)| match k {
+            k if k.is_terminal() => false,
+            StateKind::Submitted | StateKind::Gray => false,
+            StateKind::Approved => *policy != ReleasePolicy::Manual,
+            _ => true,
+        })
+        .map(|(_, n)| n)
+        .sum();
+    movable > 0 && now.saturating_sub(last_change_at) >= STALL_SECS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2718,5 +2745,48 @@ mod tests {
         let pr = progress(&every_state(), 0, 60);
         let json = serde_json::to_string(&pr).unwrap();
         assert_eq!(serde_json::from_str::<Progress>(&json).unwrap(), pr);
+    }
+
+    #[test]
+    fn a_rollout_stalls_only_when_a_target_could_move_and_none_did() {
+        let at = |k: StateKind, n: u64| vec![(k, n), (StateKind::Released, 3)];
+        let late = 1_000 + STALL_SECS;
+        let auto = ReleasePolicy::Automatic;
+        assert!(is_stalled(&at(StateKind::Pending, 1), &auto, 1_000, late));
+        assert!(!is_stalled(
+            &at(StateKind::Pending, 1),
+            &auto,
+            1_000,
+            late - 1
+        ));
+        assert!(is_stalled(&at(StateKind::Committed, 2), &auto, 1_000, late));
+        // Waiting is these targets' job.
+        assert!(!is_stalled(
+            &at(StateKind::Submitted, 2),
+            &auto,
+            1_000,
+            late * 10
+        ));
+        assert!(!is_stalled(
+            &at(StateKind::Gray, 2),
+            &auto,
+            1_000,
+            late * 10
+        ));
+        assert!(!is_stalled(
+            &at(StateKind::Approved, 2),
+            &ReleasePolicy::Manual,
+            1_000,
+            late
+        ));
+        assert!(is_stalled(&at(StateKind::Approved, 2), &auto, 1_000, late));
+        // All done: nothing to stall.
+        assert!(!is_stalled(
+            &at(StateKind::Failed, 2),
+            &auto,
+            1_000,
+            late * 10
+        ));
+        assert!(!is_stalled(&[], &auto, 1_000, late));
     }
 }

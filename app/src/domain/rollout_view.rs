@@ -5,7 +5,7 @@
 //! [`super::rollout`].
 
 use super::fleet_release::FleetQuery;
-use super::pagination::{Page, PageRequest};
+use super::pagination::{Page, PageRequest, DEFAULT_PER_PAGE};
 use super::release::errcode::{
     BAD_CATEGORY, BAD_PAGE_PATH, BAD_TAG, BAD_TITLE, EMPTY_ITEM, ITEM_COUNT,
 };
@@ -66,21 +66,18 @@ pub struct PlanView {
     pub audit_quota_remaining: u32,
 }
 
-/// The item list's rules before any target is known ([`check_item_list`]), and a category
-/// given by both ids or left to the target (both 0; a half-given one is 85008). The pages and
-/// the category are checked against each target when it is submitted.
+/// The item list's rules before any target is known ([`check_item_list`]): the pages are
+/// checked against each target's `get_page` when it is submitted, and a category is given by
+/// both ids or left to the target (both 0; a half-given one is 85008).
 pub fn check_items(items: &[AuditItem]) -> Result<(), Vec<Violation>> {
-    check_item_list(items, |at, item| {
-        if (item.first_id == 0) != (item.second_id == 0) {
-            vec![Violation::new(
-                at("category"),
-                FieldProblem::Required,
-                BAD_CATEGORY,
-            )]
-        } else {
-            Vec::new()
-        }
-    })
+    check_item_list(
+        items,
+        |_| true,
+        |item| {
+            ((item.first_id == 0) != (item.second_id == 0))
+                .then_some(("category", FieldProblem::Required))
+        },
+    )
 }
 
 /// The items for one target: an item without a category (ids 0) gets the target's first
@@ -217,6 +214,29 @@ pub struct RolloutListQuery {
     pub page: PageRequest,
 }
 
+impl RolloutListQuery {
+    /// The list page's URL parameters (`status`, `page`, `per_page`); anything unknown is
+    /// dropped.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            status: get("status").and_then(|s| RolloutStatus::parse(s.trim())),
+            page: PageRequest::from_params(get("page").as_deref(), get("per_page").as_deref()),
+        }
+    }
+
+    /// URL parameters (without the page number) for links.
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        if let Some(s) = self.status {
+            params.push(("status", s.as_str().to_owned()));
+        }
+        if self.page.per_page != DEFAULT_PER_PAGE {
+            params.push(("per_page", self.page.per_page.to_string()));
+        }
+        params
+    }
+}
+
 /// One rollout with its progress. For a merchant the figures count its own targets only.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RolloutSummary {
@@ -250,6 +270,29 @@ pub struct TargetQuery {
     pub page: PageRequest,
 }
 
+impl TargetQuery {
+    /// A rollout page's URL parameters (`state`, `page`, `per_page`); anything unknown is
+    /// dropped. The CSV export reads `state` the same way.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            state: get("state").and_then(|s| StateKind::parse(s.trim())),
+            page: PageRequest::from_params(get("page").as_deref(), get("per_page").as_deref()),
+        }
+    }
+
+    /// URL parameters (without the page number) for links, the CSV export included.
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        if let Some(k) = self.state {
+            params.push(("state", k.as_str().to_owned()));
+        }
+        if self.page.per_page != DEFAULT_PER_PAGE {
+            params.push(("per_page", self.page.per_page.to_string()));
+        }
+        params
+    }
+}
+
 /// One target as the progress page lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TargetRow {
@@ -271,6 +314,9 @@ pub struct TargetRow {
     pub reason: Option<String>,
     pub last_errcode: Option<i64>,
     pub last_error: Option<String>,
+    /// What `last_errcode` means, (zh, en) from the errcode catalogue (filled on the server:
+    /// the catalogue is not in the browser's bundle).
+    pub error_text: Option<(String, String)>,
     pub entered_at: i64,
     pub updated_at: i64,
 }
@@ -296,6 +342,8 @@ pub struct EventRow {
     /// control: cancelled / retry.
     pub outcome: String,
     pub detail: String,
+    /// What `errcode` means, (zh, en) from the errcode catalogue (filled on the server).
+    pub error_text: Option<(String, String)>,
 }
 
 #[cfg(test)]
@@ -420,6 +468,58 @@ mod tests {
         for bad in ["", "gray:", "gray:300", "Commit", "released"] {
             assert_eq!(parse_write(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn list_and_target_queries_come_from_the_url() {
+        let q = RolloutListQuery::from_params(|k| match k {
+            "status" => Some(" paused ".into()),
+            "page" => Some("3".into()),
+            "per_page" => Some("50".into()),
+            _ => None,
+        });
+        assert_eq!(q.status, Some(RolloutStatus::Paused));
+        assert_eq!(q.page, PageRequest::new(3, 50));
+        assert_eq!(
+            q.to_params(),
+            vec![
+                ("status", "paused".to_owned()),
+                ("per_page", "50".to_owned())
+            ]
+        );
+        let bad = RolloutListQuery::from_params(|k| match k {
+            "status" => Some("Running".into()),
+            "page" => Some("-1".into()),
+            "per_page" => Some("7".into()),
+            _ => None,
+        });
+        assert_eq!(bad, RolloutListQuery::default());
+        assert!(bad.to_params().is_empty());
+
+        let q = TargetQuery::from_params(|k| match k {
+            "state" => Some("failed".into()),
+            "page" => Some("2".into()),
+            _ => None,
+        });
+        assert_eq!(q.state, Some(StateKind::Failed));
+        assert_eq!(q.page, PageRequest::new(2, DEFAULT_PER_PAGE));
+        assert_eq!(q.to_params(), vec![("state", "failed".to_owned())]);
+        for kind in StateKind::ALL {
+            let q = TargetQuery {
+                state: Some(kind),
+                page: PageRequest::new(1, 100),
+            };
+            let params = q.to_params();
+            let back = TargetQuery::from_params(|k| {
+                params
+                    .iter()
+                    .find(|(name, _)| *name == k)
+                    .map(|(_, v)| v.clone())
+            });
+            assert_eq!(back, q);
+        }
+        let bad = TargetQuery::from_params(|k| (k == "state").then(|| "gray:1".into()));
+        assert_eq!(bad.state, None);
     }
 
     #[test]

@@ -279,6 +279,8 @@ pub const TEXTS: Texts = Texts {
     messages: &super::messages::EN,
     subscribe: &super::subscribe::EN,
     sets: &super::message_sets::EN,
+    rollouts: &super::rollouts::EN,
+    rollout_plan: &super::rollout_plan::EN,
     duplicate_item: "This entry is there twice",
     invalid_color: "A colour is written #RRGGBB",
 
@@ -294,6 +296,7 @@ pub const TEXTS: Texts = Texts {
         "widget_rejected" => "Widget rejected",
         "widget_approved" => "Widget approved",
         "rollout_finished" => "Rollout finished",
+        "rollout_stalled" => "Rollout stalled",
         _ => "Other",
     },
     notifications_of_app: "This mini program's notifications",
@@ -308,6 +311,7 @@ pub const TEXTS: Texts = Texts {
         }
         "widget_rejected" => format!("{name}: function widget rejected"),
         "rollout_finished" => format!("Rollout {reason} finished"),
+        "rollout_stalled" => format!("Rollout {reason} stalled for over 30 minutes with mini programs left"),
         other => format!("{name}: {other}"),
     },
     mark_read: "Mark read",

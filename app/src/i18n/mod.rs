@@ -8,6 +8,8 @@ pub mod message_sets;
 pub mod messages;
 pub mod qrcode;
 pub mod release;
+pub mod rollout_plan;
+pub mod rollouts;
 pub mod subscribe;
 pub mod templates;
 mod zh;
@@ -313,6 +315,9 @@ pub struct Texts {
     pub messages: &'static messages::MessageTexts,
     pub subscribe: &'static subscribe::SubscribeTexts,
     pub sets: &'static message_sets::SetTexts,
+    // fleet rollouts: the list and a rollout's page; the plan form
+    pub rollouts: &'static rollouts::RolloutTexts,
+    pub rollout_plan: &'static rollout_plan::PlanTexts,
 
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,

@@ -663,6 +663,9 @@ const PAGES: &[(&str, Access)] = &[
     ("/platform/tokens", Access::Staff),
     ("/qrcode-rules", Access::SignedIn),
     ("/releases", Access::SignedIn),
+    ("/rollouts", Access::SignedIn),
+    ("/rollouts/new", Access::Staff),
+    ("/rollouts/{id}", Access::Owned),
     ("/templates", Access::Staff),
     ("/widgets", Access::SignedIn),
 ];
@@ -683,6 +686,8 @@ fn page_path(pattern: &str, fx: &Fixture, missing: bool) -> String {
     };
     let real = if pattern.starts_with("/message-sets/") {
         fx.set
+    } else if pattern.starts_with("/rollouts/") {
+        fx.rollout
     } else {
         fx.callback
     };
@@ -789,6 +794,11 @@ fn plain_routes(fx: &Fixture) -> Vec<(Method, String, Access)> {
             Method::GET,
             "/qrcode-rules/export.csv".into(),
             Access::SignedIn,
+        ),
+        (
+            Method::GET,
+            format!("/rollouts/{}/export.csv", fx.rollout),
+            Access::Owned,
         ),
         (
             Method::GET,

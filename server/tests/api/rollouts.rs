@@ -920,3 +920,241 @@ async fn merchants_see_their_own_targets_and_control_nothing() {
         .await;
     assert_eq!(list["total"], 2);
 }
+
+/// The lines of a CSV export without its BOM (empty lines dropped).
+fn csv_lines(text: &str) -> Vec<String> {
+    text.trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `GET /rollouts/{id}/export.csv`: every target for staff (of the state asked), only its
+/// own for a merchant, a 404 for a rollout without any of its mini programs, 401 signed out.
+#[tokio::test]
+async fn the_csv_export_lists_the_targets_the_user_may_see() {
+    let app = app().await;
+    let op = app.signed_in(OPERATOR).await;
+    let mine: Vec<String> = demo_apps(0).into_iter().take(2).collect();
+    let theirs: Vec<String> = demo_apps(1).into_iter().take(1).collect();
+    let both: Vec<String> = mine.iter().chain(&theirs).cloned().collect();
+    let shared = create_paused(&app, &op, &both).await;
+    let only_theirs = create_paused(&app, &op, &demo_apps(1)[1..2]).await;
+    let url = |id: i64, query: &str| app.url(&format!("/rollouts/{id}/export.csv{query}"));
+
+    let res = op.get(url(shared, "")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM for Excel");
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let lines = csv_lines(&text);
+    assert_eq!(lines.len(), 1 + both.len(), "{text}");
+    assert!(
+        lines[0].starts_with("AppID,小程序,商户 ID,状态,跳过原因"),
+        "{}",
+        lines[0]
+    );
+    for appid in &both {
+        assert!(
+            lines[1..]
+                .iter()
+                .any(|l| l.starts_with(&format!("{appid},"))),
+            "{appid}: {text}"
+        );
+    }
+    assert!(lines[1..].iter().all(|l| l.contains(",pending,")), "{text}");
+    // The page's state filter: nothing failed yet.
+    let text = op
+        .get(url(shared, "?state=failed"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv_lines(&text).len(), 1, "{text}");
+    let text = op
+        .get(url(shared, "?state=pending"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv_lines(&text).len(), 1 + both.len(), "{text}");
+
+    // A merchant gets its own targets only; a rollout without any of them is missing.
+    let merchant = app.signed_in(MERCHANT).await;
+    let res = merchant.get(url(shared, "")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    assert_eq!(csv_lines(&text).len(), 1 + mine.len(), "{text}");
+    assert!(!text.contains(&theirs[0]), "{text}");
+    let res = merchant.get(url(only_theirs, "")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert!(!res.text().await.unwrap().contains(&demo_apps(1)[1]));
+    let res = merchant.get(url(987_654_321, "")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+
+    // Not signed in: 401, no data.
+    let res = client().get(url(shared, "")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert!(!res.text().await.unwrap().contains(&mine[0]));
+}
+
+/// The list and a rollout's page render on the server (readable without JavaScript): the
+/// rollout, its targets, its controls for staff only, a target's timeline, 404 for a
+/// rollout the user may not see.
+#[tokio::test]
+async fn the_rollout_pages_render_on_the_server() {
+    let app = app().await;
+    let op = app.signed_in(OPERATOR).await;
+    let apps: Vec<String> = demo_apps(0).into_iter().take(2).collect();
+    let id = create_paused(&app, &op, &apps).await;
+    let page = |c: &Client, path: String| {
+        let request = c.get(app.url(&path));
+        async move {
+            let res = request.send().await.unwrap();
+            let status = res.status();
+            (status, res.text().await.unwrap_or_default())
+        }
+    };
+
+    let (status, html) = page(&op, "/rollouts".into()).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("href=\"/rollouts/{id}\"")), "{html}");
+    assert!(html.contains(&format!("data-id=\"{id}\"")));
+    assert!(html.contains("data-testid=\"rollout-new\""));
+    let (_, html) = page(&op, "/rollouts?status=finished".into()).await;
+    assert!(!html.contains(&format!("data-id=\"{id}\"")));
+    assert!(html.contains("data-testid=\"rollouts-empty\""));
+
+    let (status, html) = page(&op, format!("/rollouts/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-testid=\"rollout-progress\""), "{html}");
+    assert!(html.contains(&format!("data-total=\"{}\"", apps.len())));
+    for appid in &apps {
+        assert!(html.contains(&format!("data-appid=\"{appid}\"")), "{appid}");
+    }
+    assert!(html.contains("data-testid=\"rollout-count-pending\""));
+    assert!(html.contains(&format!("/rollouts/{id}/export.csv")));
+    assert!(
+        html.contains("data-testid=\"rollout-resume\""),
+        "paused: resume"
+    );
+    assert!(!html.contains("data-testid=\"rollout-pause\""));
+    let (status, html) = page(&op, format!("/rollouts/{id}?state=failed")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains(&format!("data-appid=\"{}\"", apps[0])));
+    assert!(html.contains(&format!("/rollouts/{id}/export.csv?state=failed")));
+    let (status, html) = page(&op, format!("/rollouts/{id}?appid={}", apps[0])).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-testid=\"target-timeline\""));
+
+    // A merchant sees the rollout touching its mini programs, without the controls.
+    let merchant = app.signed_in(MERCHANT).await;
+    let (status, html) = page(&merchant, format!("/rollouts/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("data-appid=\"{}\"", apps[0])));
+    assert!(!html.contains("data-testid=\"rollout-resume\""));
+    assert!(!html.contains("data-testid=\"rollout-cancel\""));
+    let (_, html) = page(&merchant, "/rollouts".into()).await;
+    assert!(html.contains(&format!("data-id=\"{id}\"")));
+    assert!(!html.contains("data-testid=\"rollout-new\""));
+    // Another merchant's view of it, and a missing one: 404 alike.
+    let merchant2 = app.signed_in(MERCHANT2).await;
+    let (status, html) = page(&merchant2, format!("/rollouts/{id}")).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains(&apps[0]));
+    let (status, _) = page(&op, "/rollouts/987654321".into()).await;
+    assert_eq!(status, 404);
+    // Pages need a session.
+    let res = client().get(app.url("/rollouts")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    let res = client()
+        .get(app.url(&format!("/rollouts/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+}
+
+/// A rollout whose targets could move but have not for half an hour is reported to staff
+/// once per stall; targets waiting for their review are no stall.
+#[tokio::test]
+async fn a_stalled_rollout_is_reported_once_and_a_rollout_in_review_is_not() {
+    let app = app().await;
+    let op = app.signed_in(OPERATOR).await;
+    let apps = demo_apps(0);
+    let (stuck, reviewed) = (&apps[0], &apps[1]);
+    let in_review = create(
+        &app,
+        &op,
+        std::slice::from_ref(reviewed),
+        json!("Automatic"),
+    )
+    .await;
+    wait_states(
+        &app,
+        &op,
+        in_review,
+        std::slice::from_ref(reviewed),
+        "Submitted",
+    )
+    .await;
+    // Then 85085 on every submit: the other target waits at committed for the quota.
+    fault(
+        &app,
+        json!({"path": "/wxa/submit_audit", "fault": "errcode", "errcode": 85085,
+               "errmsg": "submit audit reach limit", "times": 1000}),
+    )
+    .await;
+    let waiting = create(&app, &op, std::slice::from_ref(stuck), json!("Automatic")).await;
+    wait_for("the quota wait", 30, || async {
+        targets(&app, &op, waiting).await[stuck]["last_errcode"] == 85085
+    })
+    .await;
+    let stalled = |id: i64| {
+        let db = app.db.clone();
+        async move {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM notifications WHERE kind = 'rollout_stalled' AND link = $1",
+            )
+            .bind(format!("/rollouts/{id}"))
+            .fetch_one(&db.pool)
+            .await
+            .expect("notifications");
+            n
+        }
+    };
+    // Not yet: the last change is recent.
+    app::services::rollouts::worker::check_stalls(&app.state).await;
+    assert_eq!(stalled(waiting).await, 0);
+    // Half an hour passes for both.
+    sqlx::query("UPDATE rollout_targets SET entered_at = entered_at - 1900")
+        .execute(&app.db.pool)
+        .await
+        .expect("age");
+    app::services::rollouts::worker::check_stalls(&app.state).await;
+    app::services::rollouts::worker::check_stalls(&app.state).await;
+    assert_eq!(stalled(waiting).await, 1, "reported once");
+    assert_eq!(stalled(in_review).await, 0, "a review is no stall");
+    // A merchant's bell does not ring for it: staff only.
+    let (merchant_id,): (Option<i64>,) = sqlx::query_as(
+        "SELECT merchant_id FROM notifications WHERE kind = 'rollout_stalled' AND link = $1",
+    )
+    .bind(format!("/rollouts/{waiting}"))
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("notification");
+    assert_eq!(merchant_id, None);
+}

@@ -56,6 +56,12 @@ pub struct SimConfig {
     pub audit_delay: Duration,
     /// Wait before re-delivering a push the console did not acknowledge.
     pub push_retry_interval: Duration,
+    /// Distinct mini programs the platform may submit for review in 7 days before
+    /// submit_audit answers 85085 ([`code::WEEKLY_SUBMITTED_APPS_MAX`] by default;
+    /// benchmarks of large rollouts raise it).
+    pub audit_quota: usize,
+    /// WeChat calls kept for `/__sim/calls`; beyond it the oldest are dropped.
+    pub call_log_limit: usize,
 }
 
 impl SimConfig {
@@ -70,6 +76,8 @@ impl SimConfig {
             ticket_interval: Duration::from_secs(600),
             audit_delay: Duration::from_secs(60),
             push_retry_interval: Duration::from_secs(5),
+            audit_quota: code::WEEKLY_SUBMITTED_APPS_MAX,
+            call_log_limit: CALL_LOG_LIMIT,
         }
     }
 }
@@ -112,7 +120,8 @@ pub enum FaultKind {
     Delay { ms: u64 },
 }
 
-const CALL_LOG_LIMIT: usize = 5000;
+/// WeChat calls `/__sim/calls` keeps by default ([`SimConfig::call_log_limit`]).
+pub const CALL_LOG_LIMIT: usize = 5000;
 
 pub(crate) struct Shared {
     pub config: SimConfig,
@@ -380,9 +389,10 @@ impl Sim {
 
     fn record_call(&self, method: &str, path: &str, appid: Option<String>, errcode: i64) {
         let at = self.now();
+        let limit = self.shared.config.call_log_limit.max(1);
         let mut calls = self.shared.calls.lock_or_recover();
         let seq = calls.back().map_or(1, |c| c.seq + 1);
-        if calls.len() >= CALL_LOG_LIMIT {
+        while calls.len() >= limit {
             calls.pop_front();
         }
         calls.push_back(CallRecord {

@@ -105,7 +105,7 @@
 //!   (ids; names, when given, must agree) or it is 85008 — a third level on a
 //!   category without any, none on one that has them, or one that is not
 //!   offered; a category no longer in [`CATEGORY_TREE`] is 85077; an empty title is 85011; 85085 when 100 other mini programs of the
-//!   platform were submitted in the last 7 days. `feedback_info` (≤ 200
+//!   platform were submitted in the last 7 days (`SimConfig::audit_quota`). `feedback_info` (≤ 200
 //!   characters, else 47001), `feedback_stuff` and `version_desc` are accepted
 //!   from WeChat's current docs.
 //! * Audit status 4 (delayed) and the `weapp_audit_delay` push

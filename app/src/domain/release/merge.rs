@@ -11,6 +11,21 @@ const EXT_ONLY_KEYS: [&str; 5] = ["extEnable", "extAppid", "directCommit", "ext"
 /// Dotted paths whose value replaces the template's wholesale instead of being merged.
 const REPLACED_PATHS: [&str; 2] = ["pages", "tabBar.list"];
 
+/// Provisional base for the merge preview: WeChat's template list has no app.json, so the
+/// console starts from the template's pages (the simulator knows them through a commit's
+/// get_page; the template list names none) and an empty window. Documented on the page.
+pub fn template_app_json(pages: &[String], desc: &str) -> JsonObject {
+    let mut o = JsonObject::new();
+    if !pages.is_empty() {
+        o.insert("pages".into(), serde_json::json!(pages));
+    }
+    o.insert(
+        "window".into(),
+        serde_json::json!({ "navigationBarTitleText": desc }),
+    );
+    o
+}
+
 /// The app.json the mini program will run with.
 pub fn effective_app_json(template_app_json: &JsonObject, ext: &ExtJson) -> JsonObject {
     let mut overlay = ext.to_object();

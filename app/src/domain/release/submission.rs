@@ -58,31 +58,22 @@ pub fn check_audit_items(
     pages: &[String],
     categories: &[Category],
 ) -> Result<(), Vec<Violation>> {
-    check_item_list(items, |at, item| {
-        let mut violations = Vec::new();
-        let address = item.address.trim();
-        if !address.is_empty() && !pages.iter().any(|p| p == address) {
-            violations.push(Violation::new(
-                at("address"),
-                FieldProblem::PageNotInCode,
-                BAD_PAGE_PATH,
-            ));
-        }
-        if let Some((name, problem)) = category_problem(item, categories) {
-            violations.push(Violation::new(at(name), problem, BAD_CATEGORY));
-        }
-        violations
-    })
+    check_item_list(
+        items,
+        |address| pages.iter().any(|p| p == address),
+        |item| category_problem(item, categories),
+    )
 }
 
-/// The rules an item list keeps whatever the target: 1–5 items (85023), none empty (85010),
-/// each with a page (85007), a title of at most 32 characters (85011), at most 10 tags of at
-/// most 20 characters (85006). `target_rules` adds, for each item that is not empty, the rules
-/// that need the target (its pages and categories), or what can be said before it is known;
-/// it gets the item's field namer (`item_list[i].<name>`).
+/// The item list's rules: 1–5 items (85023), none empty (85010), each with a page that
+/// `page_in_code` knows (85007), a title of at most 32 characters (85011), at most 10 tags of
+/// at most 20 characters (85006), and what `category` says of its category (85008, the field
+/// it names). The release form passes the code's pages and the account's categories; a
+/// rollout, planned before its targets' are known, passes what holds for any target.
 pub fn check_item_list(
     items: &[AuditItem],
-    mut target_rules: impl FnMut(&dyn Fn(&str) -> String, &AuditItem) -> Vec<Violation>,
+    page_in_code: impl Fn(&str) -> bool,
+    category: impl Fn(&AuditItem) -> Option<(&'static str, FieldProblem)>,
 ) -> Result<(), Vec<Violation>> {
     let mut violations = Vec::new();
     if items.is_empty() {
@@ -108,10 +99,17 @@ pub fn check_item_list(
             ));
             continue;
         }
-        if item.address.trim().is_empty() {
+        let address = item.address.trim();
+        if address.is_empty() {
             violations.push(Violation::new(
                 at("address"),
                 FieldProblem::Required,
+                BAD_PAGE_PATH,
+            ));
+        } else if !page_in_code(address) {
+            violations.push(Violation::new(
+                at("address"),
+                FieldProblem::PageNotInCode,
                 BAD_PAGE_PATH,
             ));
         }
@@ -125,7 +123,9 @@ pub fn check_item_list(
         if let Some(problem) = tag_problem(&item.tag) {
             violations.push(Violation::new(at("tag"), problem, BAD_TAG));
         }
-        violations.extend(target_rules(&at, item));
+        if let Some((name, problem)) = category(item) {
+            violations.push(Violation::new(at(name), problem, BAD_CATEGORY));
+        }
     }
     finish(violations)
 }

@@ -8,25 +8,13 @@ use crate::db::{self, code_commits};
 use crate::domain::audit_log::action;
 use crate::domain::merchant_permission::Need;
 use crate::domain::release::commit::{check_commit, CommitForm};
-use crate::domain::release::ext_json::JsonObject;
 use crate::domain::release::field_errors;
 use crate::domain::release::view::{ReleaseView, TemplateOption};
 use crate::error::AppError;
 use crate::model::{CurrentUser, MiniProgramRow};
-use serde_json::json;
 use wechat::api::code as wx;
 
-/// Provisional base for the merge preview: WeChat's template list has no app.json, so the
-/// console starts from the template's pages (the simulator knows them through a commit's
-/// get_page; the template list names none) and an empty window. Documented on the page.
-pub fn template_app_json(pages: &[String], desc: &str) -> JsonObject {
-    let mut o = JsonObject::new();
-    if !pages.is_empty() {
-        o.insert("pages".into(), json!(pages));
-    }
-    o.insert("window".into(), json!({ "navigationBarTitleText": desc }));
-    o
-}
+pub use crate::domain::release::merge::template_app_json;
 
 pub(super) async fn template_list(state: &AppState) -> Result<Vec<wx::CodeTemplate>, AppError> {
     let platform = state.platform()?;

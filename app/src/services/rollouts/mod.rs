@@ -20,7 +20,7 @@ pub mod worker;
 pub use control::{cancel, pause, resume, retry};
 pub use create::create;
 pub use plan::{plan, AUDIT_QUOTA_PER_WINDOW};
-pub use view::{events, get, list, targets};
+pub use view::{csv, events, get, list, targets};
 
 use super::audit_log::{self, Actor, Event};
 use super::release::Operator;

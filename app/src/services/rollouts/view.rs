@@ -6,12 +6,16 @@ use super::super::mini_programs::{record_refusal, scope_of};
 use super::super::AppState;
 use super::Rollout;
 use crate::db::{self, rollouts::TargetListRow};
+use crate::domain::fleet_release::csv_line;
 use crate::domain::pagination::{Page, PageRequest};
 use crate::domain::rollout::{Stage, TargetState};
 use crate::domain::rollout_view::{
     EventRow, RolloutDetail, RolloutListQuery, RolloutSummary, TargetQuery, TargetRow, TargetsView,
+    TARGETS_MAX,
 };
+use crate::domain::time::format_cst;
 use crate::error::AppError;
+use crate::i18n::Texts;
 use crate::model::CurrentUser;
 
 /// At most this many entries of one target's timeline.
@@ -82,9 +86,17 @@ fn state_of(encoded: &str) -> TargetState {
     })
 }
 
+/// What a WeChat errcode means, (zh, en) from the catalogue; nothing for none or 0 (ok).
+fn errcode_text(errcode: Option<i64>) -> Option<(String, String)> {
+    errcode
+        .filter(|code| *code != 0)
+        .map(|code| wechat::errcode::describe(code, ""))
+}
+
 fn row(r: TargetListRow) -> TargetRow {
     let t = r.target;
     TargetRow {
+        error_text: errcode_text(t.last_errcode),
         state: state_of(&t.state),
         cancelled_from: t.cancelled_from.as_deref().and_then(TargetState::parse),
         appid: t.appid,
@@ -153,6 +165,7 @@ pub async fn events(
         .await?
         .into_iter()
         .map(|e| EventRow {
+            error_text: errcode_text(e.errcode),
             at: e.at,
             kind: e.kind,
             path: e.path,
@@ -161,4 +174,68 @@ pub async fn events(
             detail: e.detail,
         })
         .collect())
+}
+
+/// Every target of the rollout that `user` may see (of one state when the query names it),
+/// as CSV: UTF-8 with a BOM (so Excel reads the Chinese names), CRLF lines, RFC 4180
+/// quoting, headers and errcode meanings in the reader's language. States and skip reasons
+/// are their codes (`StateKind::as_str`, `SkipReason::as_str`), as the page's filters name
+/// them.
+pub async fn csv(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    query: TargetQuery,
+    t: &'static Texts,
+) -> Result<String, AppError> {
+    let (_, scope) = visible(state, user, id).await?;
+    let limit = i64::try_from(TARGETS_MAX).unwrap_or(i64::MAX);
+    let (rows, _) = db::rollouts::list_targets(&state.db, id, scope, query.state, limit, 0).await?;
+    let r = t.rollouts;
+    let mut out = String::from("\u{feff}");
+    out.push_str(&csv_line(
+        &[
+            t.col_appid,
+            r.col_mini_program,
+            r.col_merchant_id,
+            r.col_state,
+            r.col_skip_reason,
+            r.col_attempt,
+            r.col_auditid,
+            r.col_reason,
+            r.col_errcode,
+            r.col_error_meaning,
+            r.col_updated,
+        ]
+        .map(str::to_owned),
+    ));
+    for target in rows.into_iter().map(row) {
+        let meaning = target
+            .error_text
+            .map(|(zh, en)| match t.locale {
+                crate::i18n::Locale::ZhCn => zh,
+                crate::i18n::Locale::En => en,
+            })
+            .unwrap_or_default();
+        out.push_str(&csv_line(&[
+            target.appid,
+            target.nick_name.unwrap_or_default(),
+            target
+                .merchant_id
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+            target.state.as_str().to_owned(),
+            target.skip_reason.unwrap_or_default(),
+            target.attempt.to_string(),
+            target.auditid.map(|a| a.to_string()).unwrap_or_default(),
+            crate::domain::text::joined(&target.reason.unwrap_or_default(), "\n"),
+            target
+                .last_errcode
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            meaning,
+            format_cst(target.updated_at),
+        ]));
+    }
+    Ok(out)
 }

@@ -24,8 +24,8 @@ use crate::db::{
 };
 use crate::domain::release::commit::CommitForm;
 use crate::domain::rollout::{
-    backoff, due_action, effective_policy, errcode::SYSTEM_BUSY, next, on_error, Action,
-    ErrorOutcome, Event, StateKind, TargetState, Write,
+    backoff, due_action, effective_policy, errcode::SYSTEM_BUSY, is_stalled, next, on_error,
+    Action, ErrorOutcome, Event, StateKind, TargetState, Write,
 };
 use crate::domain::rollout_view::{
     fill_categories, parse_write, submit_errcode_of_field, write_name, write_path, RolloutStatus,
@@ -51,10 +51,15 @@ pub const MANUAL_RECHECK_SECS: i64 = 60;
 /// WeChat calls one step is counted as against `calls_per_minute` (a write and its reads).
 const CALLS_PER_STEP: u32 = 3;
 
-/// One instance's worker: its lease owner name and the calls it made per rollout this minute.
+/// How often an instance looks for stalled rollouts.
+const STALL_CHECK_EVERY: Duration = Duration::from_secs(60);
+
+/// One instance's worker: its lease owner name, the calls it made per rollout this minute,
+/// and when it last looked for stalled rollouts.
 pub struct Worker {
     owner: String,
     budgets: HashMap<i64, (Instant, u32)>,
+    stalls_checked: Option<Instant>,
 }
 
 impl Worker {
@@ -62,6 +67,7 @@ impl Worker {
         Worker {
             owner: owner.into(),
             budgets: HashMap::new(),
+            stalls_checked: None,
         }
     }
 
@@ -174,8 +180,71 @@ impl Worker {
                 break;
             }
         }
+        if self
+            .stalls_checked
+            .is_none_or(|at| at.elapsed() >= STALL_CHECK_EVERY)
+        {
+            self.stalls_checked = Some(Instant::now());
+            check_stalls(state).await;
+        }
         steps
     }
+}
+
+/// Tells staff of every running rollout that has stalled ([`is_stalled`]): once per stall
+/// (the key is the time of the last change, so a rollout that moves and stalls again is
+/// told again).
+pub async fn check_stalls(state: &AppState) {
+    let rollouts = match db::rollouts::worked(&state.db).await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the rollouts to look for stalls");
+            return;
+        }
+    };
+    for (id, _) in rollouts {
+        if let Err(e) = check_stall(state, id).await {
+            tracing::warn!(rollout = id, error = %e, "could not look whether the rollout stalled");
+        }
+    }
+}
+
+async fn check_stall(state: &AppState, id: i64) -> Result<(), AppError> {
+    let r = super::load(state, id).await?;
+    if r.status != RolloutStatus::Running {
+        return Ok(());
+    }
+    let counts = db::rollouts::counts(&state.db, id, None).await?;
+    let last_change = db::rollouts::last_change_at(&state.db, id)
+        .await?
+        .unwrap_or(r.created_at);
+    if !is_stalled(&counts, &r.policy, last_change, db::now()) {
+        return Ok(());
+    }
+    let waiting: u64 = counts
+        .iter()
+        .filter(|(k, _)| !k.is_terminal())
+        .map(|(_, n)| n)
+        .sum();
+    notifications::notify(
+        &state.db,
+        Notice {
+            merchant_id: None,
+            appid: None,
+            kind: "rollout_stalled",
+            params: serde_json::json!({
+                "rollout_id": r.id,
+                "version": r.user_version,
+                "since": last_change,
+                "waiting": waiting,
+                "reason": format!("#{} · {}", r.id, r.user_version),
+            }),
+            link: Some(format!("/rollouts/{}", r.id)),
+            dedupe_key: format!("rollout:{}:stalled:{last_change}", r.id),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// A running rollout whose targets are all final is finished, once, and staff are told.

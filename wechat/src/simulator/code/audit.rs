@@ -14,7 +14,8 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use serde_json::{json, Value};
 
-/// Distinct mini programs a platform may submit for review in 7 days (85085).
+/// Distinct mini programs a platform may submit for review in 7 days (85085): the default
+/// of `SimConfig::audit_quota`.
 pub const WEEKLY_SUBMITTED_APPS_MAX: usize = 100;
 
 pub const FEEDBACK_INFO_MAX_CHARS: usize = 200;
@@ -130,6 +131,7 @@ pub(super) async fn submit_audit(
 ) -> SimResult {
     let body: Value = parse_body(&body)?;
     let delay = sim.config().audit_delay.as_secs() as i64;
+    let quota = sim.config().audit_quota;
     let now = sim.now();
     let mut state = sim.lock();
     let appid = authorizer_appid(&state, &raw, now)?;
@@ -164,7 +166,7 @@ pub(super) async fn submit_audit(
     if authorizer.code.audits.iter().any(Audit::in_review) {
         return Err(SimError::new(85009, "already has an audit in progress"));
     }
-    if recent_apps >= WEEKLY_SUBMITTED_APPS_MAX {
+    if recent_apps >= quota {
         return Err(SimError::new(85085, "too many submissions in 7 days"));
     }
     let items: Vec<Option<AuditItem>> = match body.get("item_list") {
