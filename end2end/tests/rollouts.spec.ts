@@ -1,5 +1,5 @@
-import { Browser, Page } from "@playwright/test";
-import { test, expect, login, hydrated, demoAppid } from "./helpers";
+import { Browser, Page, expect } from "@playwright/test";
+import { test, login, hydrated, demoAppid } from "./helpers";
 
 // Five authorized demo mini programs no other spec touches, none with an audit in review:
 // 9 and 17 belong to merchant2's brand, 10 and 14 to the third, 28 to `merchant`'s.
@@ -7,6 +7,8 @@ const TARGETS = [9, 10, 14, 17, 28].map(demoAppid);
 const MERCHANT_TARGET = demoAppid(28);
 const REJECTED = demoAppid(14);
 const VERSION = "3.0.0";
+/** A well-formed AppID the platform does not manage. */
+const STRANGER = "wx0123456789abcdef";
 
 /** The simulated reviewers decide the audit in review of `appid` from its release page. */
 async function review(page: Page, appid: string, verdict: "sim-approve" | "sim-reject") {
@@ -57,8 +59,8 @@ test("plan a rollout to five mini programs, watch it release them, one rejected 
   await page.getByTestId("plan-version").fill(VERSION);
   await page.getByTestId("plan-desc").fill("会员日版本");
   await page.getByTestId("plan-mode-appids").check();
-  // Five that run, and four that cannot: unauthorized, in review, not an AppID, a repeat.
-  const pasted = [...TARGETS, demoAppid(11), demoAppid(21), "wx123", TARGETS[0]].join("\n");
+  // Five that run, and four that cannot: unauthorized, not the platform's, not an AppID, a repeat.
+  const pasted = [...TARGETS, demoAppid(11), STRANGER, "wx123", TARGETS[0]].join("\n");
   await page.getByTestId("plan-appids").fill(pasted);
 
   // A variable that does not exist is named before anything is asked of the server.
@@ -90,7 +92,7 @@ test("plan a rollout to five mini programs, watch it release them, one rejected 
   await expect(summary).toHaveAttribute("data-skipped", "4");
   for (const [appid, reason] of [
     [demoAppid(11), "unauthorized"],
-    [demoAppid(21), "audit_in_review"],
+    [STRANGER, "not_registered"],
     ["wx123", "invalid_appid"],
   ]) {
     await expect(page.locator(`[data-testid="skipped-row"][data-appid="${appid}"]`)).toHaveAttribute("data-reason", reason);
@@ -116,7 +118,9 @@ test("plan a rollout to five mini programs, watch it release them, one rejected 
 
   // The worker commits and submits; the page follows without a reload.
   const progress = page.getByTestId("rollout-progress");
-  await expect(progress).toHaveAttribute("data-total", "5");
+  // The skipped are part of the rollout (done from the start): 5 to run, 2 skipped.
+  await expect(progress).toHaveAttribute("data-total", "7");
+  await expect(page.getByTestId("rollout-count-skipped")).toHaveAttribute("data-count", "2");
   await expect(page.getByTestId("rollout-count-submitted")).toHaveAttribute("data-count", "5", { timeout: 60_000 });
 
   // The reviewers approve four and reject one.
@@ -155,7 +159,9 @@ test("plan a rollout to five mini programs, watch it release them, one rejected 
 
   // The CSV has every target with its state.
   const states = await statesOf(page, id);
-  expect(Object.keys(states).sort()).toEqual([...TARGETS].sort());
+  expect(Object.keys(states).sort()).toEqual([...TARGETS, demoAppid(11), STRANGER].sort());
+  for (const appid of TARGETS) expect(states[appid]).toBe("released");
+  expect(states[STRANGER]).toBe("skipped");
 
   // The fleet view shows the new version online.
   await page.goto(`/releases?version=${VERSION}&state=online`);
@@ -166,7 +172,7 @@ test("plan a rollout to five mini programs, watch it release them, one rejected 
   // Without JavaScript the rollout reads the same.
   const plain = await noScript(browser, `/rollouts/${id}`);
   await expect(plain.page.getByTestId("rollout-progress")).toHaveAttribute("data-percent", "100");
-  await expect(plain.page.getByTestId("target-row")).toHaveCount(5);
+  await expect(plain.page.getByTestId("target-row")).toHaveCount(7);
   await plain.page.goto("/rollouts");
   await expect(plain.page.locator(`a[href="/rollouts/${id}"]`).first()).toBeVisible();
   await plain.context.close();
@@ -191,6 +197,9 @@ test("a paused rollout sends nothing until resumed, and a cancel keeps what was 
   await page.getByTestId("plan-mode-appids").check();
   await page.getByTestId("plan-appids").fill(targets.join(", "));
   await page.getByTestId("item-page-0").fill("pages/index/index");
+  // WeChat wants a title (85011): said at the field before anything is sent.
+  await expect(page.getByTestId("error-item_list[0].title")).toContainText("85011");
+  await page.getByTestId("item-title-0").fill("首页");
   await page.getByTestId("plan-paused").check();
   await page.getByTestId("plan-preview").click();
   await expect(page.getByTestId("plan-summary")).toHaveAttribute("data-run", "2");

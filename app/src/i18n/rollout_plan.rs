@@ -4,6 +4,8 @@ use crate::domain::rollout::{Limiter, TemplateError};
 
 pub struct PlanTexts {
     pub title: &'static str,
+    /// The fleet view's link to a rollout planned for its filters.
+    pub roll_out_these: &'static str,
     pub intro: &'static str,
     pub code: &'static str,
     pub template: &'static str,
@@ -68,6 +70,7 @@ pub struct PlanTexts {
 
 pub const ZH: PlanTexts = PlanTexts {
     title: "新建批量发布",
+    roll_out_these: "批量发布到这些小程序",
     intro: "把代码模板库中的一个版本发布到多个小程序：提交代码、提交审核、审核通过后按策略发布。开始前先预览计划：哪些小程序会跳过、为什么，以及按当前限速需要多久。",
     code: "代码",
     template: "代码模板",
@@ -142,6 +145,7 @@ pub const ZH: PlanTexts = PlanTexts {
 
 pub const EN: PlanTexts = PlanTexts {
     title: "New rollout",
+    roll_out_these: "Roll out to these",
     intro: "Bring one version of the code template library to many mini programs: commit, submit for review, release by the policy once approved. Preview the plan first: which mini programs are skipped and why, and how long it takes at these limits.",
     code: "Code",
     template: "Code template",

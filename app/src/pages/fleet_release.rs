@@ -4,6 +4,7 @@
 
 use crate::api::fleet_release::fleet_release;
 use crate::components::filter_form::FilterForm;
+use crate::components::layout::user_is_staff;
 use crate::components::merchant_filter::MerchantFilter;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
@@ -43,6 +44,17 @@ fn csv_href(q: &FleetQuery) -> String {
     }
 }
 
+/// A rollout planned for the mini programs of the current filters.
+fn rollout_href(q: &FleetQuery) -> String {
+    let parts: Vec<String> = q
+        .to_params()
+        .into_iter()
+        .filter(|(k, _)| matches!(*k, "state" | "merchant" | "template" | "version"))
+        .map(|(k, v)| format!("{k}={}", encode(&v)))
+        .collect();
+    format!("/rollouts/new?{}", parts.join("&"))
+}
+
 #[component]
 pub fn FleetReleasePage() -> impl IntoView {
     let t = use_texts();
@@ -56,6 +68,9 @@ pub fn FleetReleasePage() -> impl IntoView {
             <h1>{t.nav_releases}</h1>
             <a class="button" rel="external" download="releases.csv" data-testid="fleet-export"
                 href=move || csv_href(&query.get())>{t.fleet_export_csv}</a>
+            {move || user_is_staff().then(|| view! {
+                <a class="button" data-testid="fleet-roll-out" href=move || rollout_href(&query.get())>{t.rollout_plan.roll_out_these}</a>
+            })}
         </div>
         <FilterForm action=PATH testid="fleet-filters">
             <select name="state" data-testid="fleet-state">

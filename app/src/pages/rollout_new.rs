@@ -91,7 +91,8 @@ impl Draft {
         let defaults = Limits::default();
         let fleet = FleetQuery::from_params(&get);
         Draft {
-            template_id: RwSignal::new(param("template")),
+            // `template` is the fleet filter's (the current template); this is the one to roll out.
+            template_id: RwSignal::new(param("template_id")),
             user_version: RwSignal::new(String::new()),
             user_desc: RwSignal::new(String::new()),
             by_appids: RwSignal::new(!param("appids").is_empty()),

@@ -276,6 +276,7 @@ fn Library(
                         <td data-testid="tpl-committed">{r.usage.committed_only}</td>
                         <td class="actions">
                             <a class="button" href=format!("/releases?template={id}") data-testid="tpl-open-fleet">{tt.open_fleet}</a>
+                            <a class="button" href=format!("/rollouts/new?template_id={id}") data-testid="tpl-roll-out">{tt.roll_out}</a>
                             <button class="danger" data-testid="tpl-delete" disabled=move || is_blocked || busy()
                                 title=blocked.clone().unwrap_or_default()
                                 on:click=move |_| { error.set(None); confirming.set(Some(Confirming::Delete(id))); }>{tt.delete}</button>

@@ -66,7 +66,7 @@ pub fn check_audit_items(
 }
 
 /// The item list's rules: 1–5 items (85023), none empty (85010), each with a page that
-/// `page_in_code` knows (85007), a title of at most 32 characters (85011), at most 10 tags of
+/// `page_in_code` knows (85007), a title of 1–32 characters (85011), at most 10 tags of
 /// at most 20 characters (85006), and what `category` says of its category (85008, the field
 /// it names). The release form passes the code's pages and the account's categories; a
 /// rollout, planned before its targets' are known, passes what holds for any target.
@@ -113,7 +113,15 @@ pub fn check_item_list(
                 BAD_PAGE_PATH,
             ));
         }
-        if item.title.chars().count() > TITLE_MAX {
+        // WeChat refuses an empty title too (85011 "标题填写错误").
+        let title = item.title.trim().chars().count();
+        if title == 0 {
+            violations.push(Violation::new(
+                at("title"),
+                FieldProblem::Required,
+                BAD_TITLE,
+            ));
+        } else if title > TITLE_MAX {
             violations.push(Violation::new(
                 at("title"),
                 FieldProblem::TooLong { max: TITLE_MAX },

@@ -113,18 +113,24 @@ fn the_address_must_be_a_page_of_the_code_85007() {
 }
 
 #[test]
-fn title_at_most_32_characters_85011() {
+fn title_of_1_to_32_characters_85011() {
     let mut item = memo_item();
     item.title = "标".repeat(32);
     assert!(one(item.clone()).is_empty());
     item.title = "标".repeat(33);
     assert_eq!(
-        one(item),
+        one(item.clone()),
         vec![(
             "item_list[0].title".into(),
             FieldProblem::TooLong { max: 32 },
             85011
         )]
+    );
+    // The simulator, like WeChat, refuses an empty title with 85011.
+    item.title = "  ".into();
+    assert_eq!(
+        one(item),
+        vec![("item_list[0].title".into(), FieldProblem::Required, 85011)]
     );
 }
 
