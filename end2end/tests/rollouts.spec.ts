@@ -190,8 +190,23 @@ test("plan a rollout to five mini programs, watch it release them, one rejected 
 
 test("a paused rollout sends nothing until resumed, and a cancel keeps what was submitted", async ({ page }) => {
   test.setTimeout(120_000);
-  await login(page, "operator", "/rollouts/new");
+  // The fleet view hands its filters to a new rollout.
+  await login(page, "operator", "/releases?state=online&version=1.0");
   await hydrated(page);
+  await page.getByTestId("fleet-roll-out").click();
+  await expect(page).toHaveURL(/\/rollouts\/new\?state=online&version=1\.0$/);
+  await hydrated(page);
+  await expect(page.getByTestId("plan-fleet-state")).toHaveValue("online");
+  await expect(page.getByTestId("plan-fleet-version")).toHaveValue("1.0");
+  // The template library's "roll out" opens the plan with that template chosen.
+  await page.goto("/templates");
+  await hydrated(page);
+  const rollOut = page.getByTestId("tpl-roll-out").first();
+  const template = (await rollOut.getAttribute("href"))!.split("template_id=")[1];
+  await rollOut.click();
+  await expect(page).toHaveURL(new RegExp(`/rollouts/new\\?template_id=${template}$`));
+  await hydrated(page);
+  await expect(page.getByTestId("plan-template")).toHaveValue(template);
   const targets = [demoAppid(32), demoAppid(34)];
   await page.getByTestId("plan-version").fill("3.1.0");
   await page.getByTestId("plan-mode-appids").check();

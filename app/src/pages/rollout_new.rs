@@ -732,6 +732,7 @@ mod tests {
     fn the_form_is_checked_with_the_servers_rules_before_any_target() {
         let fine = AuditItem {
             address: "pages/index/index".into(),
+            title: "首页".into(),
             ..AuditItem::default()
         };
         assert!(local_violations(&request(vec![fine.clone()], "1.0.0", 4)).is_empty());
