@@ -109,7 +109,7 @@ impl AppError {
             }
             AppError::WechatUnavailable(_) => t.err_wechat_unavailable.into(),
             AppError::ReleaseUnavailable(u) => t.release.why(*u),
-            AppError::RolloutUnavailable(_) => t.err_rollout_state.into(),
+            AppError::RolloutUnavailable(r) => t.rollouts.refusal(*r).into(),
         }
     }
 

@@ -14,7 +14,8 @@
 //!   final, the WeChat calls the simulator logged per second, the console's peak RSS (VmHWM);
 //! - run 2: the same with a new version while the console is killed (`kill -9`) three times
 //!   and restarted at once: targets not released, and mini programs with more than one
-//!   successful `/wxa/commit` or `/wxa/submit_audit` in the simulator's call log;
+//!   successful `/wxa/commit` or `/wxa/submit_audit` in the simulator's call log (the
+//!   consoles' lease is `WXA_BENCH_LEASE_SECS`, 60 s: the killed console's targets wait it);
 //! - run 3 (PostgreSQL): two consoles on the database sharing one rollout: the writes each
 //!   made (its log of WeChat calls) and the duplicates in the call log.
 //!
@@ -70,6 +71,8 @@ struct Params {
     concurrency: u32,
     calls_per_minute: u32,
     tick_ms: u64,
+    /// The consoles' WXA_ROLLOUT_LEASE_SECS: how long a killed console's targets wait.
+    lease_secs: u64,
     audit_delay_secs: u64,
     timeout: Duration,
     plain: bool,
@@ -109,6 +112,7 @@ impl Params {
             calls_per_minute: env_number("WXA_BENCH_CALLS_PER_MINUTE", 100_000u32)
                 .clamp(1, 100_000),
             tick_ms: env_number("WXA_BENCH_TICK_MS", 100u64).clamp(50, 60_000),
+            lease_secs: env_number("WXA_BENCH_LEASE_SECS", 60u64).clamp(60, 3600),
             audit_delay_secs: env_number("WXA_BENCH_AUDIT_DELAY_SECS", 1u64),
             timeout: Duration::from_secs(env_number("WXA_BENCH_TIMEOUT_SECS", 7200u64)),
             plain: runs.contains(&"plain"),
@@ -376,6 +380,7 @@ struct ConsoleSpec {
     secret_key: String,
     session_secret: String,
     tick_ms: u64,
+    lease_secs: u64,
     /// Logs every WeChat call (`wechat::client` at debug): the pair run counts them.
     log_calls: bool,
 }
@@ -406,6 +411,7 @@ impl ConsoleSpec {
             .env("WXA_SESSION_SECRET", &self.session_secret)
             .env("WXA_SESSION_IDLE_MINUTES", "1440")
             .env("WXA_ROLLOUT_TICK_MS", self.tick_ms.to_string())
+            .env("WXA_ROLLOUT_LEASE_SECS", self.lease_secs.to_string())
             .env("LEPTOS_SITE_ROOT", &site)
             .env("LEPTOS_SITE_PKG_DIR", "pkg")
             .env("LEPTOS_OUTPUT_NAME", "wxa-console");
@@ -1080,6 +1086,7 @@ struct RunReport {
     sim_cpu_secs: f64,
     kills: Vec<KillNote>,
     reconciled: Vec<(String, i64)>,
+    lease_secs: u64,
 }
 
 impl RunReport {
@@ -1307,6 +1314,7 @@ async fn run_rollout(ctx: &Ctx<'_>, mode: Mode, version: &str) -> RunReport {
         kills,
         reconciled,
         kinds,
+        lease_secs: ctx.spec.lease_secs,
     };
     print_run(&report);
     report
@@ -1375,8 +1383,8 @@ fn print_run(r: &RunReport) {
     if r.mode == Mode::Crash {
         println!(
             "    (a killed console's claimed targets wait for their lease, {} s, before another \
-             process takes them)",
-            app::services::rollouts::worker::LEASE_SECS
+             process takes them: WXA_ROLLOUT_LEASE_SECS)",
+            r.lease_secs
         );
     }
     println!();
@@ -1415,6 +1423,7 @@ async fn bench_database(
         secret_key: keys.secret_key_b64.clone(),
         session_secret: keys.session_secret_b64.clone(),
         tick_ms: p.tick_ms,
+        lease_secs: p.lease_secs,
         log_calls: false,
     };
 

@@ -70,6 +70,9 @@ pub struct Config {
     pub token_worker_secs: i64,
     /// How often the rollout worker looks for due targets (milliseconds).
     pub rollout_tick_ms: i64,
+    /// How long a claimed rollout target is one instance's (a dead instance's targets wait
+    /// this long before another takes them).
+    pub rollout_lease_secs: i64,
     /// How long a WeChat call may take before it is given up (a write's outcome is then
     /// unknown and settled by reading WeChat's state).
     pub wechat_timeout_secs: i64,
@@ -178,6 +181,25 @@ impl Config {
             Some(v) => parse_bool("WXA_DEMO_DATA", &v)?,
             None => wechat_mode == WechatMode::Simulator,
         };
+        let wechat_timeout_secs = match get("WXA_WECHAT_TIMEOUT_SECS") {
+            Some(v) => parse_number("WXA_WECHAT_TIMEOUT_SECS", &v, 1, 120)?,
+            None => 15,
+        };
+        let rollout_lease_secs = match get("WXA_ROLLOUT_LEASE_SECS") {
+            Some(v) => parse_number("WXA_ROLLOUT_LEASE_SECS", &v, 30, 3600)?,
+            None => app::services::rollouts::worker::DEFAULT_LEASE_SECS,
+        };
+        // One step is a write and a few reads, each up to the WeChat timeout: a shorter
+        // lease would let another instance take a target while its step is still running.
+        if rollout_lease_secs < 4 * wechat_timeout_secs {
+            return Err(ConfigError::Malformed {
+                var: "WXA_ROLLOUT_LEASE_SECS",
+                problem: format!(
+                    "must be at least 4 × WXA_WECHAT_TIMEOUT_SECS ({} s), one step's calls",
+                    4 * wechat_timeout_secs
+                ),
+            });
+        }
         Ok(Config {
             listen,
             database_url,
@@ -252,10 +274,8 @@ impl Config {
                 Some(v) => parse_number("WXA_ROLLOUT_TICK_MS", &v, 50, 60_000)?,
                 None => 1000,
             },
-            wechat_timeout_secs: match get("WXA_WECHAT_TIMEOUT_SECS") {
-                Some(v) => parse_number("WXA_WECHAT_TIMEOUT_SECS", &v, 1, 120)?,
-                None => 15,
-            },
+            rollout_lease_secs,
+            wechat_timeout_secs,
         })
     }
 
@@ -440,13 +460,23 @@ mod tests {
         ])
         .unwrap();
         assert_eq!((c.rollout_tick_ms, c.wechat_timeout_secs), (200, 3));
+        assert_eq!(c.rollout_lease_secs, 300);
+        let c = config(&[("WXA_ROLLOUT_LEASE_SECS", "60")]).unwrap();
+        assert_eq!(c.rollout_lease_secs, 60);
         for (var, bad) in [
             ("WXA_ROLLOUT_TICK_MS", "10"),
             ("WXA_WECHAT_TIMEOUT_SECS", "0"),
+            ("WXA_ROLLOUT_LEASE_SECS", "29"),
         ] {
             let e = config(&[(var, bad)]).unwrap_err();
             assert!(e.to_string().starts_with(var), "{e}");
         }
+        // Shorter than one step's calls at the default timeout (4 × 15 s).
+        let e = config(&[("WXA_ROLLOUT_LEASE_SECS", "59")]).unwrap_err();
+        assert!(
+            e.to_string().contains("4 × WXA_WECHAT_TIMEOUT_SECS (60 s)"),
+            "{e}"
+        );
     }
 
     #[test]

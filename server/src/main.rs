@@ -38,6 +38,8 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
+        // Colours only on a terminal: logs written to files are read with grep.
+        .with_ansi(std::io::stdout().is_terminal())
         .with_env_filter(
             EnvFilter::try_from_env("WXA_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )

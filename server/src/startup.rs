@@ -320,7 +320,12 @@ pub async fn start(
     });
     spawn_session_sweeper(state.clone());
     spawn_platform_worker(state.clone(), platform.clone(), config.token_worker_secs);
-    spawn_rollout_worker(state.clone(), owner, config.rollout_tick_ms);
+    spawn_rollout_worker(
+        state.clone(),
+        owner,
+        config.rollout_tick_ms,
+        config.rollout_lease_secs,
+    );
     let seeded_demo = match (&platform.simulator_control, config.demo_data) {
         (Some(control), true) => demo::seed_mini_programs(&state, &SimControl::new(control))
             .await
@@ -457,10 +462,10 @@ fn spawn_platform_worker(state: AppState, platform: Arc<Platform>, every_secs: i
 /// Advances fleet rollouts, on every instance: each target is claimed with a lease under
 /// the instance's id (the token center's), so instances share a rollout and one that dies
 /// gives its targets back when their lease runs out.
-fn spawn_rollout_worker(state: AppState, owner: String, tick_ms: i64) {
+fn spawn_rollout_worker(state: AppState, owner: String, tick_ms: i64, lease_secs: i64) {
     tokio::spawn(async move {
         let every = Duration::from_millis(u64::try_from(tick_ms.max(50)).unwrap_or(1000));
-        let mut worker = app::services::rollouts::worker::Worker::new(owner);
+        let mut worker = app::services::rollouts::worker::Worker::new(owner, lease_secs);
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

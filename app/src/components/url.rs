@@ -1,4 +1,4 @@
-//! Building links that change one query parameter.
+//! Building links with query parameters.
 
 /// Percent-encodes a query component (RFC 3986 unreserved characters pass through).
 pub fn encode(s: &str) -> String {
@@ -22,15 +22,27 @@ pub fn proxied_image(url: &str) -> String {
     format!("{IMAGE_PROXY_PATH}?url={}", encode(url.trim()))
 }
 
+/// `path?k=v&…` with the values percent-encoded; `path` alone without parameters.
+pub fn with_params<K: AsRef<str>>(path: &str, params: &[(K, String)]) -> String {
+    if params.is_empty() {
+        return path.to_owned();
+    }
+    let parts: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{}={}", k.as_ref(), encode(v)))
+        .collect();
+    format!("{path}?{}", parts.join("&"))
+}
+
 /// `path?k=v&…` with `key` set to `value` (added or replaced).
 pub fn with_param(path: &str, params: &[(&'static str, String)], key: &str, value: &str) -> String {
-    let mut parts: Vec<String> = params
+    let mut params: Vec<(&str, String)> = params
         .iter()
         .filter(|(k, _)| *k != key)
-        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .map(|(k, v)| (*k, v.clone()))
         .collect();
-    parts.push(format!("{key}={}", encode(value)));
-    format!("{path}?{}", parts.join("&"))
+    params.push((key, value.to_owned()));
+    with_params(path, &params)
 }
 
 #[cfg(test)]
@@ -48,6 +60,15 @@ mod tests {
     #[test]
     fn encodes_chinese_and_reserved() {
         assert_eq!(encode("咖啡 a&b"), "%E5%92%96%E5%95%A1%20a%26b");
+    }
+
+    #[test]
+    fn a_path_without_parameters_has_no_question_mark() {
+        assert_eq!(with_params::<&str>("/rollouts/new", &[]), "/rollouts/new");
+        assert_eq!(
+            with_params("/x", &[("q", "a b".to_string()), ("page", "2".to_string())]),
+            "/x?q=a%20b&page=2"
+        );
     }
 
     #[test]

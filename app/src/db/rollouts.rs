@@ -10,10 +10,10 @@
 //! lease has run out.
 
 use super::sql::Sql;
-use super::Db;
-use crate::domain::rollout::{StateKind, TargetState};
+use super::{Db, DbKind};
+use crate::domain::rollout::{SkipReason, StateKind, TargetState};
 use crate::domain::rollout_view::RolloutStatus;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// `('pending', …)`: the kinds the worker still acts on (not terminal).
 fn active_kinds() -> String {
@@ -91,15 +91,53 @@ pub struct NewTarget {
 /// Rows per INSERT statement (13 values each, well under both databases' limits).
 const INSERT_BATCH: usize = 200;
 
+/// What [`insert`] stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Inserted {
+    /// The rollout; `taken`: the planned targets another rollout had taken meanwhile (stored
+    /// as skipped, `in_other_rollout`).
+    Created { id: i64, taken: usize },
+    /// Every planned target had been taken by another rollout meanwhile: nothing stored.
+    AllTaken,
+}
+
+/// Serializes the writes that give mini programs to a rollout (creating one, a retry), so
+/// that the check "no other unfinished rollout has it" and the write that depends on it are
+/// one step: two operators planning overlapping rollouts at the same moment cannot both get
+/// a mini program. PostgreSQL: a transaction-scoped advisory lock. SQLite: a write as the
+/// transaction's first statement takes its single writer lock (and starts its snapshot only
+/// once the lock is held).
+async fn lock_assignments(db: &Db, tx: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    let statement = match db.kind {
+        DbKind::Postgres => "SELECT pg_advisory_xact_lock(1701700017)",
+        DbKind::Sqlite => "UPDATE rollouts SET updated_at = updated_at WHERE id = -1",
+    };
+    sqlx::query(statement).execute(&mut *tx).await?;
+    Ok(())
+}
+
 /// The rollout and all its targets, in one transaction: a rollout is never seen without
-/// some of its targets.
+/// some of its targets. The planned (not final) targets are checked again against the
+/// other unfinished rollouts under [`lock_assignments`]: one taken since the plan is stored
+/// as skipped (`in_other_rollout`).
 pub async fn insert(
     db: &Db,
     r: &NewRollout<'_>,
     targets: &[NewTarget],
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<Inserted, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    lock_assignments(db, &mut tx).await?;
+    let planned: Vec<String> = targets
+        .iter()
+        .filter(|t| !t.state.is_terminal())
+        .map(|t| t.appid.clone())
+        .collect();
+    let taken = taken_by_unfinished(&mut tx, &planned, None).await?;
+    if !planned.is_empty() && taken.len() == planned.len() {
+        tx.rollback().await?;
+        return Ok(Inserted::AllTaken);
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO rollouts (template_id, user_version, user_desc, ext_json_template, policy, \
          limits, item_list, status, created_by, created_by_name, created_at, updated_at) \
@@ -128,7 +166,15 @@ pub async fn insert(
             if i > 0 {
                 sql.push(", ");
             }
-            let terminal = t.state.is_terminal();
+            let (state, skip_reason) = if !t.state.is_terminal() && taken.contains(&t.appid) {
+                (
+                    TargetState::Skipped,
+                    Some(SkipReason::InOtherRollout.as_str()),
+                )
+            } else {
+                (t.state, t.skip_reason)
+            };
+            let terminal = state.is_terminal();
             sql.push("(")
                 .bind(id)
                 .push(", ")
@@ -136,10 +182,10 @@ pub async fn insert(
                 .push(", ")
                 .bind(t.merchant_id)
                 .push(", ")
-                .bind(t.state.encode())
+                .bind(state.encode())
                 .push(", ")
-                .bind(t.state.as_str());
-            match t.skip_reason {
+                .bind(state.as_str());
+            match skip_reason {
                 Some(reason) => sql.push(", ").bind(reason),
                 None => sql.push(", NULL"),
             };
@@ -160,7 +206,10 @@ pub async fn insert(
         sql.query().execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    Ok(id)
+    Ok(Inserted::Created {
+        id,
+        taken: taken.len(),
+    })
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<RolloutRow>, sqlx::Error> {
@@ -623,15 +672,38 @@ pub async fn retryable(
         .await
 }
 
+/// What [`reopen`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reopened {
+    Done,
+    /// Another unfinished rollout has the mini program now: left as it is.
+    Taken,
+    /// The target is no longer in `from`.
+    Moved,
+}
+
 /// An operator's retry: the target goes to `to` if it is still in `from` (final states are
-/// never leased); its errors and rejection reason are cleared, a write in flight is kept.
+/// never leased) and no other unfinished rollout has taken its mini program meanwhile
+/// (checked under [`lock_assignments`]); its errors and rejection reason are cleared, a write
+/// in flight is kept.
 pub async fn reopen(
     db: &Db,
-    id: i64,
+    target: (i64, i64, &str),
     from: &str,
     to: &TargetState,
     now: i64,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Reopened, sqlx::Error> {
+    let (rollout_id, id, appid) = target;
+    let mut tx = db.pool.begin().await?;
+    lock_assignments(db, &mut tx).await?;
+    let appids = [appid.to_owned()];
+    if !taken_by_unfinished(&mut tx, &appids, Some(rollout_id))
+        .await?
+        .is_empty()
+    {
+        tx.rollback().await?;
+        return Ok(Reopened::Taken);
+    }
     let done = sqlx::query(
         "UPDATE rollout_targets SET state = $1, kind = $2, entered_at = $3, updated_at = $3, \
          attempt = 0, next_at = 0, finished_at = NULL, last_errcode = NULL, last_error = NULL, \
@@ -642,9 +714,14 @@ pub async fn reopen(
     .bind(now)
     .bind(id)
     .bind(from)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    tx.commit().await?;
+    Ok(if done.rows_affected() == 1 {
+        Reopened::Done
+    } else {
+        Reopened::Moved
+    })
 }
 
 /// Targets per state kind, those `scope` may see.
@@ -662,6 +739,42 @@ pub async fn counts(
         .into_iter()
         .filter_map(|(k, n)| Some((StateKind::parse(&k)?, u64::try_from(n).unwrap_or(0))))
         .collect())
+}
+
+/// [`counts`] of several rollouts in one query: rollout id → targets per state kind.
+pub async fn counts_of(
+    db: &Db,
+    rollout_ids: &[i64],
+    scope: Option<i64>,
+) -> Result<HashMap<i64, Vec<(StateKind, u64)>>, sqlx::Error> {
+    let mut out: HashMap<i64, Vec<(StateKind, u64)>> = HashMap::new();
+    if rollout_ids.is_empty() {
+        return Ok(out);
+    }
+    let mut sql = Sql::new(
+        "SELECT t.rollout_id, t.kind, COUNT(*) FROM rollout_targets t WHERE t.rollout_id IN (",
+    );
+    for (i, id) in rollout_ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(*id);
+    }
+    sql.push(")");
+    push_scope(&mut sql, "t.appid", scope);
+    sql.push(" GROUP BY t.rollout_id, t.kind");
+    for (id, kind, n) in sql
+        .query_as::<(i64, String, i64)>()
+        .fetch_all(&db.pool)
+        .await?
+    {
+        if let Some(kind) = StateKind::parse(&kind) {
+            out.entry(id)
+                .or_default()
+                .push((kind, u64::try_from(n).unwrap_or(0)));
+        }
+    }
+    Ok(out)
 }
 
 /// One page of a rollout's targets (of one state kind when given), those `scope` may see,
@@ -727,6 +840,16 @@ pub async fn in_unfinished_rollouts(
     db: &Db,
     appids: &[String],
 ) -> Result<HashSet<String>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    taken_by_unfinished(&mut conn, appids, None).await
+}
+
+/// Those of `appids` that a running or paused rollout (other than `except`) still acts on.
+async fn taken_by_unfinished(
+    conn: &mut sqlx::AnyConnection,
+    appids: &[String],
+    except: Option<i64>,
+) -> Result<HashSet<String>, sqlx::Error> {
     let mut found = HashSet::new();
     for chunk in appids.chunks(500) {
         let mut sql = Sql::new(&format!(
@@ -741,7 +864,10 @@ pub async fn in_unfinished_rollouts(
             sql.bind(a.as_str());
         }
         sql.push(")");
-        found.extend(sql.query_scalar::<String>().fetch_all(&db.pool).await?);
+        if let Some(id) = except {
+            sql.push(" AND t.rollout_id <> ").bind(id);
+        }
+        found.extend(sql.query_scalar::<String>().fetch_all(&mut *conn).await?);
     }
     Ok(found)
 }

@@ -205,6 +205,8 @@ pub enum RolloutRefusal {
     AlreadyOver,
     /// Retry: no failed or rejected target (of those named) to retry.
     NothingToRetry,
+    /// Create or retry: another rollout took the mini programs since they were planned.
+    TargetsTaken,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,9 +325,8 @@ pub struct TargetRow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TargetsView {
+    /// The figures per state are the detail's ([`RolloutDetail`]): read once per refresh.
     pub page: Page<TargetRow>,
-    /// Targets per state (the state filter aside), in [`StateKind::ALL`] order.
-    pub counts: Vec<(StateKind, u64)>,
 }
 
 /// One entry of a target's timeline.

@@ -40,7 +40,6 @@ pub const TEXTS: Texts = Texts {
     err_invalid: "Please correct the marked fields.",
     err_network: "Network error. Check your connection and try again.",
     err_wechat: "WeChat error",
-    err_rollout_state: "The rollout's current state does not allow this.",
     err_wechat_unavailable: "WeChat cannot be reached right now; try again shortly. The outcome of a write is confirmed by reading its state again.",
     page_not_found: "Page not found",
 

@@ -109,7 +109,6 @@ pub struct Texts {
     pub err_wechat: &'static str,
     pub err_wechat_unavailable: &'static str,
     /// A rollout's status does not allow the control action (409).
-    pub err_rollout_state: &'static str,
     pub page_not_found: &'static str,
 
     pub required: &'static str,

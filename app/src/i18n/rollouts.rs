@@ -1,7 +1,7 @@
 //! Texts of the fleet rollouts list and of one rollout's page (zh-CN and en).
 
 use crate::domain::rollout::StateKind;
-use crate::domain::rollout_view::RolloutStatus;
+use crate::domain::rollout_view::{RolloutRefusal, RolloutStatus};
 
 pub struct RolloutTexts {
     pub nav: &'static str,
@@ -112,6 +112,8 @@ pub struct RolloutTexts {
     pub show_timeline: &'static str,
     /// Why a mini program is not a target (`SkipReason::as_str`); the plan page uses it too.
     pub skip_reason: fn(&str) -> &'static str,
+    /// Why a control action (or the start) was refused.
+    pub refusals: fn(RolloutRefusal) -> &'static str,
 
     // A target's timeline
     pub timeline_of: fn(&str) -> String,
@@ -139,6 +141,10 @@ pub struct RolloutTexts {
 }
 
 impl RolloutTexts {
+    pub fn refusal(&self, r: RolloutRefusal) -> &'static str {
+        (self.refusals)(r)
+    }
+
     pub fn state(&self, kind: StateKind) -> &'static str {
         match kind {
             StateKind::Pending => self.state_pending,
@@ -297,6 +303,15 @@ pub const ZH: RolloutTexts = RolloutTexts {
         "ext_json" => "ext_json 无法生成或不合规",
         _ => "其他原因",
     },
+    refusals: |r| match r {
+        RolloutRefusal::NotRunning => "只有进行中的批量发布可以暂停。",
+        RolloutRefusal::NotPaused => "只有已暂停的批量发布可以继续。",
+        RolloutRefusal::AlreadyOver => "该批量发布已取消或已完成。",
+        RolloutRefusal::NothingToRetry => "没有可重试的失败或被驳回的小程序。",
+        RolloutRefusal::TargetsTaken => {
+            "这些小程序已被另一个批量发布占用（在预览之后）。请重新预览计划。"
+        }
+    },
 
     timeline_of: |appid| format!("{appid} 的时间线"),
     close_timeline: "关闭",
@@ -425,6 +440,15 @@ pub const EN: RolloutTexts = RolloutTexts {
         "gray_in_progress" => "A gray release is under way",
         "ext_json" => "ext_json cannot be made or breaks the rules",
         _ => "Other reason",
+    },
+    refusals: |r| match r {
+        RolloutRefusal::NotRunning => "Only a running rollout can be paused.",
+        RolloutRefusal::NotPaused => "Only a paused rollout can be resumed.",
+        RolloutRefusal::AlreadyOver => "This rollout is cancelled or finished.",
+        RolloutRefusal::NothingToRetry => "No failed or rejected mini program to retry.",
+        RolloutRefusal::TargetsTaken => {
+            "Another rollout took these mini programs since they were planned. Preview the plan again."
+        }
     },
 
     timeline_of: |appid| format!("Timeline of {appid}"),

@@ -35,7 +35,6 @@ pub const TEXTS: Texts = Texts {
     err_invalid: "请修正标出的字段。",
     err_network: "网络错误，请检查连接后重试。",
     err_wechat: "微信返回错误",
-    err_rollout_state: "该批量发布当前的状态不允许此操作。",
     err_wechat_unavailable:
         "暂时无法连接微信接口，请稍后重试。写操作的结果会在重新读取状态后确认。",
     page_not_found: "页面不存在",

@@ -10,7 +10,7 @@ use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::components::sort_header::sort_header;
 use crate::components::text::Lines;
-use crate::components::url::{encode, with_param};
+use crate::components::url::{with_param, with_params};
 use crate::domain::fleet_release::{
     shows_audit_version, FleetQuery, FleetRow, FleetSort, FleetView, STATES,
 };
@@ -32,27 +32,17 @@ fn state_class(state: &str) -> &'static str {
 
 /// The export link for the current filters.
 fn csv_href(q: &FleetQuery) -> String {
-    let parts: Vec<String> = q
-        .to_params()
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}", encode(&v)))
-        .collect();
-    if parts.is_empty() {
-        format!("{PATH}/export.csv")
-    } else {
-        format!("{PATH}/export.csv?{}", parts.join("&"))
-    }
+    with_params(&format!("{PATH}/export.csv"), &q.to_params())
 }
 
 /// A rollout planned for the mini programs of the current filters.
 fn rollout_href(q: &FleetQuery) -> String {
-    let parts: Vec<String> = q
+    let filters: Vec<(&str, String)> = q
         .to_params()
         .into_iter()
         .filter(|(k, _)| matches!(*k, "state" | "merchant" | "template" | "version"))
-        .map(|(k, v)| format!("{k}={}", encode(&v)))
         .collect();
-    format!("/rollouts/new?{}", parts.join("&"))
+    with_params("/rollouts/new", &filters)
 }
 
 #[component]

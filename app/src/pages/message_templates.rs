@@ -13,7 +13,7 @@ use crate::components::add_to_set::AddToSet;
 use crate::components::field::{error_text, field_messages, show_messages};
 use crate::components::page_error::PageError;
 use crate::components::text::Lines;
-use crate::components::url::encode;
+use crate::components::url::with_params;
 use crate::domain::merchant_permission::Need;
 use crate::domain::message_set::{MemberDraft, MemberKind};
 use crate::domain::message_template::{
@@ -28,22 +28,17 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn page_link(appid: &str, lib_offset: i64, q: &str, offset: i64) -> String {
-    let mut parts = Vec::new();
+    let mut params = Vec::new();
     if lib_offset > 0 {
-        parts.push(format!("lib={lib_offset}"));
+        params.push(("lib", lib_offset.to_string()));
     }
     if !q.is_empty() {
-        parts.push(format!("q={}", encode(q)));
+        params.push(("q", q.to_owned()));
     }
     if offset > 0 {
-        parts.push(format!("offset={offset}"));
+        params.push(("offset", offset.to_string()));
     }
-    let base = format!("/apps/{appid}/message-templates");
-    if parts.is_empty() {
-        base
-    } else {
-        format!("{base}?{}", parts.join("&"))
-    }
+    with_params(&format!("/apps/{appid}/message-templates"), &params)
 }
 
 #[component]

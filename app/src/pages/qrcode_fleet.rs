@@ -9,7 +9,7 @@ use crate::components::field::error_text;
 use crate::components::filter_form::FilterForm;
 use crate::components::merchant_filter::MerchantFilter;
 use crate::components::pager::Pager;
-use crate::components::url::encode;
+use crate::components::url::with_params;
 use crate::domain::qrcode_rule::view::{QrApplyOutcome, QrApplyRequest, QrFleetQuery, QrTarget};
 use crate::domain::qrcode_rule::{
     check_rule, fill_template, QrRuleForm, RuleContext, TemplateProblem,
@@ -24,12 +24,7 @@ use leptos_router::hooks::use_query_map;
 const PATH: &str = "/qrcode-rules";
 
 fn csv_href(q: &QrFleetQuery) -> String {
-    let parts: Vec<String> = q
-        .to_params()
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}", encode(&v)))
-        .collect();
-    format!("{PATH}/export.csv?{}", parts.join("&"))
+    with_params(&format!("{PATH}/export.csv"), &q.to_params())
 }
 
 #[component]

@@ -15,7 +15,7 @@ use crate::components::layout::UserResource;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::components::text::Lines;
-use crate::components::url::{encode, with_param};
+use crate::components::url::{with_param, with_params};
 use crate::domain::rollout::{GrayStep, Progress, ReleasePolicy, Stage, StateKind, TargetState};
 use crate::domain::rollout_view::{
     EventRow, RolloutDetail, RolloutStatus, TargetQuery, TargetRow, TargetsView,
@@ -84,18 +84,6 @@ fn count_of(p: &Progress, kind: StateKind) -> u64 {
         .iter()
         .find(|(k, _)| *k == kind)
         .map_or(0, |(_, n)| *n)
-}
-
-/// `path` with these query parameters.
-fn link(path: &str, params: &[(&'static str, String)]) -> String {
-    if params.is_empty() {
-        return path.to_owned();
-    }
-    let parts: Vec<String> = params
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect();
-    format!("{path}?{}", parts.join("&"))
 }
 
 /// The targets' URL parameters with the page shown (the timeline's links keep it).
@@ -468,7 +456,7 @@ fn ProgressPanel(detail: RolloutDetail, query: TargetQuery) -> impl IntoView {
         .collect_view();
     let all_current = query.state.is_none();
     let all_class = if all_current { "chip current" } else { "chip" };
-    let all_href = link(&path, &base);
+    let all_href = with_params(&path, &base);
 
     let per_hour = p
         .per_hour
@@ -678,7 +666,7 @@ fn Targets(
 fn Timeline(id: i64, appid: String, events: Vec<EventRow>, query: TargetQuery) -> impl IntoView {
     let t = use_texts();
     let r = t.rollouts;
-    let close = link(&format!("{LIST}/{id}"), &params_with_page(&query));
+    let close = with_params(&format!("{LIST}/{id}"), &params_with_page(&query));
     let body = if events.is_empty() {
         view! { <p class="muted" data-testid="timeline-empty">{r.no_events}</p> }.into_any()
     } else {

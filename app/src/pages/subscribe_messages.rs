@@ -12,6 +12,7 @@ use crate::components::add_to_set::AddToSet;
 use crate::components::field::{error_text, field_messages, show_messages};
 use crate::components::page_error::PageError;
 use crate::components::text::Lines;
+use crate::components::url::with_params;
 use crate::domain::merchant_permission::Need;
 use crate::domain::message_set::{MemberDraft, MemberKind};
 use crate::domain::message_template::move_chosen;
@@ -28,19 +29,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn page_link(appid: &str, category: Option<i64>, start: i64) -> String {
-    let mut parts = Vec::new();
+    let mut params = Vec::new();
     if let Some(c) = category {
-        parts.push(format!("cat={c}"));
+        params.push(("cat", c.to_string()));
     }
     if start > 0 {
-        parts.push(format!("start={start}"));
+        params.push(("start", start.to_string()));
     }
-    let base = format!("/apps/{appid}/subscribe-messages");
-    if parts.is_empty() {
-        base
-    } else {
-        format!("{base}?{}", parts.join("&"))
-    }
+    with_params(&format!("/apps/{appid}/subscribe-messages"), &params)
 }
 
 fn kind_text(t: &Texts, kind: i64) -> &'static str {

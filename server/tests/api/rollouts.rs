@@ -725,6 +725,93 @@ async fn pause_resume_and_cancel() {
     assert_eq!(refused.status(), 409);
 }
 
+/// Operators planning overlapping rollouts at the same moment: each mini program goes to
+/// one rollout only (the check is repeated under a lock when the rollout is stored); a
+/// rollout whose every target was taken meanwhile is refused (409, plan again); a retry
+/// never takes a mini program back from the rollout that has it now.
+#[tokio::test]
+async fn parallel_rollouts_never_share_a_mini_program() {
+    let app = app().await;
+    let op = app.signed_in(OPERATOR).await;
+    let op2 = app.signed_in(OPERATOR).await;
+    let apps: Vec<String> = demo_apps(0).into_iter().take(4).collect();
+    // a: 0 1 2, b: 1 2 3, c: 0 1 2 3, d: 2 3 (all overlapping), sent together.
+    let bodies = [&apps[0..3], &apps[1..4], &apps[0..4], &apps[2..4]].map(|set| {
+        let mut body = request(set, json!("Automatic"));
+        body["request"]["paused"] = json!(true);
+        body
+    });
+    let [a, b, c, d] = bodies;
+    let (ra, rb, rc, rd) = tokio::join!(
+        app.call(&op, "rollouts/create", a),
+        app.call(&op2, "rollouts/create", b),
+        app.call(&op, "rollouts/create", c),
+        app.call(&op2, "rollouts/create", d),
+    );
+    let mut created = Vec::new();
+    for res in [ra, rb, rc, rd] {
+        let status = res.status();
+        let text = body(res).await;
+        match status.as_u16() {
+            200 => created.push(text.trim().parse::<i64>().expect("rollout id")),
+            409 => assert!(text.contains("TargetsTaken"), "{text}"),
+            _ => panic!("create answered {status}: {text}"),
+        }
+    }
+    assert!(!created.is_empty());
+    // Each mini program is pending in exactly one rollout; in the others it is skipped as
+    // in another rollout.
+    let mut owner: HashMap<String, i64> = HashMap::new();
+    for id in &created {
+        for (appid, row) in targets(&app, &op, *id).await {
+            match state_name(&row["state"]).as_str() {
+                "Pending" => {
+                    let before = owner.insert(appid.clone(), *id);
+                    assert_eq!(before, None, "{appid} pending in two rollouts");
+                }
+                "Skipped" => assert_eq!(row["skip_reason"], "in_other_rollout", "{appid}"),
+                other => panic!("{appid}: {other}"),
+            }
+        }
+    }
+    assert_eq!(
+        owner.len(),
+        apps.len(),
+        "every mini program went to one rollout"
+    );
+
+    // A retry does not take a mini program back: the first rollout of apps[0] fails it
+    // (cancelled, then a new rollout has it), the retry is refused.
+    let first = owner[&apps[0]];
+    sqlx::query(
+        "UPDATE rollout_targets SET state = 'failed:pending:-1', kind = 'failed' \
+         WHERE rollout_id = $1 AND appid = $2",
+    )
+    .bind(first)
+    .bind(&apps[0])
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let taker = create_paused(&app, &op, std::slice::from_ref(&apps[0])).await;
+    assert_eq!(
+        state_name(&targets(&app, &op, taker).await[&apps[0]]["state"]),
+        "Pending"
+    );
+    let refused = app
+        .call(
+            &op,
+            "rollouts/retry",
+            json!({"id": first, "appids": [apps[0]]}),
+        )
+        .await;
+    assert_eq!(refused.status(), 409);
+    assert!(body(refused).await.contains("TargetsTaken"));
+    assert_eq!(
+        state_name(&targets(&app, &op, first).await[&apps[0]]["state"]),
+        "Failed"
+    );
+}
+
 /// Rate limits (45009, 45011) are waited out with a short backoff, the 7-day audit quota
 /// (85085) with a long one; nothing fails.
 #[tokio::test]

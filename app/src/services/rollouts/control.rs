@@ -5,7 +5,10 @@
 
 use super::super::{auth, AppState};
 use super::{action, load, record, Rollout};
-use crate::db::{self, rollouts::NewEvent};
+use crate::db::{
+    self,
+    rollouts::{NewEvent, Reopened},
+};
 use crate::domain::rollout::{next, Event, TargetState};
 use crate::domain::rollout_view::{RolloutRefusal, RolloutStatus, RolloutSummary};
 use crate::error::AppError;
@@ -134,6 +137,7 @@ pub async fn retry(
         .collect();
     let now = db::now();
     let mut retried = 0u64;
+    let mut taken = 0u64;
     for (target_id, appid, encoded) in db::rollouts::retryable(&state.db, id, &appids).await? {
         let Some(current) = TargetState::parse(&encoded) else {
             continue;
@@ -141,7 +145,18 @@ pub async fn retry(
         let Ok(to) = next(&current, &Event::Retry) else {
             continue;
         };
-        if db::rollouts::reopen(&state.db, target_id, &encoded, &to, now).await? {
+        let reopened = db::rollouts::reopen(
+            &state.db,
+            (id, target_id, appid.as_str()),
+            &encoded,
+            &to,
+            now,
+        )
+        .await?;
+        if reopened == Reopened::Taken {
+            taken += 1;
+        }
+        if reopened == Reopened::Done {
             retried += 1;
             db::rollouts::append_event(
                 &state.db,
@@ -161,7 +176,11 @@ pub async fn retry(
         }
     }
     if retried == 0 {
-        return Err(AppError::RolloutUnavailable(RolloutRefusal::NothingToRetry));
+        return Err(AppError::RolloutUnavailable(if taken > 0 {
+            RolloutRefusal::TargetsTaken
+        } else {
+            RolloutRefusal::NothingToRetry
+        }));
     }
     // A finished rollout runs again for them (also one that finished since it was read).
     db::rollouts::set_status(

@@ -8,11 +8,11 @@ use super::plan::build;
 use super::{action, record};
 use crate::db::{
     self,
-    rollouts::{NewRollout, NewTarget},
+    rollouts::{Inserted, NewRollout, NewTarget},
 };
 use crate::domain::release::field_errors;
 use crate::domain::rollout::{SkipReason, TargetState, TemplateError};
-use crate::domain::rollout_view::{RolloutRequest, RolloutStatus};
+use crate::domain::rollout_view::{RolloutRefusal, RolloutRequest, RolloutStatus};
 use crate::domain::validation::{FieldError, FieldProblem};
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -99,7 +99,7 @@ pub async fn create(
     } else {
         RolloutStatus::Running
     };
-    let id = db::rollouts::insert(
+    let inserted = db::rollouts::insert(
         &state.db,
         &NewRollout {
             template_id: spec.template_id,
@@ -117,6 +117,10 @@ pub async fn create(
         db::now(),
     )
     .await?;
+    // Another rollout took them between this plan and the insert: the operator plans again.
+    let Inserted::Created { id, taken } = inserted else {
+        return Err(AppError::RolloutUnavailable(RolloutRefusal::TargetsTaken));
+    };
     record(
         state,
         user,
@@ -126,8 +130,8 @@ pub async fn create(
             "template={} version={} targets={} skipped={} status={}",
             spec.template_id,
             spec.user_version.trim(),
-            plan.run.len(),
-            plan.skipped.len(),
+            plan.run.len() - taken,
+            plan.skipped.len() + taken,
             status.as_str()
         ),
     )

@@ -31,10 +31,13 @@ pub async fn list(
     let (rows, total) =
         db::rollouts::list(&state.db, scope, query.status, page.limit(), page.offset()).await?;
     let now = db::now();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    // One query for the page's figures, not one per rollout.
+    let mut counts = db::rollouts::counts_of(&state.db, &ids, scope).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let r = Rollout::from_row(row)?;
-        let counts = db::rollouts::counts(&state.db, r.id, scope).await?;
+        let counts = counts.remove(&r.id).unwrap_or_default();
         items.push(r.summary(counts, now));
     }
     Ok(Page {
@@ -133,12 +136,6 @@ pub async fn targets(
         page.offset(),
     )
     .await?;
-    let counts = crate::domain::rollout::progress_of_counts(
-        db::rollouts::counts(&state.db, id, scope).await?,
-        0,
-        0,
-    )
-    .counts;
     Ok(TargetsView {
         page: Page {
             items: rows.into_iter().map(row).collect(),
@@ -146,7 +143,6 @@ pub async fn targets(
             page: page.page,
             per_page: page.per_page,
         },
-        counts,
     })
 }
 

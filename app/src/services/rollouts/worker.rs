@@ -38,10 +38,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
-/// How long a claimed target is this instance's: longer than any one step (a few WeChat
-/// calls, each bounded by the client's timeout). An instance that dies releases its targets
-/// when their lease runs out.
-pub const LEASE_SECS: i64 = 300;
+/// How long a claimed target is this instance's by default (`WXA_ROLLOUT_LEASE_SECS`):
+/// longer than any one step (a few WeChat calls, each bounded by the client's timeout). An
+/// instance that dies releases its targets when their lease runs out.
+pub const DEFAULT_LEASE_SECS: i64 = 300;
 /// A target in review without a result is looked at again this often; a result recorded by
 /// push or polling wakes it at once.
 pub const AUDIT_RECHECK_SECS: i64 = 60;
@@ -54,18 +54,20 @@ const CALLS_PER_STEP: u32 = 3;
 /// How often an instance looks for stalled rollouts.
 const STALL_CHECK_EVERY: Duration = Duration::from_secs(60);
 
-/// One instance's worker: its lease owner name, the calls it made per rollout this minute,
+/// One instance's worker: its lease owner name and lease, the calls it made per rollout this minute,
 /// and when it last looked for stalled rollouts.
 pub struct Worker {
     owner: String,
+    lease_secs: i64,
     budgets: HashMap<i64, (Instant, u32)>,
     stalls_checked: Option<Instant>,
 }
 
 impl Worker {
-    pub fn new(owner: impl Into<String>) -> Self {
+    pub fn new(owner: impl Into<String>, lease_secs: i64) -> Self {
         Worker {
             owner: owner.into(),
+            lease_secs,
             budgets: HashMap::new(),
             stalls_checked: None,
         }
@@ -134,7 +136,7 @@ impl Worker {
                     writes,
                     &self.owner,
                     now,
-                    now + LEASE_SECS,
+                    now + self.lease_secs,
                     i64::from(allowed),
                 )
                 .await
