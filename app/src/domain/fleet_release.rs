@@ -11,8 +11,10 @@
 //! - `never`: nothing was ever released through the console.
 //!
 //! The states are exclusive, so the counts per state add up to the number of mini programs.
-//! `RULES` is the only definition: the SQL of `db::fleet_release` is built from it, rule by
-//! rule, and tested against `StateRule::holds` over every combination of facts.
+//! `RULES` is the definition. The database stores each mini program's state (release_facts,
+//! kept by triggers: migration 0013 writes these rules in SQL, in this order), and a test
+//! holds the stored state to `StateRule::holds` over every reachable combination of facts:
+//! a change here needs a migration that changes the SQL and refreshes the stored states.
 
 use super::pagination::{PageRequest, SortDir};
 use serde::{Deserialize, Serialize};

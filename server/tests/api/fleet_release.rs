@@ -335,36 +335,240 @@ async fn a_gray_release_of_the_approved_version_shows_as_gray() {
     assert!(html.contains("3.0.0"));
 }
 
-/// The SQL's CASE and the domain's rules agree on every combination of facts.
+/// Far in the future: the audit poller leaves the pending audits of these tests alone.
+const NEVER_DUE: i64 = 4_102_444_800;
+
+/// A mini program of its own (not authorized: no worker calls WeChat for it).
+async fn add_mini_program<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, appid: &str) {
+    sqlx::query(
+        "INSERT INTO mini_programs (appid, nick_name, principal_name, subject_type, status, \
+         created_at, updated_at) VALUES ($1, $1, '测试主体', 'enterprise', 'unauthorized', 1, 1)",
+    )
+    .bind(appid)
+    .execute(db)
+    .await
+    .unwrap();
+}
+
+/// An audit as the console records it (the poller kept off it).
+async fn add_audit<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    appid: &str,
+    auditid: i64,
+    status: i64,
+    submitted_at: i64,
+    finished_at: Option<i64>,
+) {
+    sqlx::query(
+        "INSERT INTO code_audits (appid, auditid, user_version, item_list, status, \
+         submitted_by_name, submitted_at, finished_at, next_poll_at) \
+         VALUES ($1, $2, '1.0.0', '[]', $3, 'admin', $4, $5, $6)",
+    )
+    .bind(appid)
+    .bind(auditid)
+    .bind(status)
+    .bind(submitted_at)
+    .bind(finished_at)
+    .bind(NEVER_DUE)
+    .execute(db)
+    .await
+    .unwrap();
+}
+
+/// The release_status row of `appid`.
+async fn add_release_status<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    appid: &str,
+    online: bool,
+    online_released_at: Option<i64>,
+    gray_status: Option<i64>,
+) {
+    sqlx::query(
+        "INSERT INTO release_status (appid, online_version, online_released_at, gray_status, \
+         updated_at) VALUES ($1, $2, $3, $4, 1)",
+    )
+    .bind(appid)
+    .bind(online.then(|| "1.0.0".to_owned()))
+    .bind(online_released_at)
+    .bind(gray_status)
+    .execute(db)
+    .await
+    .unwrap();
+}
+
+/// The release state and template of `appid` in `table`: release_facts (what the triggers
+/// stored) or release_facts_of (what the sources give now).
+async fn state_in(app: &TestApp, table: &str, appid: &str) -> (String, Option<i64>) {
+    sqlx::query_as(&format!("SELECT release_state, template_id FROM {table} WHERE appid = $1"))
+    .bind(appid)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+/// The state the triggers store and the domain's rules agree on every combination of facts
+/// that rows can hold: no audit has no time, an audit always has its submission time.
 #[tokio::test]
-async fn the_sql_release_state_is_the_domain_rule_row_by_row() {
+async fn the_stored_release_state_is_the_domain_rule_row_by_row() {
     use app::domain::fleet_release::{release_state, ReleaseFacts};
     let app = spawn_app_with(&[]).await;
-    let mut checked = 0;
+    let mut cases = Vec::new();
     for audit_status in [None, Some(0), Some(1), Some(2), Some(3), Some(4)] {
         for audit_done_at in [None, Some(100)] {
-            if audit_status.is_none() && audit_done_at.is_some() {
+            if audit_status.is_some() != audit_done_at.is_some() {
                 continue;
             }
             for online_released_at in [None, Some(50), Some(100), Some(150)] {
                 for gray_status in [None, Some(0), Some(1), Some(2), Some(3)] {
                     for online in [false, true] {
-                        let facts = ReleaseFacts {
+                        cases.push(ReleaseFacts {
                             audit_status,
                             audit_done_at,
                             online_released_at,
                             online,
                             gray_status,
-                        };
-                        let sql = db::fleet_release::state_of(&app.db, &facts).await.unwrap();
-                        assert_eq!(sql, release_state(&facts), "{facts:?}");
-                        checked += 1;
+                        });
                     }
                 }
             }
         }
     }
-    assert_eq!(checked, 440);
+    let appid = |i: usize| format!("wxstate{i:04}");
+    // One transaction: the triggers run for each statement all the same, and the test does
+    // not wait for a commit per row.
+    let mut tx = app.db.pool.begin().await.unwrap();
+    for (i, facts) in cases.iter().enumerate() {
+        add_mini_program(&mut *tx, &appid(i)).await;
+        if let (Some(status), Some(done_at)) = (facts.audit_status, facts.audit_done_at) {
+            // `audit_done_at` is when the audit finished or, pending, was submitted. A
+            // finished one was submitted earlier, before some of the release times: a state
+            // that read the submission instead of the end would show.
+            let (submitted_at, finished_at) = if matches!(status, 2 | 4) {
+                (done_at, None)
+            } else {
+                (done_at - 60, Some(done_at))
+            };
+            add_audit(
+                &mut *tx,
+                &appid(i),
+                i as i64,
+                status,
+                submitted_at,
+                finished_at,
+            )
+            .await;
+        }
+        // Without any of these there is no release_status row at all.
+        if facts.online || facts.online_released_at.is_some() || facts.gray_status.is_some() {
+            add_release_status(
+                &mut *tx,
+                &appid(i),
+                facts.online,
+                facts.online_released_at,
+                facts.gray_status,
+            )
+            .await;
+        }
+    }
+    tx.commit().await.unwrap();
+    let mut checked = 0;
+    for (i, facts) in cases.iter().enumerate() {
+        let (stored, _) = state_in(&app, "release_facts", &appid(i)).await;
+        assert_eq!(stored, release_state(facts), "{facts:?}");
+        let (computed, _) = state_in(&app, "release_facts_of", &appid(i)).await;
+        assert_eq!(computed, stored, "{facts:?}");
+        checked += 1;
+    }
+    assert_eq!(checked, 240);
+}
+
+/// The stored state and template after each step of a release, written in the order the
+/// console writes them (its own writers where they take a time).
+#[tokio::test]
+async fn the_stored_release_state_follows_the_release_steps() {
+    use app::db::code_audits::{record_result, APPROVED, AUDITING, REJECTED};
+    use app::db::release_status::{record_release, set_gray, Released};
+    let app = spawn_app_with(&[]).await;
+    let appid = "wxstatesteps";
+    let expect = |step: &'static str, state: &'static str, template: Option<i64>| {
+        let app = &app;
+        async move {
+            let stored = state_in(app, "release_facts", appid).await;
+            assert_eq!(stored, (state.to_owned(), template), "after {step}");
+            let computed = state_in(app, "release_facts_of", appid).await;
+            assert_eq!(computed, stored, "after {step}");
+        }
+    };
+    let commit = |template_id: i64, version: &'static str, at: i64| {
+        let app = &app;
+        async move {
+            let c = db::code_commits::NewCommit {
+                appid,
+                template_id,
+                user_version: version,
+                user_desc: "d",
+                ext_json: "{}",
+                committed_by: None,
+                committed_by_name: "admin",
+            };
+            db::code_commits::insert(&app.db, &c, at).await.unwrap();
+        }
+    };
+    let release = |version: &'static str, template_id: i64, at: i64| {
+        let app = &app;
+        async move {
+            let r = Released {
+                version,
+                desc: "d",
+                template_id: Some(template_id),
+                commit_id: None,
+            };
+            record_release(&app.db, appid, &r, at).await.unwrap();
+        }
+    };
+
+    add_mini_program(&app.db.pool, appid).await;
+    expect("the registration", "never", None).await;
+    commit(41, "4.0.0", 1000).await;
+    expect("a commit", "never", Some(41)).await;
+    add_audit(&app.db.pool, appid, 901, AUDITING, 1100, None).await;
+    expect("a submission", "auditing", Some(41)).await;
+    let recorded = record_result(&app.db, appid, 901, APPROVED, None, None, "push", 1200).await;
+    assert!(recorded.unwrap());
+    expect("the approval", "approved", Some(41)).await;
+    release("4.0.0", 41, 1300).await;
+    expect("the release", "online", Some(41)).await;
+    set_gray(&app.db, appid, Some((1, 20)), 1400).await.unwrap();
+    expect("a gray plan", "gray", Some(41)).await;
+    set_gray(&app.db, appid, Some((3, 20)), 1500).await.unwrap();
+    expect("the gray plan's end", "online", Some(41)).await;
+    // A commit of another template: the fleet shows the template online until it is released.
+    commit(42, "4.1.0", 1600).await;
+    expect("a commit of template 42", "online", Some(41)).await;
+    add_audit(&app.db.pool, appid, 902, AUDITING, 1700, None).await;
+    expect("a second submission", "auditing", Some(41)).await;
+    let reason = Some("名称不符");
+    let recorded = record_result(&app.db, appid, 902, REJECTED, reason, None, "push", 1800).await;
+    assert!(recorded.unwrap());
+    expect("the rejection", "rejected", Some(41)).await;
+    add_audit(&app.db.pool, appid, 903, AUDITING, 1900, None).await;
+    let recorded = record_result(&app.db, appid, 903, APPROVED, None, None, "poll", 2000).await;
+    assert!(recorded.unwrap());
+    expect("a third submission's approval", "approved", Some(41)).await;
+    release("4.1.0", 42, 2100).await;
+    expect("the release of template 42", "online", Some(42)).await;
+
+    // And the fleet view reads them: filtered by template and by state.
+    let admin = app.signed_in(ADMIN).await;
+    let view = app
+        .call_ok(
+            &admin,
+            "releases/fleet",
+            query(json!({"template_id": 42, "state": "online"})),
+        )
+        .await;
+    assert!(appids(&view).contains(&appid.to_owned()), "{view}");
+    assert!(count(&view, "online") >= 1);
 }
 
 #[tokio::test]
