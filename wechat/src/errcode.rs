@@ -85,10 +85,36 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
         "component_verify_ticket has expired",
     ),
     info(61006, "component_verify_ticket 无效", "component_verify_ticket is invalid"),
+    // General (open platform): the authorizer did not grant the platform the permission set
+    // (权限集) the endpoint belongs to (docs/research/onboarding-apis.md §6.3: WxJava
+    // WxOpenErrorMsgEnum; the plugin page: "请务必先完成授权后再调用，否则会出现61007的错误").
+    info(
+        61007,
+        "接口未授权给第三方平台",
+        "The API (its permission set) is not authorized to the third-party platform",
+    ),
     info(61009, "授权码无效", "The authorization code is invalid"),
     info(61010, "授权码已过期", "The authorization code has expired"),
     info(61011, "第三方平台 appid 或 appsecret 无效", "Invalid component appid or appsecret"),
     info(61023, "refresh_token 无效", "refresh_token is invalid (the authorizer must authorize again)"),
+    // Testers (bind_tester, api_bindtester.html's errcode table; WeChat's errmsg in WxJava
+    // WxOpenErrorMsgEnum), see TESTER_CODES.
+    info(
+        85001,
+        "微信号不存在或微信号设置为不可搜索",
+        "The WeChat ID does not exist, or it is set not to be found by search",
+    ),
+    info(
+        85002,
+        "小程序绑定的体验者数量达到上限",
+        "The mini program has reached its limit of testers",
+    ),
+    info(
+        85003,
+        "微信号绑定的小程序体验者达到上限",
+        "This WeChat ID is already a tester of as many mini programs as allowed",
+    ),
+    info(85004, "微信号已经绑定", "This WeChat ID is already bound as a tester"),
     info(85006, "标签格式错误", "Invalid tag format"),
     info(85007, "页面路径错误", "Invalid page path"),
     info(85008, "类目填写错误", "Invalid category"),
@@ -234,6 +260,14 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
         "撤回次数达到上限（每天一次,每个月 10 次）",
         "The review withdrawal limit has been reached (once a day, 10 times a month)",
     ),
+    // unbind_tester (provisional: its doc lists only -1 and 0): WxJava WxOpenErrorMsgEnum's
+    // "empty wx or openid" for a body naming nobody, and "userstr is invalid".
+    info(
+        89033,
+        "未填写微信号或 userstr",
+        "Neither a WeChat ID nor a userstr was given",
+    ),
+    info(89034, "userstr 无效", "The userstr is invalid"),
     // Subscription messages (addMessageTemplate, getPubTemplateTitleList): WeChat's docs.
     info(200011, "此账号已被封禁，无法操作", "This account is banned; the operation is not possible"),
     info(200012, "个人模版数已达上限，上限25个", "The account already has the maximum of 25 private templates"),
@@ -296,8 +330,8 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
 
 /// Codes above that come from WeChat's general tables rather than a seed.
 pub const GENERAL_CODES: &[i64] = &[
-    40001, 40002, 40003, 40014, 40125, 41001, 42001, 47001, 61003, 61005, 61006, 61009, 61010,
-    61011, 61023,
+    40001, 40002, 40003, 40014, 40125, 41001, 42001, 47001, 61003, 61005, 61006, 61007, 61009,
+    61010, 61011, 61023,
 ];
 
 /// Codes of endpoints the seeds reference without documenting (the code
@@ -309,6 +343,11 @@ pub const PROVISIONAL_CODES: &[i64] = &[85064, 85065];
 pub const SUBSCRIBE_CODES: &[i64] = &[
     43101, 47003, 200011, 200012, 200013, 200014, 200016, 200017, 200018, 200019, 200020, 200021,
 ];
+
+/// Codes of the tester endpoints (bind_tester, unbind_tester, memberauth), which no seed
+/// covers: WeChat's docs of those endpoints, and for 89033 / 89034 WxJava's table
+/// (provisional); see `api::tester` and docs/research/onboarding-apis.md §1.
+pub const TESTER_CODES: &[i64] = &[85001, 85002, 85003, 85004, 89033, 89034];
 
 /// The catalogue entry for `code`, if any.
 pub fn lookup(code: i64) -> Option<&'static ErrCodeInfo> {

@@ -17,5 +17,6 @@ pub mod qrcode_rules;
 pub mod release;
 pub mod rollouts;
 pub mod subscribe_messages;
+pub mod testers;
 pub mod users;
 pub mod widgets;

@@ -22,6 +22,7 @@ pub mod release_status;
 pub mod rollouts;
 pub mod session_store;
 pub mod sql;
+pub mod testers;
 pub mod tokens;
 pub mod users;
 pub mod widgets;

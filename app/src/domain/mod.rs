@@ -19,6 +19,7 @@ pub mod release;
 pub mod rollout;
 pub mod rollout_view;
 pub mod subscribe_message;
+pub mod testers;
 pub mod text;
 pub mod time;
 pub mod token_health;

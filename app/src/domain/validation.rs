@@ -102,6 +102,14 @@ pub enum FieldProblem {
     ValueRule {
         rule: String,
     },
+    /// Testers: a WeChat ID with whitespace in it (no WeChat ID, phone or QQ number has any).
+    TesterIdHasSpace,
+    /// Testers: the console knows this WeChat ID is bound already (85004).
+    TesterAlreadyBound,
+    /// Testers: the account has as many testers as its subject type allows (85002).
+    TesterLimitReached {
+        max: usize,
+    },
     /// WeChat's own answer about this field, with the catalogue's meaning.
     Wechat {
         errcode: i64,

@@ -249,6 +249,8 @@ pub const TEXTS: Texts = Texts {
             "release.gray_release" => "Gray release",
             "release.revert_gray" => "Gray release cancelled",
             "release.support_version" => "Minimum base library",
+            "tester.bind" => "Tester bound",
+            "tester.unbind" => "Tester unbound",
             _ => return None,
         })
     },
@@ -280,6 +282,7 @@ pub const TEXTS: Texts = Texts {
     sets: &super::message_sets::EN,
     rollouts: &super::rollouts::EN,
     rollout_plan: &super::rollout_plan::EN,
+    testers: &super::testers::EN,
     duplicate_item: "This entry is there twice",
     invalid_color: "A colour is written #RRGGBB",
 

@@ -12,6 +12,7 @@ pub mod rollout_plan;
 pub mod rollouts;
 pub mod subscribe;
 pub mod templates;
+pub mod testers;
 mod zh;
 
 use crate::domain::auth::Role;
@@ -317,6 +318,8 @@ pub struct Texts {
     // fleet rollouts: the list and a rollout's page; the plan form
     pub rollouts: &'static rollouts::RolloutTexts,
     pub rollout_plan: &'static rollout_plan::PlanTexts,
+    // testers (体验者)
+    pub testers: &'static testers::TesterTexts,
 
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,
@@ -532,6 +535,9 @@ impl Texts {
                 self.colon,
                 self.subscribe.rule_text(rule)
             ),
+            FieldProblem::TesterIdHasSpace => self.testers.has_space.into(),
+            FieldProblem::TesterAlreadyBound => self.testers.already_bound.into(),
+            FieldProblem::TesterLimitReached { max } => (self.testers.limit_reached)(*max),
             FieldProblem::Wechat { errcode, zh, en } => {
                 let text = match self.locale {
                     Locale::ZhCn => zh,

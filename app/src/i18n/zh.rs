@@ -245,6 +245,8 @@ pub const TEXTS: Texts = Texts {
             "release.gray_release" => "分阶段发布",
             "release.revert_gray" => "取消分阶段发布",
             "release.support_version" => "最低基础库版本",
+            "tester.bind" => "绑定体验者",
+            "tester.unbind" => "解除体验者",
             _ => return None,
         })
     },
@@ -276,6 +278,7 @@ pub const TEXTS: Texts = Texts {
     sets: &super::message_sets::ZH,
     rollouts: &super::rollouts::ZH,
     rollout_plan: &super::rollout_plan::ZH,
+    testers: &super::testers::ZH,
     duplicate_item: "重复了",
     invalid_color: "颜色须为 #RRGGBB 格式",
 

@@ -173,6 +173,11 @@ fn Home(h: MiniProgramHome) -> impl IntoView {
                     " · "{t.qrcode.state_published}{t.colon}<strong>{h.qrcode_rules.1}</strong></p>
                 <a href=format!("/apps/{}/qrcode-rules", p.appid) class="button" data-testid="home-qrcode-link">{t.qrcode.open_rules}</a>
             </section>
+            <section class="panel home-card" data-testid="home-testers">
+                <h2>{t.testers.nav}</h2>
+                <p class="muted">{t.testers.home_hint}</p>
+                <a href=format!("/apps/{}/testers", p.appid) class="button" data-testid="home-testers-link">{t.testers.manage}</a>
+            </section>
             <section class="panel home-card" data-testid="home-message-templates">
                 <h2>{t.messages.nav}</h2>
                 <p class="muted">{t.messages.intro}</p>

@@ -22,6 +22,7 @@ pub mod rollout_new;
 pub mod rollouts;
 pub mod subscribe_messages;
 pub mod templates;
+pub mod testers;
 pub mod tokens;
 pub mod users;
 pub mod widget_editor;

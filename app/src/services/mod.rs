@@ -23,6 +23,7 @@ pub mod rollouts;
 pub mod secrets;
 pub mod state;
 pub mod subscribe_messages;
+pub mod testers;
 pub mod token_health;
 pub mod tokens;
 pub mod users;

@@ -192,6 +192,9 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("templates/compare", Access::Staff),
     ("templates/delete", Access::Staff),
     ("templates/library", Access::Staff),
+    ("testers/bind", Access::Owned),
+    ("testers/get", Access::Owned),
+    ("testers/unbind", Access::Owned),
     ("users/change_role", Access::Admin),
     ("users/create", Access::Admin),
     ("users/list", Access::Admin),
@@ -493,6 +496,11 @@ fn body(endpoint: &str, fx: &Fixture, caller: Caller, missing: bool) -> Value {
         "templates/add" => json!({"draft_id": MISSING_ID, "template_type": "Ordinary"}),
         "templates/delete" => json!({"template_id": MISSING_ID}),
         "templates/compare" => json!({"from": 1, "to": 2, "appid": appid}),
+        "testers/get" => json!({"appid": appid}),
+        // Nobody WeChat knows: staff and the owner get WeChat's 85001 (502), past the check.
+        "testers/bind" => json!({"appid": appid, "wechatid": format!("matrix_{tag}")}),
+        // A userstr WeChat does not list: already unbound (200), past the check.
+        "testers/unbind" => json!({"appid": appid, "userstr": "0".repeat(64)}),
         "qrcode_rules/targets" => json!({"search": "", "merchant_id": null}),
         "qrcode_rules/save" => json!({"appid": appid, "form": {
             "prefix": format!("https://matrix.example.com/{tag}/"), "permit_sub_rule": 1,
@@ -651,6 +659,7 @@ const PAGES: &[(&str, Access)] = &[
     ("/apps/{appid}/release", Access::Owned),
     ("/apps/{appid}/message-templates", Access::Owned),
     ("/apps/{appid}/subscribe-messages", Access::Owned),
+    ("/apps/{appid}/testers", Access::Owned),
     ("/apps/{appid}/qrcode-rules", Access::Owned),
     ("/apps/{appid}/widget", Access::Owned),
     ("/audit", Access::SignedIn),

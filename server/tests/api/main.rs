@@ -24,5 +24,6 @@ mod rollouts;
 mod security;
 mod security_review;
 mod subscribe_messages;
+mod testers;
 mod wechat_layer;
 mod widgets;

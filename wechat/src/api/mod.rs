@@ -4,4 +4,5 @@ pub mod code;
 pub mod component;
 pub mod subscribe;
 pub mod template;
+pub mod tester;
 pub mod widget;

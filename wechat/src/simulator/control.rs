@@ -23,6 +23,7 @@ pub fn routes() -> Router<Sim> {
         .route("/revoke-refresh-token", post(revoke_refresh_token))
         .route("/pushes", get(pushes))
         .route("/targets", post(set_targets))
+        .route("/func-info", post(set_func_info))
         .merge(super::code::control_routes())
         .merge(super::widget::control_routes())
 }
@@ -152,4 +153,25 @@ async fn pushes(State(sim): State<Sim>) -> Json<Value> {
 async fn set_targets(State(sim): State<Sim>, Json(targets): Json<Targets>) -> Json<Value> {
     sim.set_targets(targets);
     Json(json!({"ok": true}))
+}
+
+#[derive(Deserialize)]
+struct FuncInfoBody {
+    appid: String,
+    func_info: Vec<i64>,
+}
+
+/// `POST /__sim/func-info {"appid", "func_info": [18, …]}`: the permission sets (权限集) the
+/// account granted the platform; endpoints that check theirs answer 61007 outside them.
+async fn set_func_info(State(sim): State<Sim>, Json(body): Json<FuncInfoBody>) -> ControlResult {
+    {
+        let mut s = sim.lock();
+        let authorizer = s
+            .authorizers
+            .get_mut(&body.appid)
+            .ok_or_else(|| control_error(SimError::new(40013, "invalid appid")))?;
+        authorizer.func_info = body.func_info;
+    }
+    sim.save();
+    Ok(Json(json!({"ok": true})))
 }

@@ -136,6 +136,21 @@
 //!   under another's exclusive (`permit_sub_rule` 2) prefix, or an exclusive
 //!   prefix above another's, is 85072; bad `permit_sub_rule`/`open_version`/
 //!   `is_edit` values and an empty `path` are 47001.
+//! * Testers (体验者: bind_tester, unbind_tester, memberauth; no seed covers them, WeChat's
+//!   docs and SDKs do, docs/research/onboarding-apis.md §1): the limits per account are the
+//!   seed's (personal 10, unverified organisation 20, verified 40; `verify_type` -1 is "not
+//!   verified"), although WeChat's current help counts developers and testers together
+//!   (个人 15, 未认证 30, …); provisional are the 50 mini programs one WeChat ID may test
+//!   (85003; a reprint of WeChat's help), the order of the checks (85001, 85004, 85002,
+//!   85003), an empty `wechatid` answering 85001, unbind_tester's codes (neither field 89033,
+//!   an unknown `userstr` 89034, with both fields the `userstr` decides, a WeChat ID that is
+//!   not bound a success that changes nothing), memberauth with another `action` 85022, and
+//!   the 61007 of an account that did not grant permission set 18 (`POST /__sim/func-info`).
+//!   A `userstr` is SHA-256 of appid and WeChat ID (64 hex digits, like WeChat's, which are
+//!   opaque). WeChat users: the built-in `DEMO_WECHAT_IDS`, `tester_001` … `tester_120`,
+//!   `hidden_user` (not searchable: 85001) and `busy_tester` (already tests 50 elsewhere:
+//!   85003), and whoever `POST /__sim/wechat-users` adds; `POST /__sim/testers` binds
+//!   testers as the owner would on mp.weixin.qq.com (the console sees bare userstrs).
 
 /// (first id, first name, second id, second name, third id, third name) —
 /// provisional category ids; third id 0 means the second level has no third.

@@ -54,6 +54,10 @@ pub struct SimState {
     /// The platform's code drafts and template library (and audit defaults).
     #[serde(default)]
     pub code_templates: super::code::CodeLibrary,
+    /// WeChat users set through the control API (`/__sim/wechat-users`), by WeChat ID; the
+    /// built-in demo users ([`super::code::DEMO_WECHAT_IDS`] …) need no entry.
+    #[serde(default)]
+    pub wechat_users: BTreeMap<String, super::code::WechatUser>,
 }
 
 /// A mini program known to the simulator (created by the authorization page or the control API).
@@ -83,6 +87,9 @@ pub struct Authorizer {
     pub templates: super::template::TemplateState,
     #[serde(default)]
     pub subscribe: super::subscribe::SubscribeState,
+    /// Testers (体验者) bound to the account, oldest first.
+    #[serde(default)]
+    pub testers: Vec<super::code::BoundTester>,
 }
 
 /// A second-level category as set on an account.
@@ -319,6 +326,7 @@ impl SimState {
                 widget: Default::default(),
                 templates: Default::default(),
                 subscribe: Default::default(),
+                testers: Vec::new(),
             });
         entry.authorized = true;
         entry.refresh_token = refresh_token;

@@ -49,6 +49,11 @@ pub fn QrPanel(appid: Signal<String>, version: RwSignal<usize>) -> impl IntoView
                 <img data-testid="qrcode-img" alt=r.qrcode width="200" height="200" src=src />
             </div>
             <a data-testid="qrcode-download" href=move || format!("{}&download=1", src())>{r.download}</a>
+            // Who can open the experience version: administrators and the testers bound on the
+            // testers page.
+            <p class="hint" data-testid="qrcode-who-can-scan">{t.testers.who_can_scan}" "
+                <a href=move || format!("/apps/{}/testers", appid.get()) data-testid="qrcode-testers-link">{t.testers.manage}</a>
+            </p>
         </section>
     }
 }

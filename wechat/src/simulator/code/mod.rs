@@ -11,8 +11,9 @@
 //! One concern a module: [`state`] what is kept, `call` reading a call, `calendar`
 //! the quota calendar, `commit` (commit, pages, QR code), `audit` (categories, submit,
 //! status, undo), `review` (audits finishing and their pushes), `release` (release,
-//! visit status, rollback, gray release), `support_version`, `qrcode_jump` and
-//! `library` (the template library). This file wires their routes.
+//! visit status, rollback, gray release), `support_version`, `qrcode_jump`,
+//! `library` (the template library) and `testers` (体验者: bind_tester, unbind_tester,
+//! memberauth, the same permission set 18). This file wires their routes.
 
 mod audit;
 mod calendar;
@@ -24,6 +25,7 @@ mod release;
 mod review;
 mod state;
 mod support_version;
+mod testers;
 
 use axum::extract::{RawQuery, State};
 use axum::routing::{get, post};
@@ -47,6 +49,9 @@ use release::{
 };
 use review::{force_outcome, set_default_outcome};
 use support_version::{get_support_version, set_support_version};
+use testers::{
+    bind_outside, bind_tester, list_testers, memberauth, set_wechat_user, unbind_tester,
+};
 
 pub use audit::{
     check_audit_items, check_tag, offered_categories, FEEDBACK_INFO_MAX_CHARS,
@@ -65,6 +70,12 @@ pub use state::{
     LiveVersion, Template,
 };
 pub use support_version::{is_settable_base_library, parse_base_library, BASE_LIBRARY_VERSIONS};
+pub use testers::{
+    builtin_user, is_personal, tester_limit, userstr_of, wechat_user, BoundTester, WechatUser,
+    BUSY_WECHAT_ID, DEMO_WECHAT_IDS, HIDDEN_WECHAT_ID, MINI_PROGRAMS_PER_TESTER_MAX,
+    NUMBERED_TESTERS, NUMBERED_TESTER_PREFIX, PERSONAL_TESTERS_MAX, UNVERIFIED_TESTERS_MAX,
+    VERIFIED_TESTERS_MAX,
+};
 
 pub fn routes() -> Router<Sim> {
     Router::new()
@@ -106,6 +117,9 @@ pub fn routes() -> Router<Sim> {
         .route("/wxa/gettemplatelist", get(get_template_list))
         .route("/wxa/addtotemplate", post(add_to_template))
         .route("/wxa/deletetemplate", post(delete_template))
+        .route("/wxa/bind_tester", post(bind_tester))
+        .route("/wxa/unbind_tester", post(unbind_tester))
+        .route("/wxa/memberauth", post(memberauth))
 }
 
 /// The code state of one mini program (for tests and demos).
@@ -130,4 +144,6 @@ pub fn control_routes() -> Router<Sim> {
         .route("/code/draft", post(add_draft))
         .route("/qrcodejump", post(set_qrcode_jump))
         .route("/qrcodejump/scan", get(scan_qrcode_jump))
+        .route("/wechat-users", post(set_wechat_user))
+        .route("/testers", get(list_testers).post(bind_outside))
 }
