@@ -195,7 +195,10 @@ async fn tokens_and_the_permission_set_are_checked() {
     h.control("/func-info", json!({"appid": appid, "func_info": [17, 19]}))
         .await;
     let ctx = h.ctx(&appid);
-    assert_eq!(errcode(h.client.bind_tester(&ctx, "zhang_wei").await), 61007);
+    assert_eq!(
+        errcode(h.client.bind_tester(&ctx, "zhang_wei").await),
+        61007
+    );
     assert_eq!(errcode(h.client.get_experiencer(&ctx).await), 61007);
     assert_eq!(
         errcode(
@@ -225,12 +228,16 @@ async fn each_subject_type_has_its_limit() {
         .authorize_profile(json!({"nick_name": "个人的小程序", "principal_name": "个人"}))
         .await;
     let unverified = h
-        .authorize_profile(json!({"nick_name": "未认证", "principal_name": "青禾生鲜有限公司",
-            "verify_type": -1}))
+        .authorize_profile(
+            json!({"nick_name": "未认证", "principal_name": "青禾生鲜有限公司",
+            "verify_type": -1}),
+        )
         .await;
     let verified = h
-        .authorize_profile(json!({"nick_name": "已认证", "principal_name": "星辰咖啡有限公司",
-            "verify_type": 0}))
+        .authorize_profile(
+            json!({"nick_name": "已认证", "principal_name": "星辰咖啡有限公司",
+            "verify_type": 0}),
+        )
         .await;
     for (appid, limit) in [(&personal, 10), (&unverified, 20), (&verified, 40)] {
         let ctx = h.ctx(appid);
@@ -277,7 +284,13 @@ async fn the_control_api_binds_testers_outside_the_platform_and_shows_their_ids(
     assert_eq!(answer["testers"].as_array().map(Vec::len), Some(2));
     assert_eq!(answer["testers"][0]["wechatid"], "outside_one");
     let listed = h.client.get_experiencer(&h.ctx(&appid)).await.unwrap();
-    assert_eq!(listed, vec![userstr_of(&appid, "outside_one"), userstr_of(&appid, "zhang_wei")]);
+    assert_eq!(
+        listed,
+        vec![
+            userstr_of(&appid, "outside_one"),
+            userstr_of(&appid, "zhang_wei")
+        ]
+    );
     let shown = h.control_get(&format!("/testers?appid={appid}")).await;
     assert_eq!(shown["testers"][1]["wechatid"], "zhang_wei");
     // The same rules apply: a personal account stops at 10.
@@ -287,7 +300,11 @@ async fn the_control_api_binds_testers_outside_the_platform_and_shows_their_ids(
         .await;
     assert_eq!(refused["errcode"], 85002, "{refused}");
     assert_eq!(
-        h.client.get_experiencer(&h.ctx(&appid)).await.unwrap().len(),
+        h.client
+            .get_experiencer(&h.ctx(&appid))
+            .await
+            .unwrap()
+            .len(),
         10
     );
     assert_eq!(
@@ -304,7 +321,11 @@ async fn testers_survive_a_restart() {
     let (appid, userstr) = {
         let h = Harness::start_with(config.clone()).await;
         let appid = h.authorize("重启后的体验者").await;
-        let userstr = h.client.bind_tester(&h.ctx(&appid), "chen_jing").await.unwrap();
+        let userstr = h
+            .client
+            .bind_tester(&h.ctx(&appid), "chen_jing")
+            .await
+            .unwrap();
         h.control(
             "/wechat-users",
             json!({"wechatid": "later_user", "searchable": false}),
@@ -318,5 +339,8 @@ async fn testers_survive_a_restart() {
     assert_eq!(testers.len(), 1);
     assert_eq!(testers[0].userstr, userstr);
     assert_eq!(testers[0].wechatid, "chen_jing");
-    assert_eq!(state.wechat_users.get("later_user").map(|u| u.searchable), Some(false));
+    assert_eq!(
+        state.wechat_users.get("later_user").map(|u| u.searchable),
+        Some(false)
+    );
 }

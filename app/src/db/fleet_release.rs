@@ -99,7 +99,10 @@ fn push_filters(sql: &mut Sql, scope: Option<i64>, q: &FleetQuery, c: &FilterCol
     if !q.version.is_empty() {
         let pattern = like_pattern(&q.version);
         let online = format!(" AND (LOWER(COALESCE({}, '')) LIKE ", c.online_version);
-        let audit = format!(" ESCAPE '\\' OR LOWER(COALESCE({}, '')) LIKE ", c.audit_version);
+        let audit = format!(
+            " ESCAPE '\\' OR LOWER(COALESCE({}, '')) LIKE ",
+            c.audit_version
+        );
         sql.push(&online)
             .bind(pattern.clone())
             .push(&audit)
@@ -134,7 +137,9 @@ fn ordered(sql: &mut Sql, q: &FleetQuery) {
         sql.push(&format!(" ORDER BY {column} {dir}, f.appid"));
     } else {
         // NULLs last in both directions, on both databases.
-        sql.push(&format!(" ORDER BY ({column} IS NULL), {column} {dir}, f.appid"));
+        sql.push(&format!(
+            " ORDER BY ({column} IS NULL), {column} {dir}, f.appid"
+        ));
     }
 }
 

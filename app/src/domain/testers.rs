@@ -239,10 +239,7 @@ mod tests {
             Some(FieldProblem::TooLong { max: 64 })
         );
         // Local rules carry no errcode: WeChat has none for them.
-        assert_eq!(
-            check_wechatid("").err().and_then(|v| v.errcode),
-            None
-        );
+        assert_eq!(check_wechatid("").err().and_then(|v| v.errcode), None);
     }
 
     #[test]
@@ -258,10 +255,7 @@ mod tests {
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].problem, FieldProblem::TesterAlreadyBound);
         assert_eq!(again[0].errcode, Some(errcode::ALREADY_BOUND));
-        let full = BindContext {
-            count: 10,
-            ..room
-        };
+        let full = BindContext { count: 10, ..room };
         let refused = check_bind("li_na_88", &full).unwrap_err();
         assert_eq!(
             refused[0].problem,

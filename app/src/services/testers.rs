@@ -61,7 +61,10 @@ impl Current {
 
 async fn listed(state: &AppState, appid: &str) -> Result<Vec<String>, AppError> {
     let platform = state.platform()?;
-    Ok(platform.client.get_experiencer(&platform.ctx(appid)).await?)
+    Ok(platform
+        .client
+        .get_experiencer(&platform.ctx(appid))
+        .await?)
 }
 
 /// Whether WeChat says the account is verified (`verify_type_info.id`: -1 not verified; 0 and
@@ -198,9 +201,7 @@ async fn checked_bind(
         Err(e @ (wechat::Error::OutcomeUnknown(_) | wechat::Error::Decode(_))) => {
             settle_lost_bind(state, p, current, e).await?
         }
-        Err(e) if e.errcode() == Some(errcode::ALREADY_BOUND) => {
-            settle_already_bound(current, e)?
-        }
+        Err(e) if e.errcode() == Some(errcode::ALREADY_BOUND) => settle_already_bound(current, e)?,
         Err(e) => return Err(e.into()),
     };
     db::testers::upsert(
@@ -264,7 +265,10 @@ pub async fn unbind(
     let platform = state.platform()?;
     let answer = platform
         .client
-        .unbind_tester(&platform.ctx(&p.appid), &TesterRef::UserStr(userstr.clone()))
+        .unbind_tester(
+            &platform.ctx(&p.appid),
+            &TesterRef::UserStr(userstr.clone()),
+        )
         .await;
     let result = match answer {
         Ok(_) => Ok(()),

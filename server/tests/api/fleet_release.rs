@@ -399,7 +399,9 @@ async fn add_release_status<'e>(
 /// The release state and template of `appid` in `table`: release_facts (what the triggers
 /// stored) or release_facts_of (what the sources give now).
 async fn state_in(app: &TestApp, table: &str, appid: &str) -> (String, Option<i64>) {
-    sqlx::query_as(&format!("SELECT release_state, template_id FROM {table} WHERE appid = $1"))
+    sqlx::query_as(&format!(
+        "SELECT release_state, template_id FROM {table} WHERE appid = $1"
+    ))
     .bind(appid)
     .fetch_one(&app.db.pool)
     .await

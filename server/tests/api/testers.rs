@@ -128,7 +128,10 @@ async fn an_operator_binds_lists_and_unbinds_testers() {
             .collect::<Vec<_>>(),
         vec![Some("zhang_wei".to_owned()), Some("li_na_88".to_owned())]
     );
-    assert_eq!(sim_testers(&app, &appid).await, vec!["zhang_wei", "li_na_88"]);
+    assert_eq!(
+        sim_testers(&app, &appid).await,
+        vec!["zhang_wei", "li_na_88"]
+    );
     assert_eq!(records(&app, &appid).await, 2);
 
     let view = unbind_ok(&app, &op, &appid, &zhang).await;
@@ -149,7 +152,12 @@ async fn an_operator_binds_lists_and_unbinds_testers() {
     let names: Vec<&str> = actions.iter().map(|(a, _)| a.as_str()).collect();
     assert_eq!(
         names,
-        vec!["tester.bind", "tester.bind", "tester.unbind", "tester.unbind"]
+        vec![
+            "tester.bind",
+            "tester.bind",
+            "tester.unbind",
+            "tester.unbind"
+        ]
     );
     assert!(actions.iter().all(|(_, o)| o == "success"), "{actions:?}");
 }
@@ -216,7 +224,10 @@ async fn each_errcode_reaches_the_field() {
     let calls = sim_calls(&app, "/wxa/bind_tester", &small).await;
     assert_eq!(
         problems(bind(&app, &op, &small, "tester_011").await).await,
-        vec![("wechatid".into(), json!({"TesterLimitReached": {"max": 10}}))]
+        vec![(
+            "wechatid".into(),
+            json!({"TesterLimitReached": {"max": 10}})
+        )]
     );
     assert_eq!(sim_calls(&app, "/wxa/bind_tester", &small).await, calls);
 
@@ -279,7 +290,10 @@ async fn testers_bound_outside_the_console_show_as_userstrs() {
         .expect("an unnamed tester");
     let view = unbind_ok(&app, &op, &appid, &bare).await;
     assert_eq!(testers(&view).len(), 2);
-    assert_eq!(sim_testers(&app, &appid).await, vec!["outside_one", "outside_two"]);
+    assert_eq!(
+        sim_testers(&app, &appid).await,
+        vec!["outside_one", "outside_two"]
+    );
 
     // A record of someone WeChat no longer lists (unbound elsewhere) is dropped on reading.
     sqlx::query(
@@ -423,7 +437,10 @@ async fn the_testers_page_renders_on_the_server() {
     assert!(html.contains("2 / 40"));
     assert!(html.contains("zhang_wei"));
     assert!(html.contains("data-testid=\"tester-userstr\""));
-    assert!(html.contains(&format!("title=\"{outside}\"")), "full userstr in the title");
+    assert!(
+        html.contains(&format!("title=\"{outside}\"")),
+        "full userstr in the title"
+    );
     assert!(html.contains("data-testid=\"tester-bind\""));
 
     // The mini program's home and the release page's experience QR code link to it.
@@ -434,7 +451,10 @@ async fn the_testers_page_renders_on_the_server() {
             .unwrap(),
     )
     .await;
-    assert!(home.contains(&format!("href=\"/apps/{appid}/testers\"")), "home links it");
+    assert!(
+        home.contains(&format!("href=\"/apps/{appid}/testers\"")),
+        "home links it"
+    );
     let release = body(
         op.get(app.url(&format!("/apps/{appid}/release")))
             .send()

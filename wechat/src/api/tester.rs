@@ -98,9 +98,8 @@ impl Client {
         let body = BindTesterRequest {
             wechatid: wechatid.to_owned(),
         };
-        let answer: BindTesterResponse = self
-            .call_json(&BIND_TESTER, ctx, &[], Some(&body))
-            .await?;
+        let answer: BindTesterResponse =
+            self.call_json(&BIND_TESTER, ctx, &[], Some(&body)).await?;
         if answer.userstr.is_empty() {
             return Err(Error::Decode(
                 "/wxa/bind_tester: errcode 0 without userstr".into(),
@@ -147,10 +146,9 @@ mod tests {
         )))
         .unwrap();
         assert_eq!(by_id, serde_json::json!({"wechatid": "zhang_wei"}));
-        let by_str = serde_json::to_value(UnbindTesterRequest::from(&TesterRef::UserStr(
-            "abc".into(),
-        )))
-        .unwrap();
+        let by_str =
+            serde_json::to_value(UnbindTesterRequest::from(&TesterRef::UserStr("abc".into())))
+                .unwrap();
         assert_eq!(by_str, serde_json::json!({"userstr": "abc"}));
     }
 

@@ -298,7 +298,9 @@ pub(super) async fn set_wechat_user(
         searchable: body.searchable,
         tester_elsewhere: body.tester_elsewhere,
     };
-    sim.lock().wechat_users.insert(wechatid.clone(), user.clone());
+    sim.lock()
+        .wechat_users
+        .insert(wechatid.clone(), user.clone());
     sim.save();
     Ok(Json(json!({ "wechatid": wechatid, "user": user })))
 }
@@ -376,7 +378,9 @@ mod tests {
     fn userstrs_are_stable_64_hex_and_differ_per_account() {
         let a = userstr_of("wx0123456789abcdef", "zhang_wei");
         assert_eq!(a.len(), 64);
-        assert!(a.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(a
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
         assert_eq!(a, userstr_of("wx0123456789abcdef", "zhang_wei"));
         assert_ne!(a, userstr_of("wx0123456789abcdee", "zhang_wei"));
         assert_ne!(a, userstr_of("wx0123456789abcdef", "li_na_88"));
@@ -395,7 +399,14 @@ mod tests {
         );
         assert!(builtin_user("tester_001").is_some());
         assert!(builtin_user("tester_120").is_some());
-        for unknown in ["tester_000", "tester_121", "tester_1", "tester_0010", "nobody", ""] {
+        for unknown in [
+            "tester_000",
+            "tester_121",
+            "tester_1",
+            "tester_0010",
+            "nobody",
+            "",
+        ] {
             assert!(builtin_user(unknown).is_none(), "{unknown}");
         }
     }
