@@ -10,7 +10,8 @@
 # WXA_BENCH_CALLS_PER_MINUTE (100000), WXA_BENCH_TICK_MS (100), WXA_BENCH_AUDIT_DELAY_SECS (1),
 # WXA_BENCH_SEED_CONCURRENCY (16), WXA_BENCH_TIMEOUT_SECS (7200 per run),
 # WXA_BENCH_LEASE_SECS (60: the consoles' WXA_ROLLOUT_LEASE_SECS, what a kill costs),
-# WXA_BENCH_RUNS (plain,crash,pair), WXA_BENCH_DIR (keep the databases and logs there).
+# WXA_BENCH_RUNS (plain,crash,pair), WXA_BENCH_DATABASES (sqlite,postgres),
+# WXA_BENCH_DIR (keep the databases and logs there).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"

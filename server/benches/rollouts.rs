@@ -78,6 +78,9 @@ struct Params {
     plain: bool,
     crash: bool,
     pair: bool,
+    /// WXA_BENCH_DATABASES (sqlite,postgres): which databases to run on.
+    sqlite: bool,
+    postgres: bool,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -105,6 +108,15 @@ impl Params {
                 "WXA_BENCH_RUNS: `{r}` is none of plain, crash, pair"
             );
         }
+        let databases =
+            std::env::var("WXA_BENCH_DATABASES").unwrap_or_else(|_| "sqlite,postgres".into());
+        let databases: Vec<&str> = databases.split(',').map(str::trim).collect();
+        for d in &databases {
+            assert!(
+                matches!(*d, "sqlite" | "postgres"),
+                "WXA_BENCH_DATABASES: `{d}` is none of sqlite, postgres"
+            );
+        }
         Params {
             targets,
             seed_concurrency: env_number("WXA_BENCH_SEED_CONCURRENCY", 16usize).max(1),
@@ -118,6 +130,8 @@ impl Params {
             plain: runs.contains(&"plain"),
             crash: runs.contains(&"crash"),
             pair: runs.contains(&"pair"),
+            sqlite: databases.contains(&"sqlite"),
+            postgres: databases.contains(&"postgres"),
         }
     }
 
@@ -1678,9 +1692,11 @@ async fn main() {
     let sqlite_dir = root.join("sqlite");
     std::fs::create_dir_all(&sqlite_dir).expect("sqlite dir");
     let sqlite_url = format!("sqlite://{}/bench.db?mode=rwc", sqlite_dir.display());
-    figures.push(bench_database("SQLite", &sqlite_url, &sqlite_dir, &p, &http, false).await);
+    if p.sqlite {
+        figures.push(bench_database("SQLite", &sqlite_url, &sqlite_dir, &p, &http, false).await);
+    }
     match std::env::var("WXA_TEST_PG_URL") {
-        Ok(admin) if !admin.is_empty() => {
+        Ok(admin) if !admin.is_empty() && p.postgres => {
             sqlx::any::install_default_drivers();
             let mut conn = AnyConnection::connect(&admin).await.expect("postgres");
             conn.execute("DROP DATABASE IF EXISTS wxa_bench_rollouts")

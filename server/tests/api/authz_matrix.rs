@@ -362,6 +362,9 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await
     .expect("a rollout");
+    let app::db::rollouts::Inserted::Created { id: rollout, .. } = rollout else {
+        panic!("the matrix's mini program is in no other rollout");
+    };
     Fixture {
         rollout,
         appid,

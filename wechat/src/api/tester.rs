@@ -131,8 +131,11 @@ mod tests {
 
     #[test]
     fn writes_and_reads_are_marked() {
-        assert!(BIND_TESTER.writes && UNBIND_TESTER.writes);
-        assert!(!MEMBERAUTH.writes);
+        let writes: Vec<bool> = [BIND_TESTER, UNBIND_TESTER, MEMBERAUTH]
+            .iter()
+            .map(|e| e.writes)
+            .collect();
+        assert_eq!(writes, [true, true, false]);
         for e in ENDPOINTS {
             assert_eq!(e.method, Method::Post, "{}", e.path);
             assert_eq!(e.auth, Auth::Authorizer, "{}", e.path);
