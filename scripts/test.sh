@@ -97,9 +97,9 @@ done
 count() { grep -E '^test result' "$1" | awk '{p+=$4; f+=$6} END {print p+0, f+0}'; }
 read -r sp sf < <(count "$LOGS/sqlite.log")
 read -r pp pf < <(count "$LOGS/postgres.log")
-ep="$(grep -oE '^ +[0-9]+ passed' "$LOGS/playwright.log" | tail -1 | tr -dc 0-9)"
-ef="$(grep -oE '^ +[0-9]+ failed' "$LOGS/playwright.log" | tail -1 | tr -dc 0-9)"
-flaky="$(grep -oE '^ +[0-9]+ flaky' "$LOGS/playwright.log" | tail -1 | tr -dc 0-9)"
+ep="$(grep -oE '^ +[0-9]+ passed' "$LOGS/playwright.log" | tail -1 | tr -dc 0-9 || true)"
+ef="$(grep -oE '^ +[0-9]+ failed' "$LOGS/playwright.log" | tail -1 | tr -dc 0-9 || true)"
+flaky="$(grep -oE '^ +[0-9]+ flaky' "$LOGS/playwright.log" | tail -1 | tr -dc 0-9 || true)"
 echo "==> cargo tests on SQLite: $sp passed; on PostgreSQL: $pp passed; Playwright: ${ep:-0} passed, ${ef:-0} failed, ${flaky:-0} flaky (passed on its retry)"
 echo "total: $((sp + pp + ${ep:-0})) passed, $((sf + pf + ${ef:-0})) failed; logs in $LOGS"
 [ "${#failed[@]}" = 0 ] || { echo "FAILED: ${failed[*]}"; exit 1; }

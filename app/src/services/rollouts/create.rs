@@ -53,6 +53,16 @@ pub async fn create(
             ));
         }
         if plan.run.is_empty() {
+            // Every target is in other rollouts (taken since the preview, or listed again):
+            // say so rather than "required".
+            let taken = !plan.skipped.is_empty()
+                && plan
+                    .skipped
+                    .iter()
+                    .all(|s| matches!(s.reason, SkipReason::InOtherRollout));
+            if errors.is_empty() && taken {
+                return Err(AppError::RolloutUnavailable(RolloutRefusal::TargetsTaken));
+            }
             errors.push(FieldError::new("targets", FieldProblem::Required));
         }
         return Err(AppError::Invalid(errors));
