@@ -223,6 +223,12 @@ async fn a_pushed_result_is_recorded_once_with_one_notification() {
     let row = audit_row(&app, &appid, auditid).await.unwrap();
     assert_eq!(row.result_source.as_deref(), Some("push"));
     assert!(row.finished_at.is_some());
+    // The notification is written just after the status: under load a read between the
+    // two finds none yet.
+    wait_for("the notification", || async {
+        !notifications_for(&app, &appid).await.is_empty()
+    })
+    .await;
     assert_eq!(
         notifications_for(&app, &appid).await,
         vec![(
