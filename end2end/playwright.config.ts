@@ -7,7 +7,8 @@ export default defineConfig({
   // One retry: the suite runs beside two cargo test suites on 2 cores, and a scenario that
   // passes on its retry is reported as flaky (scripts/test.sh prints the count) for a look.
   retries: 1,
-  timeout: 30_000,
+  // Scenarios that take 10 s alone take three times that beside two cargo suites on 2 cores.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   reporter: "list",
   use: {

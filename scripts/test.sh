@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The second README command: everything, failing fast on the cheap checks.
-#   format and lint → build once (tests + release site) → run the three suites side by side:
-#   unit + integration on SQLite, the same on PostgreSQL, Playwright against the release build.
+#   format → build once, the browser and the server side at the same time, lints first → run
+#   the three suites side by side: unit + integration on SQLite, the same on PostgreSQL,
+#   Playwright against the server binary of that build.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -19,28 +20,49 @@ stamp() { echo "==> [$(date +%T)] $*"; }
 
 stamp "cargo fmt --check"
 cargo fmt --all -- --check
-stamp "cargo clippy (server side)"
-cargo clippy --workspace --all-targets --release -- -D warnings
-stamp "cargo clippy (browser side, wasm32)"
-cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --profile wasm-release -- -D warnings
 
-# Builds one after the other (they share the target directory's lock; 2 cores are busy anyway).
-# The test build also builds the release server binary the browser tests run; cargo-leptos
-# builds only the browser side: its own server build would replace the test build's app
-# artifacts and the test runs below would compile them all over again (~8 minutes).
-stamp "build the tests (and the release server)"
-cargo test --workspace --release --no-run
-stamp "cargo leptos build --release --frontend-only --precompress"
-cargo leptos build --release --frontend-only --precompress
+# Two build lanes side by side, each in its own target directory (no shared lock): a single
+# crate's front end uses one core, so one lane fills the other's idle core.
+#   browser: wasm32 clippy, then the release site — cargo-leptos builds the wasm in target/front,
+#            and its clippy goes there too to share the proc macros;
+#   server:  clippy, then the tests and the server binary Playwright runs, in the `ci` profile
+#            (Cargo.toml: release-optimized dependencies, lightly optimized own crates) — the
+#            same profile for both shares their build scripts and proc macros.
+# cargo-leptos builds only the browser side: its own server build would rebuild the app crate.
+build_browser() {
+  CARGO_TARGET_DIR=target/front cargo clippy -p app --lib --features hydrate \
+    --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --profile wasm-release -- -D warnings &&
+    cargo leptos build --release --frontend-only --precompress
+}
+stamp "build: the browser side (wasm clippy, site) beside the server side (clippy, tests)"
+build_browser >"$LOGS/browser-build.log" 2>&1 &
+BROWSER_BUILD=$!
+server_rc=0
+{ stamp "cargo clippy (server side)" &&
+  cargo clippy --workspace --all-targets --profile ci -- -D warnings &&
+  stamp "build the tests (and the server binary)" &&
+  cargo test --workspace --profile ci --no-run; } || server_rc=$?
+if [ "$server_rc" != 0 ]; then
+  pkill -TERM -P "$BROWSER_BUILD" 2>/dev/null || true
+  exit "$server_rc"
+fi
+browser_rc=0
+wait "$BROWSER_BUILD" || browser_rc=$?
+stamp "browser side built (rc $browser_rc)"
+if [ "$browser_rc" != 0 ]; then
+  echo "======== browser build FAILED: the end of its log"
+  tail -80 "$LOGS/browser-build.log"
+  exit "$browser_rc"
+fi
 
 # The suites only run what is built, so they can run at the same time.
 source "$ROOT/scripts/pg.sh"
 E2E_DIR="$(mktemp -d /tmp/wxa-e2e.XXXXXX)"
 # A copy, so that nothing the test runs do to target/ reaches the running server.
-cp target/release/server "$E2E_DIR/server"
+cp target/ci/server "$E2E_DIR/server"
 
-run_sqlite() { cargo test --workspace --release >"$LOGS/sqlite.log" 2>&1; }
-run_postgres() { WXA_TEST_DATABASE_URL="$WXA_TEST_PG_URL" cargo test --workspace --release >"$LOGS/postgres.log" 2>&1; }
+run_sqlite() { cargo test --workspace --profile ci >"$LOGS/sqlite.log" 2>&1; }
+run_postgres() { WXA_TEST_DATABASE_URL="$WXA_TEST_PG_URL" cargo test --workspace --profile ci >"$LOGS/postgres.log" 2>&1; }
 run_playwright() {
   local port
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"

@@ -19,6 +19,18 @@ async function consent(page: Page, openid: string, templateId: string) {
   expect(res.status()).toBe(200);
 }
 
+/** Deletes every template the mini programs have, so that a retry starts where the first try did. */
+async function clearTemplates(page: Page, appids: string[]) {
+  for (const appid of appids) {
+    const view = await page.request.post("/api/subscribe_messages/view", { data: { appid } });
+    expect(view.status()).toBe(200);
+    for (const t of (await view.json()).templates as { pri_tmpl_id: string }[]) {
+      const res = await page.request.post("/api/subscribe_messages/delete", { data: { appid, pri_tmpl_id: t.pri_tmpl_id } });
+      expect(res.status()).toBe(200);
+    }
+  }
+}
+
 async function noJs(browser: Browser, page: Page, path: string): Promise<Page> {
   const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
   const p = await plain.newPage();
@@ -29,7 +41,10 @@ async function noJs(browser: Browser, page: Page, path: string): Promise<Page> {
 test("compose a subscription template, send with a bad page and a bad value, fix and send, delete; apply it as a set to 3 mini programs", async ({ page, browser }) => {
   // Two sessions and three mini programs: ~10 s alone, over 30 s beside the other suites.
   test.setTimeout(90_000);
+  // A retry must not meet what its first try created: its own set name, no templates left.
+  const setName = `E2E 取餐组${test.info().retry || ""}`;
   await login(page, "operator");
+  await clearTemplates(page, [APP, ...OTHERS]);
   await page.goto(`/apps/${APP}`);
   await hydrated(page);
   await page.getByTestId("home-subscribe-messages-link").click();
@@ -57,17 +72,17 @@ test("compose a subscription template, send with a bad page and a bad value, fix
   await expect(page.getByTestId("sm-added")).toBeVisible();
   // The same composition goes into a new template set.
   await page.getByTestId("sm-set-set").selectOption("new");
-  await page.getByTestId("sm-set-name").fill("E2E 取餐组");
+  await page.getByTestId("sm-set-name").fill(setName);
   await page.getByTestId("sm-set-add").click();
-  await expect(page.getByTestId("sm-set-done")).toContainText("E2E 取餐组");
+  await expect(page.getByTestId("sm-set-done")).toContainText(setName);
   // A general title joins the set too (composed here, not added to this account).
   await page.locator('[data-testid="sm-title"][data-tid="1001"]').getByTestId("sm-title-choose").click();
   await expect(page.getByTestId("sm-compose")).toContainText("订单支付成功通知");
   await page.locator('[data-testid="sm-keyword"][data-kid="1"]').check();
   await page.locator('[data-testid="sm-keyword"][data-kid="2"]').check();
-  await page.getByTestId("sm-set-set").selectOption({ label: "E2E 取餐组" });
+  await page.getByTestId("sm-set-set").selectOption({ label: setName });
   await page.getByTestId("sm-set-add").click();
-  await expect(page.getByTestId("sm-set-done")).toContainText("E2E 取餐组");
+  await expect(page.getByTestId("sm-set-done")).toContainText(setName);
 
   // A test send: a page the code does not have (41030) and a value against its type (47003).
   const row = page.getByTestId("sm-template").filter({ hasText: "取餐提醒" }).first();
@@ -102,7 +117,7 @@ test("compose a subscription template, send with a bad page and a bad value, fix
   // others cannot use the coffee title and still get the general one.
   await page.getByTestId("nav-message-sets").click();
   await hydrated(page);
-  const setRow = page.getByTestId("ms-row").filter({ hasText: "E2E 取餐组" });
+  const setRow = page.getByTestId("ms-row").filter({ hasText: setName });
   await expect(setRow.getByTestId("ms-members")).toHaveText("2");
   await setRow.getByTestId("ms-open").click();
   await expect(page.getByTestId("set-member")).toHaveCount(2);
