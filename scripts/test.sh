@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The second README command: everything, failing fast on the cheap checks.
-#   format → build once, the browser and the server side at the same time, lints first → run
+#   format → build once, linting as it compiles, the browser and the server side at the same time → run
 #   the three suites side by side: unit + integration on SQLite, the same on PostgreSQL,
 #   Playwright against the server binary of that build.
 set -euo pipefail
@@ -21,31 +21,30 @@ stamp() { echo "==> [$(date +%T)] $*"; }
 stamp "cargo fmt --check"
 cargo fmt --all -- --check
 
+# Lints and builds are one pass: clippy-driver compiles the workspace's own crates (what
+# `cargo clippy` runs, with codegen too), so a warning fails the build itself and nothing is
+# checked twice. Every cargo command below uses it, or the suites would rebuild those crates.
+RUSTC_WORKSPACE_WRAPPER="$(command -v clippy-driver)"
+export RUSTC_WORKSPACE_WRAPPER
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+
 # Two build lanes side by side, each in its own target directory (no shared lock): a single
 # crate's front end uses one core, so one lane fills the other's idle core.
-#   browser: wasm32 clippy, then the release site — cargo-leptos builds the wasm in target/front,
-#            and its clippy goes there too to share the proc macros;
-#   server:  clippy, then the tests and the server binary Playwright runs, in the `ci` profile
-#            (Cargo.toml: release-optimized dependencies, lightly optimized own crates) — the
-#            same profile for both shares their build scripts and proc macros.
+#   browser: the release site; cargo-leptos builds the wasm (the app crate with `hydrate`,
+#            linted for wasm32 on the way) in target/front;
+#   server:  every test target, the benches and the server binary Playwright runs, in the `ci`
+#            profile (Cargo.toml: release-optimized dependencies, lightly optimized own crates).
 # cargo-leptos builds only the browser side: its own server build would rebuild the app crate.
-build_browser() {
-  CARGO_TARGET_DIR=target/front cargo clippy -p app --lib --features hydrate \
-    --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --profile wasm-release -- -D warnings &&
-    cargo leptos build --release --frontend-only --precompress
-}
-stamp "build: the browser side (wasm clippy, site) beside the server side (clippy, tests)"
-build_browser >"$LOGS/browser-build.log" 2>&1 &
+stamp "build: the browser side (site) beside the server side (tests, benches, server)"
+cargo leptos build --release --frontend-only --precompress >"$LOGS/browser-build.log" 2>&1 &
 BROWSER_BUILD=$!
 server_rc=0
-{ stamp "cargo clippy (server side)" &&
-  cargo clippy --workspace --all-targets --profile ci -- -D warnings &&
-  stamp "build the tests (and the server binary)" &&
-  cargo test --workspace --profile ci --no-run; } || server_rc=$?
+cargo test --workspace --all-targets --profile ci --no-run || server_rc=$?
 if [ "$server_rc" != 0 ]; then
   pkill -TERM -P "$BROWSER_BUILD" 2>/dev/null || true
   exit "$server_rc"
 fi
+stamp "server side built"
 browser_rc=0
 wait "$BROWSER_BUILD" || browser_rc=$?
 stamp "browser side built (rc $browser_rc)"
