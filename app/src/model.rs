@@ -26,6 +26,9 @@ pub struct MiniProgramRow {
     pub status: AppStatus,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The last readiness check's summary; `None`: never checked.
+    #[serde(default)]
+    pub readiness: Option<crate::domain::readiness::ReadinessBrief>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -14,6 +14,7 @@ pub mod mini_programs;
 pub mod notifications;
 pub mod platform;
 pub mod qrcode_rules;
+pub mod readiness;
 pub mod release;
 pub mod rollouts;
 pub mod subscribe_messages;

@@ -3,6 +3,9 @@ use super::Db;
 use crate::domain::mini_program::{
     like_pattern, AppStatus, MiniProgramQuery, MiniProgramSort, SubjectType,
 };
+use crate::domain::readiness::{
+    ItemKind, ItemState, ReadinessBrief, ReadinessFilter, ReadinessState,
+};
 use crate::model::MiniProgramRow;
 
 #[derive(sqlx::FromRow)]
@@ -16,11 +19,29 @@ struct Row {
     status: String,
     created_at: i64,
     updated_at: i64,
+    // The last readiness check (NULL when never checked).
+    readiness_ready: Option<i64>,
+    readiness_total: Option<i64>,
+    readiness_first_blocking: Option<String>,
+    readiness_checked_at: Option<i64>,
 }
 
 impl From<Row> for MiniProgramRow {
     fn from(r: Row) -> Self {
+        let readiness = match (r.readiness_ready, r.readiness_total, r.readiness_checked_at) {
+            (Some(ready), Some(total), Some(checked_at)) => Some(ReadinessBrief {
+                ready,
+                total,
+                first_blocking: r
+                    .readiness_first_blocking
+                    .as_deref()
+                    .and_then(ItemKind::parse),
+                checked_at,
+            }),
+            _ => None,
+        };
         MiniProgramRow {
+            readiness,
             subject: SubjectType::parse(&r.subject_type).unwrap_or(SubjectType::OtherOrganization),
             status: AppStatus::parse(&r.status).unwrap_or(AppStatus::Unauthorized),
             appid: r.appid,
@@ -35,8 +56,50 @@ impl From<Row> for MiniProgramRow {
 }
 
 const COLUMNS: &str = "p.appid, p.nick_name, p.principal_name, p.subject_type, p.merchant_id, \
-     m.name AS merchant_name, p.status, p.created_at, p.updated_at \
-     FROM mini_programs p LEFT JOIN merchants m ON m.id = p.merchant_id";
+     m.name AS merchant_name, p.status, p.created_at, p.updated_at, \
+     r.ready_count AS readiness_ready, r.item_count AS readiness_total, \
+     r.first_blocking AS readiness_first_blocking, r.checked_at AS readiness_checked_at \
+     FROM mini_programs p LEFT JOIN merchants m ON m.id = p.merchant_id \
+     LEFT JOIN readiness_snapshots r ON r.appid = p.appid";
+
+/// The count's FROM: the readiness snapshot joined only when a readiness filter reads it.
+fn count_select(q: &MiniProgramQuery) -> &'static str {
+    match q.readiness {
+        Some(ReadinessFilter::Ready | ReadinessFilter::Stuck | ReadinessFilter::NotChecked) => {
+            "SELECT COUNT(*) FROM mini_programs p \
+             LEFT JOIN readiness_snapshots r ON r.appid = p.appid"
+        }
+        _ => "SELECT COUNT(*) FROM mini_programs p",
+    }
+}
+
+/// The readiness filter: on the stored summary (`r`, joined by the caller), or, for "stuck
+/// at <item>", on the item's own row (indexed by item and state).
+fn push_readiness(sql: &mut Sql, filter: ReadinessFilter) {
+    match filter {
+        ReadinessFilter::Ready => {
+            sql.push(" AND r.state = ")
+                .bind(ReadinessState::Ready.as_str());
+        }
+        ReadinessFilter::Stuck => {
+            sql.push(" AND r.state = ")
+                .bind(ReadinessState::Stuck.as_str());
+        }
+        ReadinessFilter::NotChecked => {
+            sql.push(" AND r.appid IS NULL");
+        }
+        ReadinessFilter::StuckAt(kind) => {
+            sql.push(
+                " AND EXISTS (SELECT 1 FROM readiness_items ri WHERE ri.appid = p.appid \
+                 AND ri.item = ",
+            )
+            .bind(kind.as_str());
+            sql.push(" AND ri.state = ")
+                .bind(ItemState::Missing.as_str());
+            sql.push(")");
+        }
+    }
+}
 
 /// `scope` is the merchant a merchant user is confined to (None for staff).
 fn filtered(select: &str, scope: Option<i64>, q: &MiniProgramQuery) -> Sql {
@@ -53,6 +116,9 @@ fn filtered(select: &str, scope: Option<i64>, q: &MiniProgramQuery) -> Sql {
     }
     if let Some(s) = q.status {
         sql.push(" AND p.status = ").bind(s.as_str());
+    }
+    if let Some(r) = q.readiness {
+        push_readiness(&mut sql, r);
     }
     if !q.search.is_empty() {
         let pattern = like_pattern(&q.search);
@@ -71,7 +137,7 @@ pub async fn list(
     scope: Option<i64>,
     q: &MiniProgramQuery,
 ) -> Result<(Vec<MiniProgramRow>, i64), sqlx::Error> {
-    let total: i64 = filtered("SELECT COUNT(*) FROM mini_programs p", scope, q)
+    let total: i64 = filtered(count_select(q), scope, q)
         .query_as::<(i64,)>()
         .fetch_one(&db.pool)
         .await?
@@ -84,6 +150,8 @@ pub async fn list(
         MiniProgramSort::Merchant => "m.name",
         MiniProgramSort::Status => "p.status",
         MiniProgramSort::Created => "p.created_at",
+        // Never checked sorts below "none ready" (NULL orders differently on the two databases).
+        MiniProgramSort::Readiness => "COALESCE(r.ready_count, -1)",
     };
     // The appid tie-breaker keeps pages stable when many rows share the sort value.
     sql.push(&format!(

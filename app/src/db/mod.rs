@@ -18,6 +18,7 @@ pub mod mini_programs;
 pub mod notifications;
 pub mod pool;
 pub mod qrcode_rules;
+pub mod readiness;
 pub mod release_status;
 pub mod rollouts;
 pub mod session_store;

@@ -1,4 +1,5 @@
 use super::pagination::{PageRequest, SortDir};
+use super::readiness::ReadinessFilter;
 use serde::{Deserialize, Serialize};
 
 pub const SEARCH_MAX: usize = 64;
@@ -77,16 +78,19 @@ pub enum MiniProgramSort {
     Status,
     #[default]
     Created,
+    /// Items ready at the last readiness check (never checked sorts below none ready).
+    Readiness,
 }
 
 impl MiniProgramSort {
-    pub const ALL: [MiniProgramSort; 6] = [
+    pub const ALL: [MiniProgramSort; 7] = [
         MiniProgramSort::AppId,
         MiniProgramSort::Name,
         MiniProgramSort::Subject,
         MiniProgramSort::Merchant,
         MiniProgramSort::Status,
         MiniProgramSort::Created,
+        MiniProgramSort::Readiness,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +101,7 @@ impl MiniProgramSort {
             MiniProgramSort::Merchant => "merchant",
             MiniProgramSort::Status => "status",
             MiniProgramSort::Created => "created",
+            MiniProgramSort::Readiness => "readiness",
         }
     }
 
@@ -116,6 +121,8 @@ pub struct MiniProgramQuery {
     pub subject: Option<SubjectType>,
     pub status: Option<AppStatus>,
     pub merchant_id: Option<i64>,
+    /// The readiness checklist's state (ready, stuck, never checked, stuck at an item).
+    pub readiness: Option<ReadinessFilter>,
     pub sort: MiniProgramSort,
     pub dir: SortDir,
     pub page: PageRequest,
@@ -134,6 +141,7 @@ impl MiniProgramQuery {
             subject: get("subject").as_deref().and_then(SubjectType::parse),
             status: get("status").as_deref().and_then(AppStatus::parse),
             merchant_id: get("merchant").and_then(|m| m.parse().ok()),
+            readiness: get("readiness").as_deref().and_then(ReadinessFilter::parse),
             sort: MiniProgramSort::parse(get("sort").as_deref().unwrap_or("")),
             dir: SortDir::parse(get("dir").as_deref().unwrap_or("desc")),
             page: PageRequest::from_params(get("page").as_deref(), get("per_page").as_deref()),
@@ -161,6 +169,9 @@ impl MiniProgramQuery {
         }
         if let Some(m) = self.merchant_id {
             p.push(("merchant", m.to_string()));
+        }
+        if let Some(r) = self.readiness {
+            p.push(("readiness", r.as_param()));
         }
         p.push(("sort", self.sort.as_str().to_string()));
         p.push(("dir", self.dir.as_str().to_string()));
@@ -204,6 +215,7 @@ mod tests {
             ("subject", "enterprise"),
             ("status", "authorized"),
             ("merchant", "2"),
+            ("readiness", "stuck:testers"),
             ("sort", "name"),
             ("dir", "asc"),
             ("page", "3"),
@@ -212,6 +224,12 @@ mod tests {
         assert_eq!(q.search, "咖啡");
         assert_eq!(q.subject, Some(SubjectType::Enterprise));
         assert_eq!(q.merchant_id, Some(2));
+        assert_eq!(
+            q.readiness,
+            Some(ReadinessFilter::StuckAt(
+                super::super::readiness::ItemKind::Testers
+            ))
+        );
         assert_eq!(q.sort, MiniProgramSort::Name);
         let params = q.to_params();
         let back = query(
@@ -229,10 +247,12 @@ mod tests {
             ("subject", "alien"),
             ("sort", "drop table"),
             ("merchant", "x"),
+            ("readiness", "stuck:nowhere"),
         ]);
         assert_eq!(q.subject, None);
         assert_eq!(q.sort, MiniProgramSort::Created);
         assert_eq!(q.merchant_id, None);
+        assert_eq!(q.readiness, None);
         assert_eq!(q.dir, SortDir::Desc);
     }
 

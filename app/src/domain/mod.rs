@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod pagination;
 pub mod platform;
 pub mod qrcode_rule;
+pub mod readiness;
 pub mod release;
 pub mod rollout;
 pub mod rollout_view;

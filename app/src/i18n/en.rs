@@ -251,6 +251,7 @@ pub const TEXTS: Texts = Texts {
             "release.support_version" => "Minimum base library",
             "tester.bind" => "Tester bound",
             "tester.unbind" => "Tester unbound",
+            "readiness.check" => "Readiness checked",
             _ => return None,
         })
     },
@@ -283,6 +284,7 @@ pub const TEXTS: Texts = Texts {
     rollouts: &super::rollouts::EN,
     rollout_plan: &super::rollout_plan::EN,
     testers: &super::testers::EN,
+    readiness: &super::readiness::EN,
     duplicate_item: "This entry is there twice",
     invalid_color: "A colour is written #RRGGBB",
 

@@ -7,6 +7,7 @@ mod en;
 pub mod message_sets;
 pub mod messages;
 pub mod qrcode;
+pub mod readiness;
 pub mod release;
 pub mod rollout_plan;
 pub mod rollouts;
@@ -320,6 +321,8 @@ pub struct Texts {
     pub rollout_plan: &'static rollout_plan::PlanTexts,
     // testers (体验者)
     pub testers: &'static testers::TesterTexts,
+    // readiness checklist (就绪检查) and the registry's readiness column
+    pub readiness: &'static readiness::ReadinessTexts,
 
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,

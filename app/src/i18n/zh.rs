@@ -247,6 +247,7 @@ pub const TEXTS: Texts = Texts {
             "release.support_version" => "最低基础库版本",
             "tester.bind" => "绑定体验者",
             "tester.unbind" => "解除体验者",
+            "readiness.check" => "就绪检查",
             _ => return None,
         })
     },
@@ -279,6 +280,7 @@ pub const TEXTS: Texts = Texts {
     rollouts: &super::rollouts::ZH,
     rollout_plan: &super::rollout_plan::ZH,
     testers: &super::testers::ZH,
+    readiness: &super::readiness::ZH,
     duplicate_item: "重复了",
     invalid_color: "颜色须为 #RRGGBB 格式",
 

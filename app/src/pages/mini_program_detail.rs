@@ -7,6 +7,7 @@ use crate::domain::merchant_permission::MerchantPermission;
 use crate::domain::time::format_cst;
 use crate::i18n::use_texts;
 use crate::model::MiniProgramHome;
+use crate::pages::readiness::readiness_badge;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -78,6 +79,7 @@ fn Home(h: MiniProgramHome) -> impl IntoView {
     let r = t.release;
     let p = h.program.clone();
     let release_link = format!("/apps/{}/release", p.appid);
+    let readiness_link = format!("/apps/{}/readiness", p.appid);
     let version_line = |label: &'static str, testid: &'static str, text: Option<String>| {
         view! {
             <dt>{label}</dt>
@@ -108,12 +110,21 @@ fn Home(h: MiniProgramHome) -> impl IntoView {
         </nav>
         <div class="page-head">
             <h1 data-testid="detail-name">{p.nick_name.clone()}</h1>
-            <a href=release_link.clone() class="button primary" data-testid="detail-release-link">{r.link}</a>
+            <div class="actions">
+                <a href=readiness_link.clone() class="button" data-testid="detail-readiness-link">{t.readiness.open}</a>
+                " "<a href=release_link.clone() class="button primary" data-testid="detail-release-link">{r.link}</a>
+            </div>
         </div>
         {(h.grant == MerchantPermission::View).then(|| view! {
             <p class="notice" data-testid="view-only">{t.view_only_notice}</p>
         })}
         <div class="home-grid">
+            <section class="panel home-card" data-testid="home-readiness">
+                <h2>{t.readiness.nav}</h2>
+                <p data-testid="home-readiness-summary">{readiness_badge(t, p.readiness.clone())}</p>
+                <p class="muted">{t.readiness.home_hint}</p>
+                <a href=readiness_link class="button primary" data-testid="home-readiness-link">{t.readiness.open}</a>
+            </section>
             <section class="panel home-card">
                 <h2>{t.mini_program_detail}</h2>
                 <dl class="facts compact" data-testid="detail">

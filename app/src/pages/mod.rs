@@ -16,6 +16,7 @@ pub mod not_found;
 pub mod notifications;
 pub mod qrcode_fleet;
 pub mod qrcode_rules;
+pub mod readiness;
 pub mod release;
 pub mod rollout;
 pub mod rollout_new;

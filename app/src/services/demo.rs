@@ -224,6 +224,18 @@ pub async fn seed_mini_programs(
             .map_err(simulator_error)?;
         authorization::complete(state, Some(request), &confirmed.auth_code).await?;
         crate::db::mini_programs::set_created_at(db, &p.appid, p.created_at).await?;
+        if has_basic_info(i) {
+            control
+                .set_basic_info(
+                    &p.appid,
+                    serde_json::json!({
+                        "head_img": format!("https://img.example.com/demo/{}.png", p.appid),
+                        "signature": format!("{}：在线{}服务。", p.nick_name, PRODUCTS[(i / 4 % 10) as usize]),
+                    }),
+                )
+                .await
+                .map_err(simulator_error)?;
+        }
         match p.status {
             AppStatus::Authorized => seed_code_state(state, control, &p.appid, i).await?,
             AppStatus::NeedsReauthorization => {
@@ -249,6 +261,13 @@ pub async fn seed_mini_programs(
     }
     meta::set(db, SEEDED_KEY, &now.to_string()).await?;
     Ok(true)
+}
+
+/// Whether the owner of demo mini program `i` has set its avatar and introduction (its name
+/// comes with the authorization). The ones whose code is only committed are still being set
+/// up, so the readiness checklist has an incomplete basic info to show (86002).
+pub fn has_basic_info(i: u64) -> bool {
+    !matches!(code_stage(i), CodeStage::Committed)
 }
 
 /// Where a demo mini program's code stands: the code goes through the same

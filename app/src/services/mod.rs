@@ -18,6 +18,7 @@ pub mod password;
 pub mod platform;
 pub mod push_secrets;
 pub mod qrcode_rules;
+pub mod readiness;
 pub mod release;
 pub mod rollouts;
 pub mod secrets;

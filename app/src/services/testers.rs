@@ -132,6 +132,16 @@ async fn build_view(
     })
 }
 
+/// How many testers WeChat lists now and the account's limit, read as the testers page reads
+/// them (the readiness checklist's source; the caller has authorized the user).
+pub async fn count_and_limit(
+    state: &AppState,
+    p: &MiniProgramRow,
+) -> Result<(usize, usize), AppError> {
+    let current = read_current(state, p).await?;
+    Ok((current.listed.len(), current.limit(p)))
+}
+
 /// One mini program's testers as WeChat lists them now.
 pub async fn view(
     state: &AppState,

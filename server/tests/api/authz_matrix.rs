@@ -154,6 +154,9 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("qrcode_rules/publish", Access::Owned),
     ("qrcode_rules/save", Access::Owned),
     ("qrcode_rules/targets", Access::SignedIn),
+    ("readiness/check", Access::Owned),
+    ("readiness/get", Access::Owned),
+    ("readiness/targets", Access::SignedIn),
     ("release/commit", Access::Owned),
     ("release/gray", Access::Owned),
     ("release/refresh_audit", Access::Owned),
@@ -505,6 +508,9 @@ fn body(endpoint: &str, fx: &Fixture, caller: Caller, missing: bool) -> Value {
         // A userstr WeChat does not list: already unbound (200), past the check.
         "testers/unbind" => json!({"appid": appid, "userstr": "0".repeat(64)}),
         "qrcode_rules/targets" => json!({"search": "", "merchant_id": null}),
+        // A re-check reads only: allowed to everyone who sees the mini program.
+        "readiness/get" | "readiness/check" => json!({"appid": appid}),
+        "readiness/targets" => json!({"query": {}}),
         "qrcode_rules/save" => json!({"appid": appid, "form": {
             "prefix": format!("https://matrix.example.com/{tag}/"), "permit_sub_rule": 1,
             "path": "pages/index/index", "open_version": 1, "debug_url": [], "is_edit": false}}),
@@ -663,6 +669,7 @@ const PAGES: &[(&str, Access)] = &[
     ("/apps/{appid}/message-templates", Access::Owned),
     ("/apps/{appid}/subscribe-messages", Access::Owned),
     ("/apps/{appid}/testers", Access::Owned),
+    ("/apps/{appid}/readiness", Access::Owned),
     ("/apps/{appid}/qrcode-rules", Access::Owned),
     ("/apps/{appid}/widget", Access::Owned),
     ("/audit", Access::SignedIn),

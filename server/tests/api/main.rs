@@ -17,6 +17,7 @@ mod message_templates;
 mod platform;
 mod push_limits;
 mod qrcode_rules;
+mod readiness;
 mod redirects;
 mod registry;
 mod release;

@@ -1,5 +1,6 @@
 //! Typed requests and responses, one module per area of the seeds.
 
+pub mod basic_info;
 pub mod code;
 pub mod component;
 pub mod subscribe;

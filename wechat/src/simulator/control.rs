@@ -26,6 +26,7 @@ pub fn routes() -> Router<Sim> {
         .route("/func-info", post(set_func_info))
         .merge(super::code::control_routes())
         .merge(super::widget::control_routes())
+        .merge(super::basic_info::control_routes())
 }
 
 async fn state(State(sim): State<Sim>) -> Json<Value> {

@@ -89,6 +89,19 @@ impl SimControl {
             .map(|_| ())
     }
 
+    /// The owner edits the account's basic info (`POST /__sim/basic-info`): `changes` names
+    /// the fields to set (`nick_name`, `head_img`, `signature`, `principal_type`, …). Answers
+    /// what getaccountbasicinfo would.
+    pub async fn set_basic_info(&self, appid: &str, changes: Value) -> Result<Value, ControlError> {
+        let mut body = if changes.is_object() {
+            changes
+        } else {
+            json!({})
+        };
+        body["appid"] = json!(appid);
+        self.post("/basic-info", body).await
+    }
+
     /// Finishes the audit in review of `appid` now: status 0 passed, 1 rejected, 4 delayed.
     pub async fn finish_audit(
         &self,

@@ -12,6 +12,7 @@
 //! Shapes the seeds reference without documenting are listed in [`provisional`].
 
 mod auth_page;
+pub mod basic_info;
 pub mod code;
 mod component;
 mod control;
@@ -295,6 +296,7 @@ impl Sim {
             .merge(widget::routes())
             .merge(template::routes())
             .merge(subscribe::routes())
+            .merge(basic_info::routes())
             .layer(middleware::from_fn_with_state(self.clone(), wechat_call));
         Router::new()
             .merge(wechat)

@@ -151,6 +151,23 @@
 //!   `hidden_user` (not searchable: 85001) and `busy_tester` (already tests 50 elsewhere:
 //!   85003), and whoever `POST /__sim/wechat-users` adds; `POST /__sim/testers` binds
 //!   testers as the owner would on mp.weixin.qq.com (the console sees bare userstrs).
+//! * Basic info (`getaccountbasicinfo`, permission set 30; docs/research/onboarding-apis.md
+//!   §5), see [`super::basic_info`]: answered for GET and POST alike (the doc says POST, most
+//!   SDKs send GET). Built from the authorizer: name, avatar (`head_img`, empty for a new
+//!   account, as in authorizer info) and introduction (`signature`, empty too). Provisional:
+//!   the `principal_type` derived from the principal name when none was set (starts with
+//!   "个人" personal; words of government bodies, media, companies; else other organisation);
+//!   `realname_status` 1 unless set; `qualification_verify` from `verify_type` ≥ 0 and never
+//!   for a person, `naming_verify` the same unless set; `customer_type` 0 when not verified,
+//!   else 1 / 2 / 3 / 4 by principal type unless set; a made-up 18-character `credential` for
+//!   organisations; `registered_country` 0 (WeChat publishes no list of its codes); quotas of
+//!   5 introduction changes a month, 5 avatar and 2 name changes a year (WxJava's fixture
+//!   values), the used counts being the changes made through `POST /__sim/basic-info`. The
+//!   scope check (61007 without set 30) applies to the platform's tokens, not to the
+//!   account's own; the `41033 invalid register type` older accounts met is not modelled.
+//!   submit_audit's and grayrelease's 86002 still look at the name only, as before: tests
+//!   and demo accounts submit code without an avatar or introduction (the console's
+//!   readiness checklist names WeChat's full rule).
 
 /// (first id, first name, second id, second name, third id, third name) —
 /// provisional category ids; third id 0 means the second level has no third.

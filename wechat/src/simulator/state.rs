@@ -90,6 +90,10 @@ pub struct Authorizer {
     /// Testers (体验者) bound to the account, oldest first.
     #[serde(default)]
     pub testers: Vec<super::code::BoundTester>,
+    /// What getaccountbasicinfo tells beyond the fields above (principal type, real-name
+    /// status, quotas used).
+    #[serde(default)]
+    pub basic_info: super::basic_info::BasicInfoState,
 }
 
 /// A second-level category as set on an account.
@@ -327,6 +331,7 @@ impl SimState {
                 templates: Default::default(),
                 subscribe: Default::default(),
                 testers: Vec::new(),
+                basic_info: Default::default(),
             });
         entry.authorized = true;
         entry.refresh_token = refresh_token;
