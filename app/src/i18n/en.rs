@@ -251,6 +251,12 @@ pub const TEXTS: Texts = Texts {
             "release.support_version" => "Minimum base library",
             "tester.bind" => "Tester bound",
             "tester.unbind" => "Tester unbound",
+            "plugin.apply" => "Plugin applied for",
+            "plugin.update" => "Plugin quick-updated",
+            "plugin.unbind" => "Plugin removed",
+            "plugin.agree" => "Plugin application approved",
+            "plugin.refuse" => "Plugin application refused",
+            "plugin.delete" => "Plugin application deleted",
             _ => return None,
         })
     },
@@ -283,6 +289,7 @@ pub const TEXTS: Texts = Texts {
     rollouts: &super::rollouts::EN,
     rollout_plan: &super::rollout_plan::EN,
     testers: &super::testers::EN,
+    plugins: &super::plugins::EN,
     duplicate_item: "This entry is there twice",
     invalid_color: "A colour is written #RRGGBB",
 

@@ -6,6 +6,7 @@
 mod en;
 pub mod message_sets;
 pub mod messages;
+pub mod plugins;
 pub mod qrcode;
 pub mod release;
 pub mod rollout_plan;
@@ -320,6 +321,8 @@ pub struct Texts {
     pub rollout_plan: &'static rollout_plan::PlanTexts,
     // testers (体验者)
     pub testers: &'static testers::TesterTexts,
+    // plugins (插件)
+    pub plugins: &'static plugins::PluginTexts,
 
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,
@@ -538,6 +541,18 @@ impl Texts {
             FieldProblem::TesterIdHasSpace => self.testers.has_space.into(),
             FieldProblem::TesterAlreadyBound => self.testers.already_bound.into(),
             FieldProblem::TesterLimitReached { max } => (self.testers.limit_reached)(*max),
+            FieldProblem::ControlChars => self.plugins.control_chars.into(),
+            FieldProblem::AppidFormat => self.plugins.appid_format.into(),
+            FieldProblem::PluginIsOwn => self.plugins.is_own.into(),
+            FieldProblem::PluginAlreadyAdded => self.plugins.already_added.into(),
+            FieldProblem::PluginNotInUse => self.plugins.not_in_use.into(),
+            FieldProblem::PluginVersionFormat => self.plugins.version_format.into(),
+            FieldProblem::PluginNotPending => self.plugins.not_pending.into(),
+            FieldProblem::PluginPendingNotDeletable => self.plugins.pending_not_deletable.into(),
+            FieldProblem::PluginApprovedNotDeletable => {
+                self.plugins.approved_not_deletable.into()
+            }
+            FieldProblem::PluginOwnerPersonal => self.plugins.owner_personal.into(),
             FieldProblem::Wechat { errcode, zh, en } => {
                 let text = match self.locale {
                     Locale::ZhCn => zh,
