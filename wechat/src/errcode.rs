@@ -268,6 +268,73 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
         "Neither a WeChat ID nor a userstr was given",
     ),
     info(89034, "userstr 无效", "The userstr is invalid"),
+    // Plugins (/wxa/plugin, /wxa/devplugin): zh from the errcode table on WeChat's plugin
+    // management pages (the doc prints 89244 as "89044", a typo: WxJava has 89244), English
+    // from WeChat's errmsg in WxJava WxOpenErrorMsgEnum; see PLUGIN_CODES.
+    info(89236, "该插件不能申请", "This plugin cannot be applied for"),
+    info(
+        89237,
+        "已经添加该插件",
+        "The plugin is already added (applied for or in use)",
+    ),
+    info(
+        89238,
+        "申请或使用的插件已经达到上限",
+        "The mini program applies for or uses as many plugins as allowed",
+    ),
+    info(89239, "该插件不存在", "The plugin does not exist"),
+    info(
+        89240,
+        "无法进行此操作，只有“待确认”的申请可操作通过/拒绝",
+        "Not possible: only applications awaiting confirmation can be approved or refused",
+    ),
+    info(
+        89241,
+        "无法进行此操作，只有“已拒绝/已超时”的申请可操作删除",
+        "Not possible: only refused or timed-out applications can be deleted",
+    ),
+    info(
+        89242,
+        "该appid不在申请列表内",
+        "This AppID is not in the application list",
+    ),
+    info(
+        89243,
+        "“待确认”的申请不可删除",
+        "An application awaiting confirmation cannot be deleted",
+    ),
+    info(
+        89244,
+        "不存在该插件appid",
+        "The mini program has no plugin with this AppID",
+    ),
+    // 89245, 89246, 89259: WeChat publishes only the English errmsg (WxJava); zh is ours.
+    info(
+        89245,
+        "该小程序被禁止关联插件",
+        "The mini program is forbidden to link (the plugin)",
+    ),
+    info(
+        89246,
+        "特殊类目的插件仅限特定小程序使用",
+        "Plugins of a special category may be used by specific mini programs only",
+    ),
+    info(
+        89256,
+        "token 信息有误",
+        "The token is wrong (no component info: not a platform's authorizer token)",
+    ),
+    info(
+        89257,
+        "该插件版本不支持快速更新",
+        "This plugin version does not exist or does not support a quick update",
+    ),
+    info(
+        89258,
+        "当前小程序帐号存在灰度发布中的版本，不可操作快速更新",
+        "The mini program has a version in gray release; no quick update now",
+    ),
+    info(89259, "直播插件不允许删除", "A live-streaming plugin cannot be removed"),
     // Subscription messages (addMessageTemplate, getPubTemplateTitleList): WeChat's docs.
     info(200011, "此账号已被封禁，无法操作", "This account is banned; the operation is not possible"),
     info(200012, "个人模版数已达上限，上限25个", "The account already has the maximum of 25 private templates"),
@@ -348,6 +415,14 @@ pub const SUBSCRIBE_CODES: &[i64] = &[
 /// covers: WeChat's docs of those endpoints, and for 89033 / 89034 WxJava's table
 /// (provisional); see `api::tester` and docs/research/onboarding-apis.md §1.
 pub const TESTER_CODES: &[i64] = &[85001, 85002, 85003, 85004, 89033, 89034];
+
+/// Codes of the plugin endpoints (`/wxa/plugin`, `/wxa/devplugin`), which no seed covers: the
+/// errcode table of WeChat's plugin-management pages, and for 89245, 89246, 89256, 89258,
+/// 89259 WxJava's table; see `api::plugin` and docs/research/onboarding-apis.md §6.3.
+pub const PLUGIN_CODES: &[i64] = &[
+    89236, 89237, 89238, 89239, 89240, 89241, 89242, 89243, 89244, 89245, 89246, 89256, 89257,
+    89258, 89259,
+];
 
 /// The catalogue entry for `code`, if any.
 pub fn lookup(code: i64) -> Option<&'static ErrCodeInfo> {

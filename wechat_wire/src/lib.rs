@@ -6,6 +6,7 @@
 
 pub mod code;
 pub mod path;
+pub mod plugin;
 pub mod widget;
 
 pub use path::is_internal_path;

@@ -13,6 +13,7 @@ pub mod message_templates;
 pub mod mini_programs;
 pub mod notifications;
 pub mod platform;
+pub mod plugins;
 pub mod qrcode_rules;
 pub mod readiness;
 pub mod release;

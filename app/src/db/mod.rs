@@ -16,6 +16,7 @@ pub mod message_sets;
 pub mod meta;
 pub mod mini_programs;
 pub mod notifications;
+pub mod plugins;
 pub mod pool;
 pub mod qrcode_rules;
 pub mod readiness;

@@ -14,6 +14,7 @@ pub mod mini_program;
 pub mod notifications;
 pub mod pagination;
 pub mod platform;
+pub mod plugins;
 pub mod qrcode_rule;
 pub mod readiness;
 pub mod release;

@@ -110,6 +110,26 @@ pub enum FieldProblem {
     TesterLimitReached {
         max: usize,
     },
+    /// Free text with control characters in it (line breaks aside).
+    ControlChars,
+    /// Not an AppID (`wx` + 16 hex digits).
+    AppidFormat,
+    /// Plugins: the mini program's own plugin is not for itself (89236).
+    PluginIsOwn,
+    /// Plugins: the plugin is applied for or in use already (89237).
+    PluginAlreadyAdded,
+    /// Plugins: only a plugin in use (申请通过) moves to another version.
+    PluginNotInUse,
+    /// Plugins: a version is `x.y.z` in digits.
+    PluginVersionFormat,
+    /// Plugin applications: only one awaiting a decision can be approved or refused (89240).
+    PluginNotPending,
+    /// Plugin applications: one awaiting a decision cannot be deleted (89243).
+    PluginPendingNotDeletable,
+    /// Plugin applications: an approved one cannot be deleted (89241).
+    PluginApprovedNotDeletable,
+    /// Plugins: a personal-subject mini program cannot own a plugin (the plugin guide).
+    PluginOwnerPersonal,
     /// WeChat's own answer about this field, with the catalogue's meaning.
     Wechat {
         errcode: i64,

@@ -252,6 +252,12 @@ pub const TEXTS: Texts = Texts {
             "tester.bind" => "Tester bound",
             "tester.unbind" => "Tester unbound",
             "readiness.check" => "Readiness checked",
+            "plugin.apply" => "Plugin applied for",
+            "plugin.update" => "Plugin quick-updated",
+            "plugin.unbind" => "Plugin removed",
+            "plugin.agree" => "Plugin application approved",
+            "plugin.refuse" => "Plugin application refused",
+            "plugin.delete" => "Plugin application deleted",
             _ => return None,
         })
     },
@@ -285,6 +291,7 @@ pub const TEXTS: Texts = Texts {
     rollout_plan: &super::rollout_plan::EN,
     testers: &super::testers::EN,
     readiness: &super::readiness::EN,
+    plugins: &super::plugins::EN,
     duplicate_item: "This entry is there twice",
     invalid_color: "A colour is written #RRGGBB",
 

@@ -6,6 +6,7 @@
 mod en;
 pub mod message_sets;
 pub mod messages;
+pub mod plugins;
 pub mod qrcode;
 pub mod readiness;
 pub mod release;
@@ -323,6 +324,8 @@ pub struct Texts {
     pub testers: &'static testers::TesterTexts,
     // readiness checklist (就绪检查) and the registry's readiness column
     pub readiness: &'static readiness::ReadinessTexts,
+    // plugins (插件)
+    pub plugins: &'static plugins::PluginTexts,
 
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,
@@ -541,6 +544,18 @@ impl Texts {
             FieldProblem::TesterIdHasSpace => self.testers.has_space.into(),
             FieldProblem::TesterAlreadyBound => self.testers.already_bound.into(),
             FieldProblem::TesterLimitReached { max } => (self.testers.limit_reached)(*max),
+            FieldProblem::ControlChars => self.plugins.control_chars.into(),
+            FieldProblem::AppidFormat => self.plugins.appid_format.into(),
+            FieldProblem::PluginIsOwn => self.plugins.is_own.into(),
+            FieldProblem::PluginAlreadyAdded => self.plugins.already_added.into(),
+            FieldProblem::PluginNotInUse => self.plugins.not_in_use.into(),
+            FieldProblem::PluginVersionFormat => self.plugins.version_format.into(),
+            FieldProblem::PluginNotPending => self.plugins.not_pending.into(),
+            FieldProblem::PluginPendingNotDeletable => self.plugins.pending_not_deletable.into(),
+            FieldProblem::PluginApprovedNotDeletable => {
+                self.plugins.approved_not_deletable.into()
+            }
+            FieldProblem::PluginOwnerPersonal => self.plugins.owner_personal.into(),
             FieldProblem::Wechat { errcode, zh, en } => {
                 let text = match self.locale {
                     Locale::ZhCn => zh,

@@ -248,6 +248,12 @@ pub const TEXTS: Texts = Texts {
             "tester.bind" => "绑定体验者",
             "tester.unbind" => "解除体验者",
             "readiness.check" => "就绪检查",
+            "plugin.apply" => "申请使用插件",
+            "plugin.update" => "快速更新插件",
+            "plugin.unbind" => "解除插件",
+            "plugin.agree" => "通过插件使用申请",
+            "plugin.refuse" => "拒绝插件使用申请",
+            "plugin.delete" => "删除插件使用申请",
             _ => return None,
         })
     },
@@ -281,6 +287,7 @@ pub const TEXTS: Texts = Texts {
     rollout_plan: &super::rollout_plan::ZH,
     testers: &super::testers::ZH,
     readiness: &super::readiness::ZH,
+    plugins: &super::plugins::ZH,
     duplicate_item: "重复了",
     invalid_color: "颜色须为 #RRGGBB 格式",
 

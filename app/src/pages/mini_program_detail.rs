@@ -189,6 +189,12 @@ fn Home(h: MiniProgramHome) -> impl IntoView {
                 <p class="muted">{t.testers.home_hint}</p>
                 <a href=format!("/apps/{}/testers", p.appid) class="button" data-testid="home-testers-link">{t.testers.manage}</a>
             </section>
+            <section class="panel home-card" data-testid="home-plugins">
+                <h2>{t.plugins.nav}</h2>
+                <p class="muted">{t.plugins.home_hint}</p>
+                <a href=format!("/apps/{}/plugins", p.appid) class="button" data-testid="home-plugins-link">{t.plugins.manage}</a>
+                " "<a href=format!("/apps/{}/plugin-applications", p.appid) class="button" data-testid="home-plugin-applications-link">{t.plugins.owner_link}</a>
+            </section>
             <section class="panel home-card" data-testid="home-message-templates">
                 <h2>{t.messages.nav}</h2>
                 <p class="muted">{t.messages.intro}</p>

@@ -14,6 +14,8 @@ pub mod mini_program_detail;
 pub mod mini_programs;
 pub mod not_found;
 pub mod notifications;
+pub mod plugin_applications;
+pub mod plugins;
 pub mod qrcode_fleet;
 pub mod qrcode_rules;
 pub mod readiness;

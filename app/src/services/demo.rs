@@ -92,6 +92,16 @@ pub const DEMO_MINI_PROGRAMS: u64 = 60;
 /// two-level categories, by merchant.
 pub const THIRD_LEVEL_DEMOS: [u64; 3] = [26, 32, 33];
 
+/// Demo mini programs that own a plugin (插件; the simulator opens it, as the owner would under
+/// 小程序插件): 0 (星辰咖啡's, an enterprise: 餐饮 - 点餐平台) and 59 (not assigned, an
+/// enterprise: 工具 - 办公, its own category), each with usage applications made outside the
+/// console (one near WeChat's 24-hour deadline, one timed out).
+pub const PLUGIN_OWNER_DEMOS: [u64; 2] = [0, 59];
+
+/// Demo mini programs whose authorization leaves out permission set 40 (插件管理): their
+/// plugin pages show WeChat's 61007.
+pub const NO_PLUGIN_SCOPE_DEMOS: [u64; 1] = [54];
+
 /// Merchants and the demo logins (before the server starts, so they can sign in at once).
 /// Returns false when the demo was seeded before.
 pub async fn seed_accounts(db: &Db) -> Result<bool, AppError> {
@@ -222,6 +232,17 @@ pub async fn seed_mini_programs(
             .authorize(&request.pre_auth_code, &profile)
             .await
             .map_err(simulator_error)?;
+        if NO_PLUGIN_SCOPE_DEMOS.contains(&i) {
+            // Before the console exchanges the code, so its record of the grant agrees.
+            let granted: Vec<i64> = wechat::simulator::state::DEFAULT_FUNC_INFO
+                .into_iter()
+                .filter(|&scope| scope != wechat::api::plugin::PERMISSION_SET)
+                .collect();
+            control
+                .set_func_info(&p.appid, &granted)
+                .await
+                .map_err(simulator_error)?;
+        }
         authorization::complete(state, Some(request), &confirmed.auth_code).await?;
         crate::db::mini_programs::set_created_at(db, &p.appid, p.created_at).await?;
         if has_basic_info(i) {
@@ -259,6 +280,7 @@ pub async fn seed_mini_programs(
             }
         }
     }
+    seed_plugins(control).await?;
     meta::set(db, SEEDED_KEY, &now.to_string()).await?;
     Ok(true)
 }
@@ -268,6 +290,50 @@ pub async fn seed_mini_programs(
 /// up, so the readiness checklist has an incomplete basic info to show (86002).
 pub fn has_basic_info(i: u64) -> bool {
     !matches!(code_stage(i), CodeStage::Committed)
+}
+
+/// The demo's plugins: [`PLUGIN_OWNER_DEMOS`] open theirs, mini programs outside the console
+/// (and 云途出行's demo 2) apply to use them, 青禾生鲜's demo 1 uses a built-in plugin. All
+/// through the simulator's control API, as if done on mp.weixin.qq.com.
+async fn seed_plugins(control: &wechat::simulator::SimControl) -> Result<(), AppError> {
+    use serde_json::json;
+    let hours = |h: i64| h * 3600;
+    let coffee = demo_appid(PLUGIN_OWNER_DEMOS[0]);
+    let tools = demo_appid(PLUGIN_OWNER_DEMOS[1]);
+    let owners = [
+        json!({"appid": coffee, "nickname": "星辰点单插件",
+            "category": {"first": "餐饮", "second": "点餐平台"}}),
+        json!({"appid": tools, "nickname": "预约报名插件",
+            "category": {"first": "工具", "second": "办公"}}),
+    ];
+    let applications = [
+        json!({"plugin_appid": coffee, "appid": demo_appid(2),
+            "reason": "在出行小程序里为乘客点咖啡", "age_secs": hours(1)}),
+        json!({"plugin_appid": coffee, "nickname": "写字楼餐饮导览",
+            "categories": [{"first": "生活服务", "second": "休闲娱乐"}],
+            "reason": "楼内咖啡点单", "age_secs": hours(22)}),
+        json!({"plugin_appid": tools, "nickname": "城市停车助手",
+            "categories": [{"first": "出行与交通", "second": "停车"}],
+            "reason": "停车位预约需要预约插件", "age_secs": hours(2)}),
+        json!({"plugin_appid": tools, "nickname": "社区团购小站",
+            "categories": [{"first": "电商平台", "second": "电商平台"}],
+            "reason": "团购活动报名", "age_secs": hours(21)}),
+        json!({"plugin_appid": tools, "nickname": "老年大学课程表",
+            "categories": [{"first": "教育", "second": "培训机构"}],
+            "reason": "课程预约", "age_secs": hours(30)}),
+        json!({"plugin_appid": wechat::simulator::code::ROUTE_PLUGIN, "appid": demo_appid(1),
+            "reason": "门店路线指引", "age_secs": hours(48)}),
+    ];
+    for body in owners {
+        control.open_plugin(body).await.map_err(simulator_error)?;
+    }
+    for body in applications {
+        control
+            .add_plugin_application(body)
+            .await
+            .map_err(simulator_error)?;
+    }
+    Ok(())
 }
 
 /// Where a demo mini program's code stands: the code goes through the same

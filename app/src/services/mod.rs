@@ -16,6 +16,7 @@ pub mod mini_programs;
 pub mod notifications;
 pub mod password;
 pub mod platform;
+pub mod plugins;
 pub mod push_secrets;
 pub mod qrcode_rules;
 pub mod readiness;

@@ -147,6 +147,14 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("platform/callbacks/replay", Access::Staff),
     ("platform/tokens", Access::Staff),
     ("platform/tokens/refresh", Access::Staff),
+    ("plugins/agree", Access::Owned),
+    ("plugins/applications", Access::Owned),
+    ("plugins/apply", Access::Owned),
+    ("plugins/delete", Access::Owned),
+    ("plugins/get", Access::Owned),
+    ("plugins/refuse", Access::Owned),
+    ("plugins/unbind", Access::Owned),
+    ("plugins/update", Access::Owned),
     ("qrcode_rules/apply", Access::Owned),
     ("qrcode_rules/delete", Access::Owned),
     ("qrcode_rules/fleet", Access::SignedIn),
@@ -507,6 +515,24 @@ fn body(endpoint: &str, fx: &Fixture, caller: Caller, missing: bool) -> Value {
         "testers/bind" => json!({"appid": appid, "wechatid": format!("matrix_{tag}")}),
         // A userstr WeChat does not list: already unbound (200), past the check.
         "testers/unbind" => json!({"appid": appid, "userstr": "0".repeat(64)}),
+        "plugins/get" => json!({"appid": appid}),
+        // A plugin nobody has: staff and the owner get WeChat's 89239 (502), past the check.
+        "plugins/apply" => {
+            json!({"appid": appid, "plugin_appid": "wx00000000000004a4", "reason": "矩阵"})
+        }
+        // Not a plugin in use: the console's 422, past the check.
+        "plugins/update" => json!({"appid": appid, "plugin_appid": "wx00000000000004a4",
+            "user_version": "1.0.0"}),
+        // Not listed: removed already (200), past the check.
+        "plugins/unbind" => json!({"appid": appid, "plugin_appid": "wx00000000000004a4"}),
+        // The fixture's mini program owns no plugin: the page says so (200); deciding is
+        // WeChat's 89239 (502).
+        "plugins/applications" => json!({"appid": appid, "page": 1}),
+        "plugins/agree" | "plugins/delete" => {
+            json!({"appid": appid, "applicant": "wx00000000000004a4", "page": 1})
+        }
+        "plugins/refuse" => json!({"appid": appid, "applicant": "wx00000000000004a4",
+            "reason": "矩阵", "page": 1}),
         "qrcode_rules/targets" => json!({"search": "", "merchant_id": null}),
         // A re-check reads only: allowed to everyone who sees the mini program.
         "readiness/get" | "readiness/check" => json!({"appid": appid}),
@@ -670,6 +696,8 @@ const PAGES: &[(&str, Access)] = &[
     ("/apps/{appid}/subscribe-messages", Access::Owned),
     ("/apps/{appid}/testers", Access::Owned),
     ("/apps/{appid}/readiness", Access::Owned),
+    ("/apps/{appid}/plugins", Access::Owned),
+    ("/apps/{appid}/plugin-applications", Access::Owned),
     ("/apps/{appid}/qrcode-rules", Access::Owned),
     ("/apps/{appid}/widget", Access::Owned),
     ("/audit", Access::SignedIn),

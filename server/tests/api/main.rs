@@ -15,6 +15,7 @@ mod media;
 mod message_sets;
 mod message_templates;
 mod platform;
+mod plugins;
 mod push_limits;
 mod qrcode_rules;
 mod readiness;

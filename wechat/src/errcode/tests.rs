@@ -66,6 +66,7 @@ fn codes_named_in_the_brief_and_general_codes_are_present() {
         .chain(GENERAL_CODES)
         .chain(PROVISIONAL_CODES)
         .chain(TESTER_CODES)
+        .chain(PLUGIN_CODES)
     {
         assert!(lookup(code).is_some(), "{code} missing");
     }
@@ -301,6 +302,7 @@ fn every_seed_errcode_is_catalogued_verbatim() {
                 && !PROVISIONAL_CODES.contains(code)
                 && !SUBSCRIBE_CODES.contains(code)
                 && !TESTER_CODES.contains(code)
+                && !PLUGIN_CODES.contains(code)
         })
         .collect();
     assert!(

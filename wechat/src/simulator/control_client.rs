@@ -102,6 +102,34 @@ impl SimControl {
         self.post("/basic-info", body).await
     }
 
+    /// The permission sets (权限集) the account grants the platform (`POST /func-info`).
+    pub async fn set_func_info(&self, appid: &str, func_info: &[i64]) -> Result<(), ControlError> {
+        self.post(
+            "/func-info",
+            json!({"appid": appid, "func_info": func_info}),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// The mini program opens the plugin feature (`POST /plugins`): `body` names `appid` and
+    /// may name `nickname`, `category` `{first, second}`, `versions`, `direct`. Returns the
+    /// plugin.
+    pub async fn open_plugin(&self, body: Value) -> Result<Value, ControlError> {
+        self.post("/plugins", body)
+            .await
+            .map(|v| v["plugin"].clone())
+    }
+
+    /// A mini program applies to use a plugin outside the console (`POST
+    /// /plugins/applications`): `body` names `plugin_appid` and may name `appid`, `nickname`,
+    /// `categories`, `reason`, `age_secs`. Returns the application.
+    pub async fn add_plugin_application(&self, body: Value) -> Result<Value, ControlError> {
+        self.post("/plugins/applications", body)
+            .await
+            .map(|v| v["application"].clone())
+    }
+
     /// Finishes the audit in review of `appid` now: status 0 passed, 1 rejected, 4 delayed.
     pub async fn finish_audit(
         &self,

@@ -168,6 +168,44 @@
 //!   submit_audit's and grayrelease's 86002 still look at the name only, as before: tests
 //!   and demo accounts submit code without an avatar or introduction (the console's
 //!   readiness checklist names WeChat's full rule).
+//! * Plugins (插件: `/wxa/plugin` apply / list / unbind / update and `/wxa/devplugin`
+//!   dev_apply_list / dev_agree / dev_refuse / dev_delete; no seed covers the endpoints,
+//!   WeChat's docs and SDKs do, docs/research/onboarding-apis.md §6), see `code::plugins`:
+//!   - one record per (applicant, plugin) serves both sides; a plugin's AppID is its owner's.
+//!     Plugins exist only where the control API opened them (`POST /__sim/plugins`, refused
+//!     for a personal account as the seed says) or built in, owned outside the simulator:
+//!     `ROUTE_PLUGIN` (工具 - 信息查询, added without review, versions 1.0.0 / 1.1.0 quick,
+//!     2.0.0 not), `EXPRESS_PLUGIN`, `INVOICE_PLUGIN` (reviewed: `POST /__sim/plugins/decide`),
+//!     `HOSPITAL_PLUGIN` (医疗), `LIVE_PLUGIN` (社交 - 直播, added without review),
+//!     `CLOSED_PLUGIN` (takes no applications). A plugin's category must be one the guide opens;
+//!     the simulator does not hold it to the owner's own categories (the seed does);
+//!   - apply checks, in this order: the plugin exists (89239, also for an empty
+//!     `plugin_appid`), is not the applicant's own and takes applications (89236), is not
+//!     applied for or in use (89237), the applicant uses or applies for fewer than
+//!     `PLUGINS_PER_APP_MAX` = 10 (89238; WeChat gives no figure), its category's special
+//!     rule admits the applicant's first-level categories (89246, our reading of WxJava's
+//!     "plugins with special category are used only by specific apps"). An empty `reason` is
+//!     accepted (the current doc says 必填, the older pluginManager.applyPlugin page 否) and
+//!     no length is enforced (none is documented). A refused or timed-out application is
+//!     replaced by the new one. The list is in the order of application, with the documented
+//!     fields only (no version, no reason);
+//!   - unbind of a plugin not in the list is 89244, of a live-streaming plugin in use 89259;
+//!     a pending application can be unbound (withdrawn). update needs a plugin in use (89244
+//!     otherwise), a version of it with quick update (89257), and no gray release running
+//!     (89258), checked in that order;
+//!   - devplugin from an account without a plugin is 89239; dev_apply_list is newest first,
+//!     `page` from 1 and `num` 1–100 (47001 otherwise; 10 when absent, EasyWeChat's default),
+//!     `create_time` a string, `apply_url` empty, the applicant's categories its own
+//!     second-level ones; dev_agree / dev_refuse / dev_delete name the applicant by `appid`
+//!     (the doc's table names it for dev_agree only; without one it is 89242), only 申请中 can
+//!     be decided (89240), delete refuses 申请中 (89243) and 申请通过 (89241); an empty refusal
+//!     reason is accepted (no rule is documented);
+//!   - a mini program's own token (`/cgi-bin/token`) on either path is 89256 "no component
+//!     info" (seen live, research §6.1), the component token 86000 as on code management;
+//!     permission set 40 is checked before the body (61007); 89245 is never answered;
+//!   - an application still 申请中 24 hours (the seed) after `create_time` on the simulated
+//!     clock is 申请已超时 (4) the next time plugins are read or written; `POST
+//!     /__sim/plugins/age` makes one older without moving the clock; another `action` is 85022.
 
 /// (first id, first name, second id, second name, third id, third name) —
 /// provisional category ids; third id 0 means the second level has no third.

@@ -58,6 +58,10 @@ pub struct SimState {
     /// built-in demo users ([`super::code::DEMO_WECHAT_IDS`] …) need no entry.
     #[serde(default)]
     pub wechat_users: BTreeMap<String, super::code::WechatUser>,
+    /// Plugins (插件): the plugins opened through the control API and every application to
+    /// use one, across the simulated accounts (see `code::plugins`).
+    #[serde(default)]
+    pub plugins: super::code::PluginState,
 }
 
 /// A mini program known to the simulator (created by the authorization page or the control API).
@@ -149,8 +153,9 @@ pub struct AuthorizerProfile {
     pub categories: Vec<CategoryItem>,
 }
 
-/// The mini-program function scopes a platform typically asks for.
-pub const DEFAULT_FUNC_INFO: [i64; 6] = [17, 18, 19, 25, 30, 31];
+/// The mini-program function scopes a platform typically asks for; 40 is 插件管理 (the plugin
+/// endpoints answer 61007 without it; `POST /__sim/func-info` takes it away).
+pub const DEFAULT_FUNC_INFO: [i64; 7] = [17, 18, 19, 25, 30, 31, 40];
 
 impl SimState {
     pub fn next_serial(&mut self) -> u64 {

@@ -12,14 +12,17 @@
 //! the quota calendar, `commit` (commit, pages, QR code), `audit` (categories, submit,
 //! status, undo), `review` (audits finishing and their pushes), `release` (release,
 //! visit status, rollback, gray release), `support_version`, `qrcode_jump`,
-//! `library` (the template library) and `testers` (体验者: bind_tester, unbind_tester,
-//! memberauth, the same permission set 18). This file wires their routes.
+//! `library` (the template library), `testers` (体验者: bind_tester, unbind_tester,
+//! memberauth, the same permission set 18) and `plugins` (插件: `/wxa/plugin` and
+//! `/wxa/devplugin`, permission set 40, with authorizer tokens under the same rules). This file
+//! wires their routes.
 
 mod audit;
 mod calendar;
 mod call;
 mod commit;
 mod library;
+mod plugins;
 mod qrcode_jump;
 mod release;
 mod review;
@@ -38,6 +41,10 @@ use call::query_param;
 use commit::{commit, get_page, get_qrcode, get_version_info};
 use library::{
     add_draft, add_to_template, delete_template, get_template_draft_list, get_template_list,
+};
+use plugins::{
+    add_application, age_application, decide_application, dev_plugin, list_applications,
+    open_plugin, plugin,
 };
 use qrcode_jump::{
     qrcode_jump_add, qrcode_jump_delete, qrcode_jump_download, qrcode_jump_get,
@@ -60,6 +67,11 @@ pub use audit::{
 pub use calendar::{beijing_date, beijing_day};
 pub use commit::{check_ext_json, qrcode_jpeg, ExtJson, CODE_PACKAGE_MAX_KB};
 pub use library::TEMPLATE_LIBRARY_MAX;
+pub use plugins::{
+    builtin_plugin, default_versions, Application, OutsideApplicant, Plugin, PluginCategory,
+    PluginState, PluginVersion, BUILTIN_PLUGINS, CLOSED_PLUGIN, EXPRESS_PLUGIN, HOSPITAL_PLUGIN,
+    INVOICE_PLUGIN, LIVE_PLUGIN, PLUGINS_PER_APP_MAX, ROUTE_PLUGIN,
+};
 pub use qrcode_jump::{
     check_jump_prefix, is_sub_link, BLACKLISTED_HOSTS, QRCODE_JUMP_PUBLISH_PER_MONTH,
     QRCODE_JUMP_RULES_MAX,
@@ -120,6 +132,8 @@ pub fn routes() -> Router<Sim> {
         .route("/wxa/bind_tester", post(bind_tester))
         .route("/wxa/unbind_tester", post(unbind_tester))
         .route("/wxa/memberauth", post(memberauth))
+        .route("/wxa/plugin", post(plugin))
+        .route("/wxa/devplugin", post(dev_plugin))
 }
 
 /// The code state of one mini program (for tests and demos).
@@ -146,4 +160,11 @@ pub fn control_routes() -> Router<Sim> {
         .route("/qrcodejump/scan", get(scan_qrcode_jump))
         .route("/wechat-users", post(set_wechat_user))
         .route("/testers", get(list_testers).post(bind_outside))
+        .route("/plugins", post(open_plugin))
+        .route(
+            "/plugins/applications",
+            get(list_applications).post(add_application),
+        )
+        .route("/plugins/age", post(age_application))
+        .route("/plugins/decide", post(decide_application))
 }
