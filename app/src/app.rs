@@ -82,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("apps/:appid/qrcode-rules") view=crate::pages::qrcode_rules::QrcodeRulesPage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/subscribe-messages") view=crate::pages::subscribe_messages::SubscribeMessagesPage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/testers") view=crate::pages::testers::TestersPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/domains") view=crate::pages::domains::DomainsPage ssr=SsrMode::Async />
+                    <Route path=path!("domains/defaults") view=crate::pages::domain_defaults::DomainDefaultsPage ssr=SsrMode::Async />
                     <Route path=path!("widgets") view=crate::pages::widgets::WidgetsPage ssr=SsrMode::Async />
                     <Route path=path!("qrcode-rules") view=crate::pages::qrcode_fleet::QrcodeFleetPage ssr=SsrMode::Async />
                     <Route path=path!("message-sets") view=crate::pages::message_sets::MessageSetsPage ssr=SsrMode::Async />

@@ -251,6 +251,9 @@ pub const TEXTS: Texts = Texts {
             "release.support_version" => "Minimum base library",
             "tester.bind" => "Tester bound",
             "tester.unbind" => "Tester unbound",
+            "domain.change" => "Domains changed",
+            "domain.apply_defaults" => "Default domains applied",
+            "domain.defaults_save" => "Default domains saved",
             _ => return None,
         })
     },
@@ -283,6 +286,7 @@ pub const TEXTS: Texts = Texts {
     rollouts: &super::rollouts::EN,
     rollout_plan: &super::rollout_plan::EN,
     testers: &super::testers::EN,
+    domains: &super::domains::EN,
     duplicate_item: "This entry is there twice",
     invalid_color: "A colour is written #RRGGBB",
 

@@ -3,6 +3,7 @@
 //! A typed table instead of leptos_i18n: every key is checked by the compiler and the
 //! wasm bundle carries no locale runtime. Switching language sets a cookie and reloads.
 
+pub mod domains;
 mod en;
 pub mod message_sets;
 pub mod messages;
@@ -320,6 +321,8 @@ pub struct Texts {
     pub rollout_plan: &'static rollout_plan::PlanTexts,
     // testers (体验者)
     pub testers: &'static testers::TesterTexts,
+    // server and business domains, the platform's default set
+    pub domains: &'static domains::DomainTexts,
 
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,
@@ -538,6 +541,12 @@ impl Texts {
             FieldProblem::TesterIdHasSpace => self.testers.has_space.into(),
             FieldProblem::TesterAlreadyBound => self.testers.already_bound.into(),
             FieldProblem::TesterLimitReached { max } => (self.testers.limit_reached)(*max),
+            FieldProblem::Domain { domain, rule } => {
+                format!("{domain}{}{}", self.colon, (self.domains.rule)(rule))
+            }
+            FieldProblem::DomainNothingToChange => self.domains.nothing_to_change.into(),
+            FieldProblem::DomainAbsent { domain } => (self.domains.absent)(domain),
+            FieldProblem::DomainPersonal => self.domains.personal_problem.into(),
             FieldProblem::Wechat { errcode, zh, en } => {
                 let text = match self.locale {
                     Locale::ZhCn => zh,

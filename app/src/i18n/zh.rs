@@ -247,6 +247,9 @@ pub const TEXTS: Texts = Texts {
             "release.support_version" => "最低基础库版本",
             "tester.bind" => "绑定体验者",
             "tester.unbind" => "解除体验者",
+            "domain.change" => "修改域名",
+            "domain.apply_defaults" => "应用默认域名",
+            "domain.defaults_save" => "保存默认域名",
             _ => return None,
         })
     },
@@ -279,6 +282,7 @@ pub const TEXTS: Texts = Texts {
     rollouts: &super::rollouts::ZH,
     rollout_plan: &super::rollout_plan::ZH,
     testers: &super::testers::ZH,
+    domains: &super::domains::ZH,
     duplicate_item: "重复了",
     invalid_color: "颜色须为 #RRGGBB 格式",
 

@@ -178,6 +178,11 @@ fn Home(h: MiniProgramHome) -> impl IntoView {
                 <p class="muted">{t.testers.home_hint}</p>
                 <a href=format!("/apps/{}/testers", p.appid) class="button" data-testid="home-testers-link">{t.testers.manage}</a>
             </section>
+            <section class="panel home-card" data-testid="home-domains">
+                <h2>{t.domains.nav}</h2>
+                <p class="muted">{t.domains.home_hint}</p>
+                <a href=format!("/apps/{}/domains", p.appid) class="button" data-testid="home-domains-link">{t.domains.manage}</a>
+            </section>
             <section class="panel home-card" data-testid="home-message-templates">
                 <h2>{t.messages.nav}</h2>
                 <p class="muted">{t.messages.intro}</p>

@@ -2,6 +2,7 @@
 
 pub mod code;
 pub mod component;
+pub mod domain;
 pub mod subscribe;
 pub mod template;
 pub mod tester;

@@ -58,6 +58,11 @@ pub struct SimState {
     /// built-in demo users ([`super::code::DEMO_WECHAT_IDS`] …) need no entry.
     #[serde(default)]
     pub wechat_users: BTreeMap<String, super::code::WechatUser>,
+    /// The platform's registered server and business domains (what modify_domain and
+    /// setwebviewdomain accept); a fresh platform has the demo ones
+    /// ([`super::code::DEMO_SERVER_DOMAINS`], [`super::code::DEMO_JUMP_DOMAINS`]).
+    #[serde(default)]
+    pub platform_domains: super::code::PlatformDomains,
 }
 
 /// A mini program known to the simulator (created by the authorization page or the control API).
@@ -90,6 +95,9 @@ pub struct Authorizer {
     /// Testers (体验者) bound to the account, oldest first.
     #[serde(default)]
     pub testers: Vec<super::code::BoundTester>,
+    /// Server and business domains (modify_domain, setwebviewdomain).
+    #[serde(default)]
+    pub domains: super::code::DomainState,
 }
 
 /// A second-level category as set on an account.
@@ -327,6 +335,7 @@ impl SimState {
                 templates: Default::default(),
                 subscribe: Default::default(),
                 testers: Vec::new(),
+                domains: Default::default(),
             });
         entry.authorized = true;
         entry.refresh_token = refresh_token;

@@ -12,13 +12,16 @@
 //! the quota calendar, `commit` (commit, pages, QR code), `audit` (categories, submit,
 //! status, undo), `review` (audits finishing and their pushes), `release` (release,
 //! visit status, rollback, gray release), `support_version`, `qrcode_jump`,
-//! `library` (the template library) and `testers` (体验者: bind_tester, unbind_tester,
-//! memberauth, the same permission set 18). This file wires their routes.
+//! `library` (the template library), `testers` (体验者: bind_tester, unbind_tester,
+//! memberauth, the same permission set 18) and `domains` (modify_domain, setwebviewdomain,
+//! also set 18; their per-entry rules in `domain_rules`). This file wires their routes.
 
 mod audit;
 mod calendar;
 mod call;
 mod commit;
+mod domain_rules;
+mod domains;
 mod library;
 mod qrcode_jump;
 mod release;
@@ -36,6 +39,10 @@ use super::Sim;
 use audit::{get_auditstatus, get_category, get_latest_auditstatus, submit_audit, undo_code_audit};
 use call::query_param;
 use commit::{commit, get_page, get_qrcode, get_version_info};
+use domains::{
+    get_account_domains, get_platform_domains, modify_domain, set_account_domains,
+    set_platform_domains, set_webview_domain,
+};
 use library::{
     add_draft, add_to_template, delete_template, get_template_draft_list, get_template_list,
 };
@@ -59,10 +66,12 @@ pub use audit::{
 };
 pub use calendar::{beijing_date, beijing_day};
 pub use commit::{check_ext_json, qrcode_jpeg, ExtJson, CODE_PACKAGE_MAX_KB};
+pub use domain_rules::{server_rule_ok, webview_host, ServerKind};
+pub use domains::{DomainState, PlatformDomains, DEMO_JUMP_DOMAINS, DEMO_SERVER_DOMAINS};
 pub use library::TEMPLATE_LIBRARY_MAX;
 pub use qrcode_jump::{
-    check_jump_prefix, is_sub_link, BLACKLISTED_HOSTS, QRCODE_JUMP_PUBLISH_PER_MONTH,
-    QRCODE_JUMP_RULES_MAX,
+    check_jump_prefix, has_no_icp_filing, is_sub_link, BLACKLISTED_HOSTS,
+    QRCODE_JUMP_PUBLISH_PER_MONTH, QRCODE_JUMP_RULES_MAX,
 };
 pub use review::{finish_due, AUDIT_PUSH_FROM};
 pub use state::{
@@ -120,6 +129,8 @@ pub fn routes() -> Router<Sim> {
         .route("/wxa/bind_tester", post(bind_tester))
         .route("/wxa/unbind_tester", post(unbind_tester))
         .route("/wxa/memberauth", post(memberauth))
+        .route("/wxa/modify_domain", post(modify_domain))
+        .route("/wxa/setwebviewdomain", post(set_webview_domain))
 }
 
 /// The code state of one mini program (for tests and demos).
@@ -146,4 +157,12 @@ pub fn control_routes() -> Router<Sim> {
         .route("/qrcodejump/scan", get(scan_qrcode_jump))
         .route("/wechat-users", post(set_wechat_user))
         .route("/testers", get(list_testers).post(bind_outside))
+        .route(
+            "/platform-domains",
+            get(get_platform_domains).post(set_platform_domains),
+        )
+        .route(
+            "/domains",
+            get(get_account_domains).post(set_account_domains),
+        )
 }
