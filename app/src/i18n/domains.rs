@@ -29,8 +29,9 @@ pub struct DomainTexts {
     pub cancel: &'static str,
     /// (added, already present, removed, not there, duplicates) → the preview sentence.
     pub preview: fn(usize, usize, usize, usize, usize) -> String,
-    pub invalid_count: fn(usize) -> String,
     pub saved: &'static str,
+    /// (added, deleted) → what a change did.
+    pub done: fn(usize, usize) -> String,
     pub rejected_title: &'static str,
     pub reason_invalid: &'static str,
     pub reason_no_icp: &'static str,
@@ -131,8 +132,8 @@ pub const ZH: DomainTexts = DomainTexts {
         }
         parts.join("，")
     },
-    invalid_count: |n| format!("{n} 个不合法"),
     saved: "已保存。",
+    done: |added, removed| format!("新增 {added} 个，删除 {removed} 个。"),
     rejected_title: "其余已生效，微信未接受以下域名：",
     reason_invalid: "不合法或未在第三方平台登记",
     reason_no_icp: "未经 ICP 备案",
@@ -244,8 +245,8 @@ pub const EN: DomainTexts = DomainTexts {
         }
         parts.join(", ")
     },
-    invalid_count: |n| format!("{n} invalid"),
     saved: "Saved.",
+    done: |added, removed| format!("Added {added}, deleted {removed}."),
     rejected_title: "The rest took effect; WeChat did not accept these domains:",
     reason_invalid: "invalid, or not registered on the platform",
     reason_no_icp: "no ICP filing",

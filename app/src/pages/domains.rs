@@ -156,7 +156,7 @@ fn last_report(t: &'static Texts, last: Option<ChangeReport>, kind: DomainKind) 
         });
         view! {
             <p class="notice" role="status" data-testid="domain-notice">{dt.saved}" "
-                {(dt.preview)(r.added.len(), 0, r.removed.len(), 0, 0)}</p>
+                {(dt.done)(r.added.len(), r.removed.len())}</p>
             {rejected}
         }
     })

@@ -20,7 +20,7 @@ pub use defaults::{
     check_defaults, check_kind, ApplyReport, DefaultSet, DefaultsForm, PartOutcome, TargetFilter,
     TargetQuery, TargetRow,
 };
-pub use preview::{apply_action, check_change, ChangeContext, Preview};
+pub use preview::{apply_action, check_change, check_size, ChangeContext, Preview};
 pub use rules::{
     check_domain, check_server_domain, check_webview_domain, normalize_domain, parse_input,
     DomainRule, DOMAIN_MAX_CHARS, INPUT_MAX_CHARS,

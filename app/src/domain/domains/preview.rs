@@ -107,6 +107,36 @@ pub fn apply_action(
     p
 }
 
+/// The checks of the text alone, before any list is read: its size, something typed (add,
+/// delete), no more entries than the list may hold. The entries and the duplicates dropped.
+pub fn check_size(
+    kind: DomainKind,
+    action: DomainAction,
+    text: &str,
+) -> Result<(Vec<String>, usize), Violation> {
+    let field = kind.as_str();
+    if text.chars().count() > INPUT_MAX_CHARS {
+        return Err(Violation::local(
+            field,
+            FieldProblem::TooLong {
+                max: INPUT_MAX_CHARS,
+            },
+        ));
+    }
+    let (entries, duplicates) = parse_input(text);
+    if entries.is_empty() && action != DomainAction::Set {
+        return Err(Violation::local(field, FieldProblem::Required));
+    }
+    if entries.len() > kind.limit() {
+        return Err(Violation::new(
+            field,
+            FieldProblem::TooMany { max: kind.limit() },
+            kind.too_many_code(),
+        ));
+    }
+    Ok((entries, duplicates))
+}
+
 /// What the check of a change needs besides the typed text.
 #[derive(Clone, Copy, Debug)]
 pub struct ChangeContext<'a> {
@@ -132,26 +162,8 @@ pub fn check_change(ctx: &ChangeContext<'_>, text: &str) -> Result<Preview, Vec<
             errcode::WEBVIEW_PERSONAL,
         ));
     }
-    if text.chars().count() > INPUT_MAX_CHARS {
-        return fail(Violation::local(
-            field,
-            FieldProblem::TooLong {
-                max: INPUT_MAX_CHARS,
-            },
-        ));
-    }
-    let (entries, duplicates) = parse_input(text);
-    if entries.is_empty() && ctx.action != DomainAction::Set {
-        return fail(Violation::local(field, FieldProblem::Required));
-    }
+    let (entries, duplicates) = check_size(ctx.kind, ctx.action, text).map_err(|v| vec![v])?;
     let limit = ctx.kind.limit();
-    if entries.len() > limit {
-        return fail(Violation::new(
-            field,
-            FieldProblem::TooMany { max: limit },
-            ctx.kind.too_many_code(),
-        ));
-    }
     let mut preview = apply_action(ctx.kind, ctx.current, ctx.action, &entries);
     preview.duplicates = duplicates;
     let mut v: Vec<Violation> = preview

@@ -11,8 +11,8 @@ mod wire;
 use super::audit_log;
 use super::{mini_programs, AppState};
 use crate::domain::domains::{
-    check_change, ChangeContext, ChangeReport, DomainAction, DomainChange, DomainKind, DomainLists,
-    DomainsView, Preview, WebviewState,
+    check_change, check_size, ChangeContext, ChangeReport, DomainAction, DomainChange, DomainKind,
+    DomainLists, DomainsView, Preview, WebviewState,
 };
 use crate::domain::merchant_permission::Need;
 use crate::domain::mini_program::SubjectType;
@@ -263,6 +263,10 @@ pub async fn change(
     mini_programs::require_grant(&state.db, user, &p, NEED).await?;
     let personal = is_personal(&p);
     let kind = change.kind;
+    // What the text alone breaks is refused before WeChat is asked anything (an oversized
+    // body costs no call).
+    check_size(kind, change.action, &change.input)
+        .map_err(|v| AppError::Invalid(field_errors(vec![v])))?;
     // A personal account's business domains are refused before anything is read (WeChat
     // would answer 89231 to the read as well).
     let all = if kind.is_server() {
