@@ -308,6 +308,26 @@ async fn every_errcode_of_modify_domain() {
         ["https://api.demo-shop.com"]
     );
 
+    // The request itself: another action 85022, a body that is not JSON 47001, a list of
+    // the wrong type 47001.
+    let token = urlencode(&h.access_token(&appid).await);
+    let path = format!("/wxa/modify_domain?access_token={token}");
+    for (body, expected) in [
+        (r#"{"action":"replace"}"#, 85022),
+        ("{", 47001),
+        (
+            r#"{"action":"add","requestdomain":"https://api.demo-shop.com"}"#,
+            47001,
+        ),
+        (r#"{"action":7}"#, 47001),
+    ] {
+        assert_eq!(
+            h.raw_json("POST", &path, Some(body)).await["errcode"],
+            expected,
+            "{body}"
+        );
+    }
+
     // 50 changes a month; the 51st is refused (89030, provisional) until the month turns.
     let other = h.authorize("每月五十次").await;
     let octx = h.ctx(&other);
@@ -359,26 +379,6 @@ async fn every_errcode_of_modify_domain() {
         )
         .await
         .unwrap();
-
-    // The request itself: another action 85022, a body that is not JSON 47001, a list of
-    // the wrong type 47001.
-    let token = urlencode(&h.access_token(&appid).await);
-    let path = format!("/wxa/modify_domain?access_token={token}");
-    for (body, expected) in [
-        (r#"{"action":"replace"}"#, 85022),
-        ("{", 47001),
-        (
-            r#"{"action":"add","requestdomain":"https://api.demo-shop.com"}"#,
-            47001,
-        ),
-        (r#"{"action":7}"#, 47001),
-    ] {
-        assert_eq!(
-            h.raw_json("POST", &path, Some(body)).await["errcode"],
-            expected,
-            "{body}"
-        );
-    }
 }
 
 #[tokio::test]

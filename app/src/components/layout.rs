@@ -343,5 +343,8 @@ mod tests {
         assert_eq!(release.len(), 3);
         assert_eq!(release[1].1.as_deref(), Some("/apps/wx0123456789abcdef"));
         assert_eq!(release[2].0, t.release.title);
+        let domains = crumbs(t, "/apps/wx0123456789abcdef/domains");
+        assert_eq!(domains[2].0, t.domains.nav);
+        assert_eq!(crumbs(t, "/domains/defaults")[1].0, t.domains.nav_defaults);
     }
 }

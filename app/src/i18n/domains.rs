@@ -50,7 +50,6 @@ pub struct DomainTexts {
     pub defaults_never: &'static str,
     pub defaults_save: &'static str,
     pub defaults_saved: &'static str,
-    pub defaults_link: &'static str,
     pub apply_title: &'static str,
     pub apply_explain: &'static str,
     pub apply_empty_set: &'static str,
@@ -70,7 +69,6 @@ pub struct DomainTexts {
     pub summary: fn(usize, usize, usize, usize) -> String,
     pub part_server: &'static str,
     pub part_webview: &'static str,
-    pub part_nothing: &'static str,
     pub part_not_applicable: fn(i64) -> String,
     pub added_list: &'static str,
 }
@@ -162,7 +160,6 @@ pub const ZH: DomainTexts = DomainTexts {
     defaults_never: "还没有保存过默认域名。",
     defaults_save: "保存默认域名",
     defaults_saved: "已保存默认域名。",
-    defaults_link: "平台默认域名",
     apply_title: "应用到小程序",
     apply_explain: "勾选小程序后「应用」：先读取各小程序现有的域名，再只添加缺少的；逐个小程序进行，某个失败不影响其余。个人主体的小程序只应用服务器域名。",
     apply_empty_set: "默认域名为空，没有可应用的内容。",
@@ -183,7 +180,6 @@ pub const ZH: DomainTexts = DomainTexts {
     },
     part_server: "服务器域名",
     part_webview: "业务域名",
-    part_nothing: "默认域名中没有",
     part_not_applicable: |code| format!("不适用：个人主体（错误码 {code}）"),
     added_list: "新增：",
 };
@@ -275,7 +271,6 @@ pub const EN: DomainTexts = DomainTexts {
     defaults_never: "The default domains have never been saved.",
     defaults_save: "Save the default domains",
     defaults_saved: "Default domains saved.",
-    defaults_link: "Platform default domains",
     apply_title: "Apply to mini programs",
     apply_explain: "Tick mini programs, then \"Apply\": each one's domains are read first and only the missing ones added; one mini program at a time, and a failure does not stop the others. Mini programs of individuals get the server domains only.",
     apply_empty_set: "The default set is empty; there is nothing to apply.",
@@ -296,7 +291,6 @@ pub const EN: DomainTexts = DomainTexts {
     },
     part_server: "Server domains",
     part_webview: "Business domains",
-    part_nothing: "not in the default set",
     part_not_applicable: |code| format!("not applicable: individual (errcode {code})"),
     added_list: "Added: ",
 };

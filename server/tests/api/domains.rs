@@ -81,9 +81,8 @@ async fn sim_domains(app: &TestApp, appid: &str) -> Value {
         .expect("control JSON")
 }
 
-/// modify_domain and setwebviewdomain calls that wrote (not `get`), as the simulator saw
-/// them: their count (a read and a write share the path, so the reads are told by the
-/// console's own call pattern: every change reads once first).
+/// The modify_domain and setwebviewdomain calls (reads and writes) the simulator saw for
+/// `appid`.
 async fn domain_calls(app: &TestApp, appid: &str) -> usize {
     sim_call_records(app, "/wxa/modify_domain", appid)
         .await

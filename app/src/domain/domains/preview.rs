@@ -154,13 +154,12 @@ pub struct ChangeContext<'a> {
 /// 89022 for a business domain that is not there). The preview when all pass.
 pub fn check_change(ctx: &ChangeContext<'_>, text: &str) -> Result<Preview, Vec<Violation>> {
     let field = ctx.kind.as_str();
-    let fail = |v: Violation| Err(vec![v]);
     if ctx.personal && !ctx.kind.is_server() {
-        return fail(Violation::new(
+        return Err(vec![Violation::new(
             field,
             FieldProblem::DomainPersonal,
             errcode::WEBVIEW_PERSONAL,
-        ));
+        )]);
     }
     let (entries, duplicates) = check_size(ctx.kind, ctx.action, text).map_err(|v| vec![v])?;
     let limit = ctx.kind.limit();
