@@ -85,6 +85,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("apps/:appid/readiness") view=crate::pages::readiness::ReadinessPage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/plugins") view=crate::pages::plugins::PluginsPage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/plugin-applications") view=crate::pages::plugin_applications::PluginApplicationsPage ssr=SsrMode::Async />
+                    <Route path=path!("apps/:appid/domains") view=crate::pages::domains::DomainsPage ssr=SsrMode::Async />
+                    <Route path=path!("domains/defaults") view=crate::pages::domain_defaults::DomainDefaultsPage ssr=SsrMode::Async />
                     <Route path=path!("widgets") view=crate::pages::widgets::WidgetsPage ssr=SsrMode::Async />
                     <Route path=path!("qrcode-rules") view=crate::pages::qrcode_fleet::QrcodeFleetPage ssr=SsrMode::Async />
                     <Route path=path!("message-sets") view=crate::pages::message_sets::MessageSetsPage ssr=SsrMode::Async />

@@ -129,6 +129,8 @@ fn is_console_page(path: &str) -> bool {
         || path == "/message-sets"
         || path.starts_with("/message-sets/")
         || path == "/templates"
+        || path == "/domains"
+        || path.starts_with("/domains/")
         || path == "/platform"
         || path.starts_with("/platform/")
         || path == "/admin"
@@ -270,6 +272,8 @@ mod tests {
         assert!(is_console_page("/rollouts/12"));
         assert!(is_console_page("/rollouts/new"));
         assert!(!is_console_page("/rollouts/12/export.csv"));
+        assert!(is_console_page("/domains/defaults"));
+        assert!(!is_console_page("/domainsx"));
     }
 
     #[test]

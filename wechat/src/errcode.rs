@@ -128,7 +128,22 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
     info(85012, "无效的审核 id", "Invalid audit ID"),
     info(85013, "无效的自定义配置", "Invalid custom configuration"),
     info(85014, "无效的模版编号", "Invalid template ID"),
+    // The seed's setweappsupportversion wording; modify_domain gives the number another
+    // meaning, see ENDPOINT_MEANINGS.
     info(85015, "版本输入错误", "Invalid version"),
+    // Server domains (modify_domain; docs/research/onboarding-apis.md §2: the doc's table via
+    // dtapps and RsCode, WeChat's errmsg in WxJava WxOpenErrorMsgEnum), see DOMAIN_CODES.
+    info(85016, "域名数量超过限制", "Too many domains (over the limit)"),
+    info(
+        85017,
+        "没有新增域名，请确认小程序已经添加了域名或该域名是否没有在第三方平台添加",
+        "No domain to change: the mini program already has them, or they are not registered on the third-party platform",
+    ),
+    info(
+        85018,
+        "域名没有在第三方平台设置",
+        "The domain is not registered on the third-party platform",
+    ),
     info(85019, "没有审核版本", "No version under review"),
     info(
         85020,
@@ -229,6 +244,21 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
         "The mini program uses the navigateToMiniProgram API; declare the list of target AppIDs, then submit again",
     ),
     info(
+        85301,
+        "存在“不符合域名规则的域名”导致无修改",
+        "Nothing changed: some domains do not follow the domain rules",
+    ),
+    info(
+        85302,
+        "存在“缺少ICP备案的域名”导致无修改",
+        "Nothing changed: some domains have no ICP filing",
+    ),
+    info(
+        85303,
+        "同时存在“不符合域名规则的域名”以及“缺少ICP备案的域名”导致无修改",
+        "Nothing changed: some domains do not follow the domain rules and some have no ICP filing",
+    ),
+    info(
         86000,
         "不是由第三方代小程序进行调用",
         "The call was not made by a third-party platform on behalf of the mini program",
@@ -260,6 +290,38 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
         "撤回次数达到上限（每天一次,每个月 10 次）",
         "The review withdrawal limit has been reached (once a day, 10 times a month)",
     ),
+    // Business domains (setwebviewdomain; api_modifyjumpdomain.html's table via dtapps and
+    // RsCode, WxJava WxOpenErrorMsgEnum, Senparc Enums.cs), see DOMAIN_CODES.
+    info(
+        89019,
+        "业务域名无更改，无需重复设置",
+        "The business domains are unchanged; there is nothing to set again",
+    ),
+    info(
+        89020,
+        "尚未设置小程序业务域名，请先在第三方平台中设置小程序业务域名后在调用本接口",
+        "The third-party platform has no mini program business domain yet; register one on the platform first",
+    ),
+    info(
+        89021,
+        "请求保存的域名不是第三方平台中已设置的小程序业务域名或子域名",
+        "The domain is not one of the platform's mini program business domains, nor a sub-domain of one",
+    ),
+    // WxJava's table only ("delete domain is not exist!"); zh is ours.
+    info(89022, "要删除的域名不存在", "The domain to delete is not there"),
+    // Verbatim, although WeChat's page and domain.md say 300 business domains.
+    info(
+        89029,
+        "业务域名数量超过限制，最多可以添加100个业务域名",
+        "Too many business domains (the message says at most 100; WeChat's page says 300)",
+    ),
+    // Provisional: modify_domain's monthly limit (50 changes) has no documented errcode; WxJava
+    // lists 89030 "operation reach month limit". zh is ours.
+    info(
+        89030,
+        "本月操作次数已达上限",
+        "This month's limit of changes has been reached",
+    ),
     // unbind_tester (provisional: its doc lists only -1 and 0): WxJava WxOpenErrorMsgEnum's
     // "empty wx or openid" for a body naming nobody, and "userstr is invalid".
     info(
@@ -268,6 +330,12 @@ pub static CATALOGUE: &[ErrCodeInfo] = &[
         "Neither a WeChat ID nor a userstr was given",
     ),
     info(89034, "userstr 无效", "The userstr is invalid"),
+    // setwebviewdomain (confirmed by WeChat staff in the community, research §3).
+    info(
+        89231,
+        "个人小程序不支持调用 setwebviewdomain 接口",
+        "Mini programs of individuals cannot set business domains (setwebviewdomain)",
+    ),
     // Plugins (/wxa/plugin, /wxa/devplugin): zh from the errcode table on WeChat's plugin
     // management pages (the doc prints 89244 as "89044", a typo: WxJava has 89244), English
     // from WeChat's errmsg in WxJava WxOpenErrorMsgEnum; see PLUGIN_CODES.
@@ -423,6 +491,35 @@ pub const PLUGIN_CODES: &[i64] = &[
     89236, 89237, 89238, 89239, 89240, 89241, 89242, 89243, 89244, 89245, 89246, 89256, 89257,
     89258, 89259,
 ];
+
+/// Codes of the domain endpoints (modify_domain, setwebviewdomain), which no seed covers:
+/// WeChat's docs of those endpoints through the SDKs' tables, 89030 provisional; see
+/// `api::domain` and docs/research/onboarding-apis.md §2–§3.
+pub const DOMAIN_CODES: &[i64] = &[
+    85016, 85017, 85018, 85301, 85302, 85303, 89019, 89020, 89021, 89022, 89029, 89030, 89231,
+];
+
+/// Codes one endpoint gives another meaning than the catalogue's (which keeps the seed's):
+/// (path, entry). modify_domain's 85015 is "该账号不是小程序账号" (dtapps, RsCode; WxJava merges
+/// both: "该账号不是小程序账号/版本输入错误"), the seed's setweappsupportversion one "版本输入错误".
+pub static ENDPOINT_MEANINGS: &[(&str, ErrCodeInfo)] = &[(
+    "/wxa/modify_domain",
+    info(
+        85015,
+        "该账号不是小程序账号",
+        "The account is not a mini program account",
+    ),
+)];
+
+/// [`describe`] for an answer of the endpoint at `path`: its own meaning of the code when it
+/// has one ([`ENDPOINT_MEANINGS`]), else the catalogue's.
+pub fn describe_at(path: &str, code: i64, errmsg: &str) -> (String, String) {
+    ENDPOINT_MEANINGS
+        .iter()
+        .find(|(p, info)| *p == path && info.code == code)
+        .map(|(_, info)| (info.zh.to_owned(), info.en.to_owned()))
+        .unwrap_or_else(|| describe(code, errmsg))
+}
 
 /// The catalogue entry for `code`, if any.
 pub fn lookup(code: i64) -> Option<&'static ErrCodeInfo> {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod code_templates;
 #[cfg(feature = "ssr")]
 pub mod ctx;
+pub mod domains;
 pub mod fleet_release;
 pub mod merchants;
 pub mod message_sets;

@@ -78,6 +78,7 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
                 {staff.then(|| view! {
                     <p class="nav-group">{t.nav_platform}</p>
                     {entry("/templates", "nav-templates", t.templates.nav)}
+                    {entry("/domains/defaults", "nav-domain-defaults", t.domains.nav_defaults)}
                     {entry("/platform/tokens", "nav-tokens", t.nav_tokens)}
                     {entry("/platform/callbacks", "nav-callbacks", t.nav_callbacks)}
                 })}
@@ -138,6 +139,15 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
             (t.nav_mini_programs.into(), Some("/apps".into())),
             ((*appid).to_string(), Some(format!("/apps/{appid}"))),
             (t.qrcode.nav.into(), None),
+        ],
+        ["apps", appid, "domains"] => vec![
+            (t.nav_mini_programs.into(), Some("/apps".into())),
+            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
+            (t.domains.nav.into(), None),
+        ],
+        ["domains", "defaults"] => vec![
+            (t.nav_platform.into(), None),
+            (t.domains.nav_defaults.into(), None),
         ],
         ["widgets"] => vec![(t.nav_widgets.into(), None)],
         ["qrcode-rules"] => vec![(t.qrcode.nav.into(), None)],
@@ -333,5 +343,8 @@ mod tests {
         assert_eq!(release.len(), 3);
         assert_eq!(release[1].1.as_deref(), Some("/apps/wx0123456789abcdef"));
         assert_eq!(release[2].0, t.release.title);
+        let domains = crumbs(t, "/apps/wx0123456789abcdef/domains");
+        assert_eq!(domains[2].0, t.domains.nav);
+        assert_eq!(crumbs(t, "/domains/defaults")[1].0, t.domains.nav_defaults);
     }
 }

@@ -8,6 +8,7 @@ pub mod callbacks;
 pub mod code_audits;
 pub mod code_commits;
 pub mod code_templates;
+pub mod domain_defaults;
 pub mod fleet_release;
 pub mod login_failures;
 pub mod merchants;

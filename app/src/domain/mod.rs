@@ -5,6 +5,7 @@ pub mod audit_tracking;
 pub mod auth;
 pub mod callbacks;
 pub mod code_template;
+pub mod domains;
 pub mod fleet_release;
 pub mod merchant;
 pub mod merchant_permission;

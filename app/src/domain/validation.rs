@@ -1,3 +1,4 @@
+use super::domains::DomainRule;
 use serde::{Deserialize, Serialize};
 
 /// Why a field was rejected; the UI translates it next to the field.
@@ -130,6 +131,19 @@ pub enum FieldProblem {
     PluginApprovedNotDeletable,
     /// Plugins: a personal-subject mini program cannot own a plugin (the plugin guide).
     PluginOwnerPersonal,
+    /// Domains: an entry against a rule (which one, and the entry).
+    Domain {
+        domain: String,
+        rule: DomainRule,
+    },
+    /// Domains: the change would leave the list as it is (85017 / 89019).
+    DomainNothingToChange,
+    /// Domains: a business domain to delete that the list does not have (89022).
+    DomainAbsent {
+        domain: String,
+    },
+    /// Domains: personal-subject mini programs have no business domains (89231).
+    DomainPersonal,
     /// WeChat's own answer about this field, with the catalogue's meaning.
     Wechat {
         errcode: i64,

@@ -258,6 +258,9 @@ pub const TEXTS: Texts = Texts {
             "plugin.agree" => "Plugin application approved",
             "plugin.refuse" => "Plugin application refused",
             "plugin.delete" => "Plugin application deleted",
+            "domain.change" => "Domains changed",
+            "domain.apply_defaults" => "Default domains applied",
+            "domain.defaults_save" => "Default domains saved",
             _ => return None,
         })
     },
@@ -292,6 +295,7 @@ pub const TEXTS: Texts = Texts {
     testers: &super::testers::EN,
     readiness: &super::readiness::EN,
     plugins: &super::plugins::EN,
+    domains: &super::domains::EN,
     duplicate_item: "This entry is there twice",
     invalid_color: "A colour is written #RRGGBB",
 

@@ -3,6 +3,7 @@
 //! A typed table instead of leptos_i18n: every key is checked by the compiler and the
 //! wasm bundle carries no locale runtime. Switching language sets a cookie and reloads.
 
+pub mod domains;
 mod en;
 pub mod message_sets;
 pub mod messages;
@@ -326,6 +327,8 @@ pub struct Texts {
     pub readiness: &'static readiness::ReadinessTexts,
     // plugins (插件)
     pub plugins: &'static plugins::PluginTexts,
+    // server and business domains, the platform's default set
+    pub domains: &'static domains::DomainTexts,
 
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,
@@ -556,6 +559,12 @@ impl Texts {
                 self.plugins.approved_not_deletable.into()
             }
             FieldProblem::PluginOwnerPersonal => self.plugins.owner_personal.into(),
+            FieldProblem::Domain { domain, rule } => {
+                format!("{domain}{}{}", self.colon, (self.domains.rule)(rule))
+            }
+            FieldProblem::DomainNothingToChange => self.domains.nothing_to_change.into(),
+            FieldProblem::DomainAbsent { domain } => (self.domains.absent)(domain),
+            FieldProblem::DomainPersonal => self.domains.personal_problem.into(),
             FieldProblem::Wechat { errcode, zh, en } => {
                 let text = match self.locale {
                     Locale::ZhCn => zh,

@@ -254,6 +254,9 @@ pub const TEXTS: Texts = Texts {
             "plugin.agree" => "通过插件使用申请",
             "plugin.refuse" => "拒绝插件使用申请",
             "plugin.delete" => "删除插件使用申请",
+            "domain.change" => "修改域名",
+            "domain.apply_defaults" => "应用默认域名",
+            "domain.defaults_save" => "保存默认域名",
             _ => return None,
         })
     },
@@ -288,6 +291,7 @@ pub const TEXTS: Texts = Texts {
     testers: &super::testers::ZH,
     readiness: &super::readiness::ZH,
     plugins: &super::plugins::ZH,
+    domains: &super::domains::ZH,
     duplicate_item: "重复了",
     invalid_color: "颜色须为 #RRGGBB 格式",
 

@@ -4,6 +4,8 @@ pub mod audit_log;
 pub mod authorize;
 pub mod callback_detail;
 pub mod callbacks;
+pub mod domain_defaults;
+pub mod domains;
 pub mod fleet_release;
 pub mod login;
 pub mod merchants;

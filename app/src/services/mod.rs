@@ -7,6 +7,7 @@ pub mod authorization;
 pub mod callbacks;
 pub mod code_templates;
 pub mod demo;
+pub mod domains;
 pub mod fleet_release;
 pub mod merchants;
 pub mod message_sets;

@@ -112,6 +112,12 @@ const SERVER_FNS: &[(&str, Access)] = &[
     ("auth/me", Access::Public),
     ("authorization/get", Access::Staff),
     ("authorization/start", Access::Staff),
+    ("domains/apply", Access::Staff),
+    ("domains/change", Access::Owned),
+    ("domains/defaults", Access::Staff),
+    ("domains/defaults/save", Access::Staff),
+    ("domains/get", Access::Owned),
+    ("domains/targets", Access::Staff),
     ("locale", Access::Public),
     ("merchants/assign", Access::Admin),
     ("merchants/create", Access::Admin),
@@ -511,6 +517,16 @@ fn body(endpoint: &str, fx: &Fixture, caller: Caller, missing: bool) -> Value {
         "templates/delete" => json!({"template_id": MISSING_ID}),
         "templates/compare" => json!({"from": 1, "to": 2, "appid": appid}),
         "testers/get" => json!({"appid": appid}),
+        "domains/get" => json!({"appid": appid}),
+        // Not registered on the platform: staff and the owner get WeChat's 85018 (502), past
+        // the check, and nothing changes.
+        "domains/change" => json!({"appid": appid, "change": {"kind": "Request",
+            "action": "Add", "input": "https://cdn.elsewhere.com"}}),
+        // The set as it is (empty): saved again, nothing changes.
+        "domains/defaults/save" => json!({"form": {}}),
+        "domains/targets" => json!({"query": {}}),
+        // An empty set: nothing to apply (200), past the check.
+        "domains/apply" => json!({"appid": appid}),
         // Nobody WeChat knows: staff and the owner get WeChat's 85001 (502), past the check.
         "testers/bind" => json!({"appid": appid, "wechatid": format!("matrix_{tag}")}),
         // A userstr WeChat does not list: already unbound (200), past the check.
@@ -698,9 +714,11 @@ const PAGES: &[(&str, Access)] = &[
     ("/apps/{appid}/readiness", Access::Owned),
     ("/apps/{appid}/plugins", Access::Owned),
     ("/apps/{appid}/plugin-applications", Access::Owned),
+    ("/apps/{appid}/domains", Access::Owned),
     ("/apps/{appid}/qrcode-rules", Access::Owned),
     ("/apps/{appid}/widget", Access::Owned),
     ("/audit", Access::SignedIn),
+    ("/domains/defaults", Access::Staff),
     ("/login", Access::Public),
     ("/message-sets", Access::SignedIn),
     ("/message-sets/{id}", Access::SignedIn),

@@ -67,8 +67,32 @@ fn codes_named_in_the_brief_and_general_codes_are_present() {
         .chain(PROVISIONAL_CODES)
         .chain(TESTER_CODES)
         .chain(PLUGIN_CODES)
+        .chain(DOMAIN_CODES)
     {
         assert!(lookup(code).is_some(), "{code} missing");
+    }
+}
+
+#[test]
+fn an_endpoint_can_give_a_code_its_own_meaning() {
+    let (zh, en) = describe_at("/wxa/modify_domain", 85015, "");
+    assert_eq!(zh, "该账号不是小程序账号");
+    assert!(!en.is_empty());
+    // Elsewhere, and for the endpoint's other codes, the catalogue's.
+    assert_eq!(
+        describe_at("/cgi-bin/wxopen/setweappsupportversion", 85015, "").0,
+        "版本输入错误"
+    );
+    assert_eq!(
+        describe_at("/wxa/modify_domain", 85017, "").0,
+        lookup(85017).unwrap().zh
+    );
+    for (_, info) in ENDPOINT_MEANINGS {
+        assert!(
+            lookup(info.code).is_some(),
+            "{} is catalogued too",
+            info.code
+        );
     }
 }
 
@@ -303,6 +327,7 @@ fn every_seed_errcode_is_catalogued_verbatim() {
                 && !SUBSCRIBE_CODES.contains(code)
                 && !TESTER_CODES.contains(code)
                 && !PLUGIN_CODES.contains(code)
+                && !DOMAIN_CODES.contains(code)
         })
         .collect();
     assert!(

@@ -206,6 +206,34 @@
 //!   - an application still 申请中 24 hours (the seed) after `create_time` on the simulated
 //!     clock is 申请已超时 (4) the next time plugins are read or written; `POST
 //!     /__sim/plugins/age` makes one older without moving the clock; another `action` is 85022.
+//! * Domains (modify_domain, setwebviewdomain; no seed covers them, WeChat's docs and SDKs do,
+//!   docs/research/onboarding-apis.md §2–§3), see `simulator::code` (`domains`,
+//!   `domain_rules`): the limits are the current docs' (200 per server-domain kind, 300
+//!   business domains although 89029's text says 100, 50 modify_domain changes a month);
+//!   provisional are the monthly limit's errcode (89030, WxJava's "operation reach month
+//!   limit"), the schemes of udp / tcp domains (`udp://`, `tcp://`), entries compared lower
+//!   case without a trailing `/`, another `action` 85022, the 61007 of an account without
+//!   permission set 18, and how a write sorts its entries: against the rules (the kind's
+//!   scheme, a DNS host — no IP, no `localhost` —, an optional port, nothing after it,
+//!   not `api.weixin.qq.com`) in `invalid_*`, without an ICP filing (the QR-jump rule:
+//!   dotless, `.test`, `.local`, `.localhost`, `.invalid`, `.internal`) in `no_icp_domain`,
+//!   a host the platform has not registered (exact host) in `invalid_*` too; anything
+//!   applied answers 0 with those lists (the community's observation), nothing applied
+//!   85303 / 85301 / 85302 by the first two, 85018 when every entry is unregistered (an empty
+//!   platform list included), 85017 otherwise (nothing new, nothing given, delete of absent
+//!   domains); the count is checked after the operation (85016, nothing applied); `set`
+//!   replaces only the kinds it names (absent arrays stay), and entries the account already
+//!   has pass without a new check (so resending a kind's list changes nothing there).
+//!   setwebviewdomain: a personal
+//!   account (principal name "个人…") is 89231 for every action, get included; an entry
+//!   that is not `https://host` without a port under a registered business domain is 89021
+//!   (the whole call refused), an empty platform list 89020, add / set changing nothing
+//!   89019, delete of an absent entry 89022 (WxJava's table), more than 300 89029; no ICP
+//!   or monthly rule. The platform's registered domains are
+//!   [`super::code::DEMO_SERVER_DOMAINS`] and [`super::code::DEMO_JUMP_DOMAINS`] until
+//!   `POST /__sim/platform-domains {"server"?, "jump"?}` replaces them; `POST /__sim/domains`
+//!   sets an account's lists as its owner would on mp.weixin.qq.com (and
+//!   `changes_this_month`), `GET /__sim/domains?appid=` reads them.
 
 /// (first id, first name, second id, second name, third id, third name) —
 /// provisional category ids; third id 0 means the second level has no third.

@@ -62,6 +62,11 @@ pub struct SimState {
     /// use one, across the simulated accounts (see `code::plugins`).
     #[serde(default)]
     pub plugins: super::code::PluginState,
+    /// The platform's registered server and business domains (what modify_domain and
+    /// setwebviewdomain accept); a fresh platform has the demo ones
+    /// ([`super::code::DEMO_SERVER_DOMAINS`], [`super::code::DEMO_JUMP_DOMAINS`]).
+    #[serde(default)]
+    pub platform_domains: super::code::PlatformDomains,
 }
 
 /// A mini program known to the simulator (created by the authorization page or the control API).
@@ -98,6 +103,9 @@ pub struct Authorizer {
     /// status, quotas used).
     #[serde(default)]
     pub basic_info: super::basic_info::BasicInfoState,
+    /// Server and business domains (modify_domain, setwebviewdomain).
+    #[serde(default)]
+    pub domains: super::code::DomainState,
 }
 
 /// A second-level category as set on an account.
@@ -337,6 +345,7 @@ impl SimState {
                 subscribe: Default::default(),
                 testers: Vec::new(),
                 basic_info: Default::default(),
+                domains: Default::default(),
             });
         entry.authorized = true;
         entry.refresh_token = refresh_token;

@@ -16,11 +16,15 @@
 //! memberauth, the same permission set 18) and `plugins` (插件: `/wxa/plugin` and
 //! `/wxa/devplugin`, permission set 40, with authorizer tokens under the same rules). This file
 //! wires their routes.
+//! memberauth, the same permission set 18) and `domains` (modify_domain, setwebviewdomain,
+//! also set 18; their per-entry rules in `domain_rules`). This file wires their routes.
 
 mod audit;
 mod calendar;
 mod call;
 mod commit;
+mod domain_rules;
+mod domains;
 mod library;
 mod plugins;
 mod qrcode_jump;
@@ -39,6 +43,10 @@ use super::Sim;
 use audit::{get_auditstatus, get_category, get_latest_auditstatus, submit_audit, undo_code_audit};
 use call::query_param;
 use commit::{commit, get_page, get_qrcode, get_version_info};
+use domains::{
+    get_account_domains, get_platform_domains, modify_domain, set_account_domains,
+    set_platform_domains, set_webview_domain,
+};
 use library::{
     add_draft, add_to_template, delete_template, get_template_draft_list, get_template_list,
 };
@@ -66,6 +74,8 @@ pub use audit::{
 };
 pub use calendar::{beijing_date, beijing_day};
 pub use commit::{check_ext_json, qrcode_jpeg, ExtJson, CODE_PACKAGE_MAX_KB};
+pub use domain_rules::{server_rule_ok, webview_host, ServerKind};
+pub use domains::{DomainState, PlatformDomains, DEMO_JUMP_DOMAINS, DEMO_SERVER_DOMAINS};
 pub use library::TEMPLATE_LIBRARY_MAX;
 pub use plugins::{
     builtin_plugin, default_versions, Application, OutsideApplicant, Plugin, PluginCategory,
@@ -73,8 +83,8 @@ pub use plugins::{
     INVOICE_PLUGIN, LIVE_PLUGIN, PLUGINS_PER_APP_MAX, ROUTE_PLUGIN,
 };
 pub use qrcode_jump::{
-    check_jump_prefix, is_sub_link, BLACKLISTED_HOSTS, QRCODE_JUMP_PUBLISH_PER_MONTH,
-    QRCODE_JUMP_RULES_MAX,
+    check_jump_prefix, has_no_icp_filing, is_sub_link, BLACKLISTED_HOSTS,
+    QRCODE_JUMP_PUBLISH_PER_MONTH, QRCODE_JUMP_RULES_MAX,
 };
 pub use review::{finish_due, AUDIT_PUSH_FROM};
 pub use state::{
@@ -134,6 +144,8 @@ pub fn routes() -> Router<Sim> {
         .route("/wxa/memberauth", post(memberauth))
         .route("/wxa/plugin", post(plugin))
         .route("/wxa/devplugin", post(dev_plugin))
+        .route("/wxa/modify_domain", post(modify_domain))
+        .route("/wxa/setwebviewdomain", post(set_webview_domain))
 }
 
 /// The code state of one mini program (for tests and demos).
@@ -167,4 +179,12 @@ pub fn control_routes() -> Router<Sim> {
         )
         .route("/plugins/age", post(age_application))
         .route("/plugins/decide", post(decide_application))
+        .route(
+            "/platform-domains",
+            get(get_platform_domains).post(set_platform_domains),
+        )
+        .route(
+            "/domains",
+            get(get_account_domains).post(set_account_domains),
+        )
 }

@@ -34,14 +34,21 @@ pub fn check_jump_prefix(prefix: &str) -> Result<(), SimError> {
     {
         return Err(SimError::new(85070, "url is in blacklist"));
     }
-    let no_icp = !host.contains('.')
-        || [".test", ".local", ".localhost", ".invalid", ".internal"]
-            .iter()
-            .any(|s| host.ends_with(s));
-    if no_icp {
+    if has_no_icp_filing(&host) {
         return Err(SimError::new(85076, "url has no ICP filing"));
     }
     Ok(())
+}
+
+/// The simulator's one rule for "no ICP filing" (QR-jump links' 85076, server domains' 85302):
+/// a dotless host, or one under a name that never gets a filing (`.test`, `.local`,
+/// `.localhost`, `.invalid`, `.internal`). Expects a lower-case host; IP addresses are
+/// refused before this by each endpoint's own rule.
+pub fn has_no_icp_filing(host: &str) -> bool {
+    !host.contains('.')
+        || [".test", ".local", ".localhost", ".invalid", ".internal"]
+            .iter()
+            .any(|s| host.ends_with(s))
 }
 
 /// Whether `url` is a link under the rule `prefix` (85068 otherwise).
