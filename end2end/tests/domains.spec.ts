@@ -4,9 +4,9 @@ import { test, demoAppid, hydrated, login, LOGINS } from "./helpers";
 // 青禾生鲜's company (i % 4 == 1, i % 10 == 9: an enterprise, so it may have business
 // domains), authorized, used by no other spec.
 const APP = demoAppid(9);
-// The default set's three targets: two companies (10: 云途出行, 13: 青禾生鲜) and a personal
+// The default set's three targets: two companies (10: 云途出行, 53: 青禾生鲜) and a personal
 // subject (58: i % 10 == 8, no business domains); all authorized, used by no other spec.
-const TARGETS = [demoAppid(10), demoAppid(13), demoAppid(58)];
+const TARGETS = [demoAppid(10), demoAppid(53), demoAppid(58)];
 const PERSONAL = demoAppid(58);
 // 星辰咖啡's own media mini program (the merchant only reads its domains here).
 const OWN = demoAppid(4);
