@@ -149,7 +149,7 @@ pub fn open_category(first: &str, second: &str) -> Option<&'static OpenCategory>
         row.first == first
             && match row.seconds {
                 Seconds::All => !second.is_empty(),
-                Seconds::Only(list) => list.iter().any(|s| *s == second),
+                Seconds::Only(list) => list.contains(&second),
             }
     })
 }

@@ -555,9 +555,7 @@ impl Texts {
             FieldProblem::PluginVersionFormat => self.plugins.version_format.into(),
             FieldProblem::PluginNotPending => self.plugins.not_pending.into(),
             FieldProblem::PluginPendingNotDeletable => self.plugins.pending_not_deletable.into(),
-            FieldProblem::PluginApprovedNotDeletable => {
-                self.plugins.approved_not_deletable.into()
-            }
+            FieldProblem::PluginApprovedNotDeletable => self.plugins.approved_not_deletable.into(),
             FieldProblem::PluginOwnerPersonal => self.plugins.owner_personal.into(),
             FieldProblem::Domain { domain, rule } => {
                 format!("{domain}{}{}", self.colon, (self.domains.rule)(rule))

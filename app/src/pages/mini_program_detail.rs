@@ -194,6 +194,7 @@ fn Home(h: MiniProgramHome) -> impl IntoView {
                 <p class="muted">{t.plugins.home_hint}</p>
                 <a href=format!("/apps/{}/plugins", p.appid) class="button" data-testid="home-plugins-link">{t.plugins.manage}</a>
                 " "<a href=format!("/apps/{}/plugin-applications", p.appid) class="button" data-testid="home-plugin-applications-link">{t.plugins.owner_link}</a>
+            </section>
             <section class="panel home-card" data-testid="home-domains">
                 <h2>{t.domains.nav}</h2>
                 <p class="muted">{t.domains.home_hint}</p>

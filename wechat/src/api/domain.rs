@@ -24,8 +24,7 @@ use crate::client::{Auth, CallCtx, Client, Endpoint, Error};
 /// `modify_domain` with `add`, `delete` or `set`.
 pub const MODIFY_DOMAIN: Endpoint = Endpoint::post_write("/wxa/modify_domain", Auth::Authorizer);
 /// `modify_domain` with `get` (reads).
-pub const MODIFY_DOMAIN_GET: Endpoint =
-    Endpoint::post_read("/wxa/modify_domain", Auth::Authorizer);
+pub const MODIFY_DOMAIN_GET: Endpoint = Endpoint::post_read("/wxa/modify_domain", Auth::Authorizer);
 /// `setwebviewdomain` with `add`, `delete` or `set`.
 pub const SET_WEBVIEW_DOMAIN: Endpoint =
     Endpoint::post_write("/wxa/setwebviewdomain", Auth::Authorizer);
@@ -333,7 +332,10 @@ mod tests {
             answer.rejected.invalid_requestdomain,
             ["https://cdn.other.com"]
         );
-        assert_eq!(answer.rejected.no_icp_domain, ["https://api.demo-shop.test"]);
+        assert_eq!(
+            answer.rejected.no_icp_domain,
+            ["https://api.demo-shop.test"]
+        );
         assert!(!answer.rejected.is_empty());
         let web: WebviewDomains = serde_json::from_str(
             r#"{"errcode":0,"errmsg":"ok","webviewdomain":["https://h5.demo-shop.com"]}"#,

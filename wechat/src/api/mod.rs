@@ -3,8 +3,8 @@
 pub mod basic_info;
 pub mod code;
 pub mod component;
-pub mod plugin;
 pub mod domain;
+pub mod plugin;
 pub mod subscribe;
 pub mod template;
 pub mod tester;
