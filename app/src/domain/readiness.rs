@@ -62,6 +62,9 @@ pub enum ItemKind {
     Subject,
     /// Service categories set (get_category).
     Categories,
+    /// Server domains set (modify_domain get): a release through the platform keeps only
+    /// the domains set through it (WxJava-Open on `API_MODIFY_DOMAIN`).
+    ServerDomains,
     /// At least one tester.
     Testers,
     CodeCommitted,
@@ -70,11 +73,12 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 8] = [
+    pub const ALL: [ItemKind; 9] = [
         ItemKind::Authorization,
         ItemKind::BasicInfo,
         ItemKind::Subject,
         ItemKind::Categories,
+        ItemKind::ServerDomains,
         ItemKind::Testers,
         ItemKind::CodeCommitted,
         ItemKind::AuditPassed,
@@ -88,6 +92,7 @@ impl ItemKind {
             ItemKind::BasicInfo => "basic_info",
             ItemKind::Subject => "subject",
             ItemKind::Categories => "categories",
+            ItemKind::ServerDomains => "server_domains",
             ItemKind::Testers => "testers",
             ItemKind::CodeCommitted => "code_committed",
             ItemKind::AuditPassed => "audit_passed",
@@ -152,6 +157,8 @@ pub enum ReadError {
     Unreachable,
     /// The console does not hold the authorization: nothing was asked.
     NotAuthorized,
+    /// A check made before this source was read (a snapshot of an older version).
+    NotRead,
 }
 
 impl ReadError {
@@ -239,6 +246,23 @@ pub struct TesterFacts {
     pub limit: usize,
 }
 
+/// The server domains WeChat holds (modify_domain get): how many of each kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainFacts {
+    pub request: usize,
+    pub socket: usize,
+    pub upload: usize,
+    pub download: usize,
+    /// UDP and TCP together.
+    pub other: usize,
+}
+
+impl DomainFacts {
+    pub fn total(&self) -> usize {
+        self.request + self.socket + self.upload + self.download + self.other
+    }
+}
+
 /// The release facts the console keeps (`release_facts`, `release_status`): no WeChat call.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReleaseFacts {
@@ -261,11 +285,18 @@ pub struct Sources {
     pub basic_info: Source<BasicInfo>,
     pub categories: Source<Vec<Category>>,
     pub testers: Source<TesterFacts>,
+    /// Absent from the snapshots stored before the item existed.
+    #[serde(default = "not_read")]
+    pub domains: Source<DomainFacts>,
     pub release: Source<ReleaseFacts>,
     /// Permission sets WeChat refused during the check (61007 from an endpoint of the set),
     /// whatever the registry recorded.
     #[serde(default)]
     pub refused_scopes: Vec<i64>,
+}
+
+fn not_read<T>() -> Source<T> {
+    Source::failed(0, ReadError::NotRead)
 }
 
 // ---------------------------------------------------------------------------
@@ -368,6 +399,16 @@ pub enum Finding {
         labels: Vec<String>,
     },
     NoCategories,
+    // Server domains
+    DomainsSet {
+        request: usize,
+        total: usize,
+    },
+    /// Some kinds set, but no request domain (wx.request reaches nothing).
+    NoRequestDomain {
+        total: usize,
+    },
+    NoServerDomains,
     // Testers
     TestersBound {
         count: usize,
@@ -576,6 +617,7 @@ pub fn fix_link(item: &Item, appid: &str, staff: bool) -> Option<FixLink> {
             Finding::Personal => Some(FixLink::console(format!("/apps/{appid}/qrcode-rules"))),
             _ => Some(FixLink::wechat()),
         },
+        ItemKind::ServerDomains => Some(FixLink::console(format!("/apps/{appid}/domains"))),
         ItemKind::Testers => Some(FixLink::console(format!("/apps/{appid}/testers"))),
         ItemKind::CodeCommitted => Some(release("step-commit")),
         ItemKind::AuditPassed => Some(release("step-submit")),

@@ -61,6 +61,7 @@ fn item_zh(kind: ItemKind) -> &'static str {
         ItemKind::BasicInfo => "名称、头像、简介",
         ItemKind::Subject => "主体与认证",
         ItemKind::Categories => "服务类目",
+        ItemKind::ServerDomains => "服务器域名",
         ItemKind::Testers => "体验者",
         ItemKind::CodeCommitted => "已上传代码",
         ItemKind::AuditPassed => "审核通过",
@@ -74,6 +75,7 @@ fn item_en(kind: ItemKind) -> &'static str {
         ItemKind::BasicInfo => "Name, avatar, introduction",
         ItemKind::Subject => "Subject and verification",
         ItemKind::Categories => "Service categories",
+        ItemKind::ServerDomains => "Server domains",
         ItemKind::Testers => "Testers",
         ItemKind::CodeCommitted => "Code committed",
         ItemKind::AuditPassed => "Review passed",
@@ -191,6 +193,7 @@ fn finding_zh(f: &Finding) -> String {
         Finding::Unreadable(ReadError::Wechat { errcode }) => {
             format!("未能读取：微信返回 {errcode}。")
         }
+        Finding::Unreadable(ReadError::NotRead) => "上次检查时还没有这一项，请重新检查。".into(),
         Finding::Authorized => "已授权，所需权限集都已授予。".into(),
         Finding::ScopesMissing { scopes } => format!(
             "未授予{}：相关接口会返回 61007。请小程序管理员重新授权并勾选。",
@@ -226,6 +229,13 @@ fn finding_zh(f: &Finding) -> String {
             labels.join("；")
         ),
         Finding::NoCategories => "还没有设置服务类目，提交审核时无类目可选。".into(),
+        Finding::DomainsSet { request, total } => {
+            format!("已设置 {total} 个服务器域名，其中 request 合法域名 {request} 个。")
+        }
+        Finding::NoRequestDomain { total } => format!(
+            "已设置 {total} 个服务器域名，但没有 request 合法域名：wx.request 无法访问任何服务器。"
+        ),
+        Finding::NoServerDomains => "还没有设置服务器域名：经第三方平台发布后，只保留通过平台设置的域名，小程序将无法访问服务器。".into(),
         Finding::TestersBound { count, limit } => {
             format!("已绑定 {count} 位体验者（上限 {limit}）。")
         }
@@ -268,6 +278,9 @@ fn finding_en(f: &Finding) -> String {
         Finding::Unreadable(ReadError::Wechat { errcode }) => {
             format!("Could not be read: WeChat answered {errcode}.")
         }
+        Finding::Unreadable(ReadError::NotRead) => {
+            "The last check came before this item existed: re-check.".into()
+        }
         Finding::Authorized => "Authorized, with every permission set needed.".into(),
         Finding::ScopesMissing { scopes } => format!(
             "Not granted: {}. Its endpoints answer 61007; the mini program's administrator must authorize again and tick it.",
@@ -308,6 +321,13 @@ fn finding_en(f: &Finding) -> String {
         Finding::NoCategories => {
             "No service category yet: a submission for review has none to name.".into()
         }
+        Finding::DomainsSet { request, total } => {
+            format!("{total} server domains set, {request} of them request domains.")
+        }
+        Finding::NoRequestDomain { total } => format!(
+            "{total} server domains set, but no request domain: wx.request reaches no server."
+        ),
+        Finding::NoServerDomains => "No server domains yet: a release through the platform keeps only the domains set through it, so the mini program would reach no server.".into(),
         Finding::TestersBound { count, limit } => {
             format!("{count} testers bound (at most {limit}).")
         }

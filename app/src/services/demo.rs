@@ -256,6 +256,19 @@ pub async fn seed_mini_programs(
                 )
                 .await
                 .map_err(simulator_error)?;
+            // Set up before their first release, as the platform's domains must be (a release
+            // through the platform keeps only those).
+            control
+                .post(
+                    "/domains",
+                    serde_json::json!({
+                        "appid": p.appid,
+                        "requestdomain": ["https://api.demo-shop.com"],
+                        "downloaddomain": ["https://img.demo-shop.com"],
+                    }),
+                )
+                .await
+                .map_err(simulator_error)?;
         }
         match p.status {
             AppStatus::Authorized => seed_code_state(state, control, &p.appid, i).await?,
@@ -285,8 +298,8 @@ pub async fn seed_mini_programs(
     Ok(true)
 }
 
-/// Whether the owner of demo mini program `i` has set its avatar and introduction (its name
-/// comes with the authorization). The ones whose code is only committed are still being set
+/// Whether the owner of demo mini program `i` has set its avatar, introduction and server
+/// domains (its name comes with the authorization). The ones whose code is only committed are still being set
 /// up, so the readiness checklist has an incomplete basic info to show (86002).
 pub fn has_basic_info(i: u64) -> bool {
     !matches!(code_stage(i), CodeStage::Committed)

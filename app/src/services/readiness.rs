@@ -11,9 +11,9 @@ use crate::db;
 use crate::domain::mini_program::{AppStatus, MiniProgramQuery};
 use crate::domain::pagination::PageRequest;
 use crate::domain::readiness::{
-    checklist, fix_link, summarize, AuthorizationFacts, BasicInfo, Category, ErrcodeText, Finding,
-    FleetTargets, ItemView, ReadError, ReadinessView, ReleaseFacts, Source, Sources, Summary,
-    TesterFacts, FLEET_CHECK_MAX,
+    checklist, fix_link, summarize, AuthorizationFacts, BasicInfo, Category, DomainFacts,
+    ErrcodeText, Finding, FleetTargets, ItemView, ReadError, ReadinessView, ReleaseFacts, Source,
+    Sources, Summary, TesterFacts, FLEET_CHECK_MAX,
 };
 use crate::error::AppError;
 use crate::model::{CurrentUser, MiniProgramRow};
@@ -175,6 +175,25 @@ async fn read_testers(state: &AppState, p: &MiniProgramRow) -> Source<TesterFact
     }
 }
 
+/// The server domains (modify_domain get, permission set 18 like the code endpoints).
+async fn read_domains(state: &AppState, appid: &str) -> Source<DomainFacts> {
+    let answer = crate::services::domains::wire::read_server(state, appid).await;
+    let now = db::now();
+    match answer {
+        Ok(lists) => Source::got(
+            now,
+            DomainFacts {
+                request: lists.request.len(),
+                socket: lists.ws.len(),
+                upload: lists.upload.len(),
+                download: lists.download.len(),
+                other: lists.udp.len() + lists.tcp.len(),
+            },
+        ),
+        Err(e) => Source::failed(now, read_error_of(&e)),
+    }
+}
+
 fn refused(error: Option<&ReadError>) -> bool {
     error.and_then(ReadError::errcode) == Some(SCOPE_NOT_GRANTED)
 }
@@ -191,20 +210,25 @@ async fn read_sources(state: &AppState, p: &MiniProgramRow) -> Result<Sources, A
             basic_info: Source::failed(now, ReadError::NotAuthorized),
             categories: Source::failed(now, ReadError::NotAuthorized),
             testers: Source::failed(now, ReadError::NotAuthorized),
+            domains: Source::failed(now, ReadError::NotAuthorized),
             release,
             refused_scopes: Vec::new(),
         });
     }
-    let ((basic_info, basic_error), categories, testers) = tokio::join!(
+    let ((basic_info, basic_error), categories, testers, domains) = tokio::join!(
         read_basic_info(state, &p.appid),
         read_categories(state, &p.appid),
         read_testers(state, p),
+        read_domains(state, &p.appid),
     );
     let mut refused_scopes = Vec::new();
     if refused(basic_error.as_ref()) {
         refused_scopes.push(wechat::api::basic_info::PERMISSION_SET);
     }
-    if refused(categories.read.as_ref().err()) || refused(testers.read.as_ref().err()) {
+    if refused(categories.read.as_ref().err())
+        || refused(testers.read.as_ref().err())
+        || refused(domains.read.as_ref().err())
+    {
         refused_scopes.push(CODE_SCOPE);
     }
     Ok(Sources {
@@ -212,6 +236,7 @@ async fn read_sources(state: &AppState, p: &MiniProgramRow) -> Result<Sources, A
         basic_info,
         categories,
         testers,
+        domains,
         release,
         refused_scopes,
     })

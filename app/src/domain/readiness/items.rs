@@ -14,7 +14,7 @@ pub const ITEMS: &[fn(&Sources) -> Item] = &[
     basic_info_item,
     subject_item,
     categories_item,
-    // domains and plugins items join here
+    server_domains_item,
     testers_item,
     code_item,
     audit_item,
@@ -274,6 +274,36 @@ pub fn categories_item(s: &Sources) -> Item {
     done(kind, Finding::CategoriesSet { count: list.len() })
 }
 
+/// Server domains set before the first release: a release through the platform keeps only
+/// what was set through it (WxJava-Open, `API_MODIFY_DOMAIN`). A request domain is what most
+/// code needs (wx.request); other kinds alone are a warning.
+pub fn server_domains_item(s: &Sources) -> Item {
+    let kind = ItemKind::ServerDomains;
+    let facts = match &s.domains.read {
+        Ok(f) => *f,
+        Err(e) => return unreadable(kind, e, None),
+    };
+    let total = facts.total();
+    if total == 0 {
+        missing(kind, Finding::NoServerDomains, None)
+    } else if facts.request == 0 {
+        item(
+            kind,
+            ItemState::Warn,
+            Finding::NoRequestDomain { total },
+            None,
+        )
+    } else {
+        done(
+            kind,
+            Finding::DomainsSet {
+                request: facts.request,
+                total,
+            },
+        )
+    }
+}
+
 /// At least one tester, so someone besides the administrators can open the experience
 /// version; at the limit, a warning (the next bind is 85002).
 pub fn testers_item(s: &Sources) -> Item {
@@ -385,7 +415,8 @@ pub fn release_item(s: &Sources) -> Item {
 #[cfg(test)]
 mod tests {
     use super::super::{
-        summarize, AuthorizationFacts, BasicInfo, Category, ReleaseFacts, Source, TesterFacts,
+        summarize, AuthorizationFacts, BasicInfo, Category, DomainFacts, ReleaseFacts, Source,
+        TesterFacts,
     };
     use super::*;
     use crate::domain::mini_program::SubjectType;
@@ -431,6 +462,14 @@ mod tests {
                     limit: 40,
                 },
             ),
+            domains: Source::got(
+                1,
+                DomainFacts {
+                    request: 1,
+                    download: 1,
+                    ..DomainFacts::default()
+                },
+            ),
             release: Source::got(
                 1,
                 ReleaseFacts {
@@ -463,6 +502,7 @@ mod tests {
                 limit: 40,
             },
         );
+        s.domains = Source::got(1, DomainFacts::default());
         s.release = Source::got(1, ReleaseFacts::default());
         s
     }
@@ -487,7 +527,7 @@ mod tests {
         let items = checklist(&ready());
         assert!(items.iter().all(|i| i.state == ItemState::Ok), "{items:#?}");
         let s = summarize(&items);
-        assert_eq!((s.ready, s.total, s.first_blocking), (8, 8, None));
+        assert_eq!((s.ready, s.total, s.first_blocking), (9, 9, None));
     }
 
     #[test]
@@ -502,6 +542,7 @@ mod tests {
             lacking,
             vec![
                 ItemKind::BasicInfo,
+                ItemKind::ServerDomains,
                 ItemKind::Testers,
                 ItemKind::CodeCommitted,
                 ItemKind::AuditPassed,
@@ -509,7 +550,7 @@ mod tests {
             ]
         );
         let s = summarize(&items);
-        assert_eq!((s.ready, s.total), (3, 8));
+        assert_eq!((s.ready, s.total), (3, 9));
         assert_eq!(s.first_blocking, Some(ItemKind::BasicInfo));
         let (_, finding, prevents) = state_of(&fresh(), ItemKind::BasicInfo);
         assert_eq!(
@@ -838,5 +879,49 @@ mod tests {
         );
         let summary = summarize(&checklist(&s));
         assert_eq!((summary.ready, summary.first_blocking), (8, None));
+    }
+
+    #[test]
+    fn server_domains_a_request_domain_at_least_and_old_snapshots_are_not_done() {
+        let mut s = ready();
+        s.domains = Source::got(1, DomainFacts::default());
+        assert_eq!(
+            state_of(&s, ItemKind::ServerDomains),
+            (ItemState::Missing, Finding::NoServerDomains, None)
+        );
+        s.domains = Source::got(
+            1,
+            DomainFacts {
+                download: 2,
+                ..DomainFacts::default()
+            },
+        );
+        assert_eq!(
+            state_of(&s, ItemKind::ServerDomains),
+            (ItemState::Warn, Finding::NoRequestDomain { total: 2 }, None)
+        );
+        s.domains = Source::got(
+            1,
+            DomainFacts {
+                request: 2,
+                socket: 1,
+                ..DomainFacts::default()
+            },
+        );
+        assert_eq!(
+            state_of(&s, ItemKind::ServerDomains).1,
+            Finding::DomainsSet {
+                request: 2,
+                total: 3
+            }
+        );
+        // A snapshot stored before the item existed reads, with the item not done.
+        let mut json = serde_json::to_value(ready()).expect("serializes");
+        json.as_object_mut().expect("an object").remove("domains");
+        let old: Sources = serde_json::from_value(json).expect("an older snapshot reads");
+        assert_eq!(
+            state_of(&old, ItemKind::ServerDomains).1,
+            Finding::Unreadable(ReadError::NotRead)
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! permission. The platform's default set and its fleet apply are in [`defaults`].
 
 pub mod defaults;
-mod wire;
+pub mod wire;
 
 use super::audit_log;
 use super::{mini_programs, AppState};
