@@ -9,12 +9,15 @@ const NEVER = demoAppid(21);
 
 const item = (page: Page, kind: string) => page.locator(`[data-testid="readiness-item"][data-item="${kind}"]`);
 
-/** Retry-safe: no tester left on APP from an earlier attempt. */
+/** Retry-safe: no tester and no server domain left on APP from an earlier attempt. */
 async function unbindAll(page: Page) {
   const view = await (await page.request.post("/api/testers/get", { data: { appid: APP } })).json();
   for (const t of view.testers ?? []) {
     await page.request.post("/api/testers/unbind", { data: { appid: APP, userstr: t.userstr } });
   }
+  const sim = (await (await page.request.post("/api/widgets/simulator", { data: {} })).json()) as string;
+  const empty = { appid: APP, requestdomain: [], wsrequestdomain: [], uploaddomain: [], downloaddomain: [], udpdomain: [], tcpdomain: [] };
+  expect((await page.request.post(`${sim}/domains`, { data: empty })).status()).toBe(200);
 }
 
 test("an operator re-checks readiness, binds a tester from the checklist, and the registry follows", async ({ page }) => {
@@ -29,10 +32,10 @@ test("an operator re-checks readiness, binds a tester from the checklist, and th
   await hydrated(page);
   await page.getByTestId("readiness-recheck").click();
   await expect(page.getByTestId("readiness-notice")).toHaveText("已重新检查。");
-  await expect(page.getByTestId("readiness-item")).toHaveCount(8);
+  await expect(page.getByTestId("readiness-item")).toHaveCount(9);
   await expect(item(page, "authorization")).toHaveAttribute("data-state", "ok");
   await expect(item(page, "code_committed")).toHaveAttribute("data-state", "ok");
-  for (const missing of ["basic_info", "testers", "audit_passed", "released"]) {
+  for (const missing of ["basic_info", "server_domains", "testers", "audit_passed", "released"]) {
     await expect(item(page, missing)).toHaveAttribute("data-state", "missing");
   }
   // Each missing item with the errcode it leads to and where it is fixed.
@@ -42,14 +45,14 @@ test("an operator re-checks readiness, binds a tester from the checklist, and th
     "href",
     `/apps/${APP}/release#step-release`,
   );
-  await expect(page.getByTestId("readiness-count")).toHaveText("就绪 4 / 8");
+  await expect(page.getByTestId("readiness-count")).toHaveText("就绪 4 / 9");
   await expect(page.getByTestId("readiness-first-blocking")).toHaveAttribute("data-item", "basic_info");
   await expect(page.getByTestId("readiness-checked-at")).toContainText("operator");
 
   // The registry: its readiness column, and the filter "stuck at testers" finds it.
   await page.goto(`/apps?q=${APP}`);
   await hydrated(page);
-  await expect(page.getByTestId("registry-readiness")).toContainText("就绪 4/8");
+  await expect(page.getByTestId("registry-readiness")).toContainText("就绪 4/9");
   await page.getByTestId("filter-readiness").selectOption("stuck:testers");
   await page.getByTestId("filter-apply").click();
   await expect(page).toHaveURL(/readiness=stuck(%3A|:)testers/);
@@ -78,8 +81,22 @@ test("an operator re-checks readiness, binds a tester from the checklist, and th
   await expect(item(page, "testers")).toHaveAttribute("data-state", "missing");
   await page.getByTestId("readiness-recheck").click();
   await expect(item(page, "testers")).toHaveAttribute("data-state", "ok");
-  await expect(page.getByTestId("readiness-count")).toHaveText("就绪 5 / 8");
+  await expect(page.getByTestId("readiness-count")).toHaveText("就绪 5 / 9");
   await expect(item(page, "basic_info")).toHaveAttribute("data-state", "missing");
+
+  // Server domains, from the checklist's link to the domain screen and back.
+  await item(page, "server_domains").getByTestId("readiness-item-fix").click();
+  await expect(page).toHaveURL(new RegExp(`/apps/${APP}/domains$`));
+  await hydrated(page);
+  await page.getByTestId("domain-input-request").fill("https://api.demo-shop.com");
+  await page.getByTestId("domain-add-request").click();
+  await expect(page.getByTestId("domain-notice")).toContainText("已保存");
+  await page.goto(`/apps/${APP}/readiness`);
+  await hydrated(page);
+  await expect(item(page, "server_domains")).toHaveAttribute("data-state", "missing");
+  await page.getByTestId("readiness-recheck").click();
+  await expect(item(page, "server_domains")).toHaveAttribute("data-state", "ok");
+  await expect(page.getByTestId("readiness-count")).toHaveText("就绪 6 / 9");
 
   // The registry's filter no longer finds it under testers, still under basic info.
   await page.goto(`/apps?q=${APP}&readiness=stuck%3Atesters`);
@@ -88,7 +105,7 @@ test("an operator re-checks readiness, binds a tester from the checklist, and th
   await page.getByTestId("filter-readiness").selectOption("stuck:basic_info");
   await page.getByTestId("filter-apply").click();
   await expect(page.getByTestId("registry-row")).toHaveCount(1);
-  await expect(page.getByTestId("registry-readiness")).toContainText("就绪 5/8");
+  await expect(page.getByTestId("registry-readiness")).toContainText("就绪 6/9");
   // Re-check everything the filter matches (here: one).
   await page.getByTestId("fleet-recheck-matching").click();
   await expect(page.getByTestId("fleet-progress")).toHaveText("已检查 1 / 1");
@@ -132,8 +149,8 @@ test.describe("without JavaScript", () => {
     const checked = await page.request.post("/api/readiness/check", { data: { appid: APP } });
     expect(checked.status()).toBe(200);
     await page.goto(`/apps/${APP}/readiness`);
-    await expect(page.getByTestId("readiness-item")).toHaveCount(8);
-    await expect(page.getByTestId("readiness-count")).toHaveText(/^就绪 \d \/ 8$/);
+    await expect(page.getByTestId("readiness-item")).toHaveCount(9);
+    await expect(page.getByTestId("readiness-count")).toHaveText(/^就绪 \d \/ 9$/);
     await expect(item(page, "basic_info")).toHaveAttribute("data-state", "missing");
     await expect(item(page, "basic_info").getByTestId("readiness-item-errcode")).toHaveText("86002");
 

@@ -115,36 +115,14 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
             (t.nav_mini_programs.into(), Some("/apps".into())),
             ((*appid).to_string(), None),
         ],
-        ["apps", appid, "release"] => vec![
-            (t.nav_mini_programs.into(), Some("/apps".into())),
-            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
-            (t.release.title.into(), None),
-        ],
-        ["apps", appid, "widget"] => vec![
-            (t.nav_mini_programs.into(), Some("/apps".into())),
-            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
-            (t.nav_widgets.into(), None),
-        ],
-        ["apps", appid, "message-templates"] => vec![
-            (t.nav_mini_programs.into(), Some("/apps".into())),
-            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
-            (t.messages.nav.into(), None),
-        ],
-        ["apps", appid, "subscribe-messages"] => vec![
-            (t.nav_mini_programs.into(), Some("/apps".into())),
-            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
-            (t.subscribe.nav.into(), None),
-        ],
-        ["apps", appid, "qrcode-rules"] => vec![
-            (t.nav_mini_programs.into(), Some("/apps".into())),
-            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
-            (t.qrcode.nav.into(), None),
-        ],
-        ["apps", appid, "domains"] => vec![
-            (t.nav_mini_programs.into(), Some("/apps".into())),
-            ((*appid).to_string(), Some(format!("/apps/{appid}"))),
-            (t.domains.nav.into(), None),
-        ],
+        ["apps", appid, page] => match mini_program_page(t, page) {
+            Some(label) => vec![
+                (t.nav_mini_programs.into(), Some("/apps".into())),
+                ((*appid).to_string(), Some(format!("/apps/{appid}"))),
+                (label.into(), None),
+            ],
+            None => vec![],
+        },
         ["domains", "defaults"] => vec![
             (t.nav_platform.into(), None),
             (t.domains.nav_defaults.into(), None),
@@ -185,6 +163,23 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
         ["admin", "merchants"] => vec![(t.nav_admin.into(), None), (t.nav_merchants.into(), None)],
         _ => vec![],
     }
+}
+
+/// The label of a page under one mini program (`/apps/:appid/<page>`).
+fn mini_program_page(t: &'static Texts, page: &str) -> Option<&'static str> {
+    Some(match page {
+        "release" => t.release.title,
+        "widget" => t.nav_widgets,
+        "message-templates" => t.messages.nav,
+        "subscribe-messages" => t.subscribe.nav,
+        "qrcode-rules" => t.qrcode.nav,
+        "testers" => t.testers.nav,
+        "readiness" => t.readiness.nav,
+        "domains" => t.domains.nav,
+        "plugins" => t.plugins.nav,
+        "plugin-applications" => t.plugins.owner_nav,
+        _ => return None,
+    })
 }
 
 #[component]
@@ -343,6 +338,16 @@ mod tests {
         assert_eq!(release.len(), 3);
         assert_eq!(release[1].1.as_deref(), Some("/apps/wx0123456789abcdef"));
         assert_eq!(release[2].0, t.release.title);
+        for (page, label) in [
+            ("testers", t.testers.nav),
+            ("readiness", t.readiness.nav),
+            ("domains", t.domains.nav),
+            ("plugins", t.plugins.nav),
+        ] {
+            let trail = crumbs(t, &format!("/apps/wx0123456789abcdef/{page}"));
+            assert_eq!(trail[2].0, label, "{page}");
+        }
+        assert!(crumbs(t, "/apps/wx0123456789abcdef/nowhere").is_empty());
         let domains = crumbs(t, "/apps/wx0123456789abcdef/domains");
         assert_eq!(domains[2].0, t.domains.nav);
         assert_eq!(crumbs(t, "/domains/defaults")[1].0, t.domains.nav_defaults);

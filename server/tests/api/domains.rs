@@ -27,6 +27,19 @@ fn personal() -> String {
     demo_appid(8)
 }
 
+/// The demo's released mini programs come with server domains (set up before their first
+/// release); these tests start from empty lists, as the owner had cleared them.
+async fn clear_demo_domains(app: &TestApp) {
+    for appid in [company(), media(), personal()] {
+        app.sim_ok(
+            "/domains",
+            json!({"appid": appid, "requestdomain": [], "wsrequestdomain": [],
+                   "uploaddomain": [], "downloaddomain": [], "udpdomain": [], "tcpdomain": []}),
+        )
+        .await;
+    }
+}
+
 async fn get(app: &TestApp, c: &Client, appid: &str) -> Value {
     app.call_ok(c, "domains/get", json!({"appid": appid})).await
 }
@@ -106,6 +119,7 @@ async fn audit(app: &TestApp, action: &str) -> Vec<(String, String)> {
 #[tokio::test]
 async fn an_operator_reads_adds_deletes_and_replaces_domains() {
     let app = spawn_app().await;
+    clear_demo_domains(&app).await;
     let op = app.signed_in(OPERATOR).await;
     let appid = company();
     let view = get(&app, &op, &appid).await;
@@ -214,6 +228,7 @@ async fn an_operator_reads_adds_deletes_and_replaces_domains() {
 #[tokio::test]
 async fn a_partial_success_lists_what_wechat_turned_down() {
     let app = spawn_app().await;
+    clear_demo_domains(&app).await;
     let op = app.signed_in(OPERATOR).await;
     let appid = company();
     // img is registered on the platform; cdn.elsewhere.com is not; .test has no ICP filing.
@@ -250,6 +265,7 @@ async fn a_partial_success_lists_what_wechat_turned_down() {
 #[tokio::test]
 async fn each_errcode_reaches_the_field() {
     let app = spawn_app().await;
+    clear_demo_domains(&app).await;
     let op = app.signed_in(OPERATOR).await;
     let appid = company();
     change_ok(
@@ -440,6 +456,7 @@ async fn each_errcode_reaches_the_field() {
 #[tokio::test]
 async fn oversized_bodies_and_control_characters_are_refused() {
     let app = spawn_app().await;
+    clear_demo_domains(&app).await;
     let op = app.signed_in(OPERATOR).await;
     let appid = company();
     let calls = domain_calls(&app, &appid).await;
@@ -515,6 +532,7 @@ async fn oversized_bodies_and_control_characters_are_refused() {
 #[tokio::test]
 async fn merchants_reach_only_their_own_domains_and_within_their_permission() {
     let app = spawn_app().await;
+    clear_demo_domains(&app).await;
     let owner = app.signed_in(MERCHANT).await;
     let stranger = app.signed_in(MERCHANT2).await;
     let appid = company();
@@ -630,6 +648,7 @@ async fn targets(app: &TestApp, c: &Client, filter: &str) -> (Vec<(String, Strin
 #[tokio::test]
 async fn the_default_set_is_applied_to_three_mini_programs_and_a_second_run_adds_nothing() {
     let app = spawn_app().await;
+    clear_demo_domains(&app).await;
     let op = app.signed_in(OPERATOR).await;
     let empty = app.call_ok(&op, "domains/defaults", json!({})).await;
     assert_eq!(empty["lists"]["request"], json!([]));
@@ -788,6 +807,7 @@ async fn the_default_set_is_applied_to_three_mini_programs_and_a_second_run_adds
 #[tokio::test]
 async fn the_domain_pages_render_on_the_server() {
     let app = spawn_app().await;
+    clear_demo_domains(&app).await;
     let op = app.signed_in(OPERATOR).await;
     let appid = company();
     change_ok(

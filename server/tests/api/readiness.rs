@@ -175,6 +175,7 @@ async fn a_fresh_mini_program_misses_items_and_turns_green_step_by_step() {
             ("BasicInfo", "Missing"),
             ("Subject", "Ok"),
             ("Categories", "Ok"),
+            ("ServerDomains", "Missing"),
             ("Testers", "Missing"),
             ("CodeCommitted", "Missing"),
             ("AuditPassed", "Missing"),
@@ -182,7 +183,7 @@ async fn a_fresh_mini_program_misses_items_and_turns_green_step_by_step() {
         ]
         .map(|(k, s)| (k.to_owned(), s.to_owned()))
     );
-    assert_eq!(summary(&view), (3, 8, json!("BasicInfo")));
+    assert_eq!(summary(&view), (3, 9, json!("BasicInfo")));
     assert_eq!(view["checked_by"], "operator");
     let basic = item(&view, "BasicInfo");
     assert_eq!(
@@ -224,7 +225,7 @@ async fn a_fresh_mini_program_misses_items_and_turns_green_step_by_step() {
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = body(page).await;
-    assert_eq!(html.matches("data-testid=\"readiness-item\"").count(), 8);
+    assert_eq!(html.matches("data-testid=\"readiness-item\"").count(), 9);
     assert!(html.contains("86002"));
     assert!(html.contains(&format!("href=\"/apps/{appid}/testers\"")));
     assert_eq!(reads(&app, &appid).await, (1, 1, 1));
@@ -251,7 +252,26 @@ async fn a_fresh_mini_program_misses_items_and_turns_green_step_by_step() {
         item(&view, "Testers")["item"]["finding"],
         json!({"TestersBound": {"count": 1, "limit": 40}})
     );
-    assert_eq!(summary(&view), (5, 8, json!("CodeCommitted")));
+    assert_eq!(summary(&view), (5, 9, json!("ServerDomains")));
+    assert_eq!(
+        item(&view, "ServerDomains")["link"]["href"],
+        format!("/apps/{appid}/domains")
+    );
+
+    // A request domain, through the console's domain screen.
+    app.call_ok(
+        &op,
+        "domains/change",
+        json!({"appid": appid, "change": {"kind": "Request", "action": "Add",
+               "input": "https://api.demo-shop.com"}}),
+    )
+    .await;
+    let view = check(&app, &op, &appid).await;
+    assert_eq!(
+        item(&view, "ServerDomains")["item"]["finding"],
+        json!({"DomainsSet": {"request": 1, "total": 1}})
+    );
+    assert_eq!(summary(&view), (6, 9, json!("CodeCommitted")));
 
     // Incomplete again: the owner empties the introduction.
     app.sim_ok("/basic-info", json!({"appid": appid, "signature": ""}))
@@ -274,9 +294,10 @@ async fn a_fresh_mini_program_misses_items_and_turns_green_step_by_step() {
     assert_eq!(
         checks,
         vec![
-            "3/8, first missing: basic_info",
-            "5/8, first missing: code_committed",
-            "4/8, first missing: basic_info",
+            "3/9, first missing: basic_info",
+            "5/9, first missing: server_domains",
+            "6/9, first missing: code_committed",
+            "5/9, first missing: basic_info",
         ]
     );
 }
@@ -287,7 +308,7 @@ async fn a_released_mini_program_becomes_ready_with_a_tester() {
     let op = app.signed_in(OPERATOR).await;
     let appid = released();
     let view = check(&app, &op, &appid).await;
-    assert_eq!(summary(&view), (7, 8, json!("Testers")));
+    assert_eq!(summary(&view), (8, 9, json!("Testers")));
     assert_eq!(
         item(&view, "Released")["item"]["finding"]["Released"]["version"],
         "1.0.0"
@@ -299,14 +320,14 @@ async fn a_released_mini_program_becomes_ready_with_a_tester() {
     )
     .await;
     let view = check(&app, &op, &appid).await;
-    assert_eq!(summary(&view), (8, 8, Value::Null));
+    assert_eq!(summary(&view), (9, 9, Value::Null));
     assert!(states(&view).iter().all(|(_, s)| s == "Ok"), "{view}");
     // The registry row and the mini program's home show it.
     let page = registry(&app, &op, filtered(ReadinessFilter::Ready)).await;
     assert_eq!(appids(&page), vec![appid.clone()]);
     assert_eq!(
         page["items"][0]["readiness"],
-        json!({"ready": 8, "total": 8, "first_blocking": null,
+        json!({"ready": 9, "total": 9, "first_blocking": null,
                "checked_at": view["checked_at"]})
     );
     let home = body(
@@ -318,7 +339,7 @@ async fn a_released_mini_program_becomes_ready_with_a_tester() {
     .await;
     assert!(home.contains(&format!("href=\"/apps/{appid}/readiness\"")));
     assert!(home.contains("data-testid=\"home-readiness-summary\""));
-    assert!(home.contains("就绪 8/8"), "the home shows the summary");
+    assert!(home.contains("就绪 9/9"), "the home shows the summary");
 }
 
 #[tokio::test]
@@ -555,14 +576,14 @@ async fn checks_at_once_leave_one_snapshot_and_an_older_check_never_wins() {
     let op = app.signed_in(OPERATOR).await;
     let appid = committed_only();
     let (a, b) = tokio::join!(check(&app, &op, &appid), check(&app, &op, &appid));
-    assert_eq!(summary(&a).1, 8);
-    assert_eq!(summary(&b).1, 8);
+    assert_eq!(summary(&a).1, 9);
+    assert_eq!(summary(&b).1, 9);
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM readiness_items WHERE appid = $1")
         .bind(appid.as_str())
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    assert_eq!(rows, 8);
+    assert_eq!(rows, 9);
     let snapshots: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM readiness_snapshots WHERE appid = $1")
             .bind(appid.as_str())
