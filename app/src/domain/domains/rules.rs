@@ -44,9 +44,11 @@ pub enum DomainRule {
 /// An entry as it is compared and sent: trimmed, lower case, without a trailing `/`.
 pub fn normalize_domain(input: &str) -> String {
     let lower = input.trim().to_lowercase();
+    // A trailing slash after a host goes; the one of a bare "https://" stays, so that it
+    // reads as a missing host rather than a wrong scheme.
     match lower.strip_suffix('/') {
-        Some(bare) => bare.to_owned(),
-        None => lower,
+        Some(bare) if !bare.ends_with(':') && !bare.ends_with(":/") => bare.to_owned(),
+        _ => lower,
     }
 }
 
