@@ -34,6 +34,10 @@ pub async fn list(
 /// The attempt is kept in the audit log (under the asking user's merchant).
 pub async fn get(db: &Db, user: &CurrentUser, appid: &str) -> Result<MiniProgramRow, AppError> {
     let scope = scope_of(user)?;
+    // No mini program has such an AppID; PostgreSQL would refuse a NUL in the query (a 500).
+    if appid.is_empty() || appid.len() > 64 || appid.chars().any(char::is_control) {
+        return Err(AppError::NotFound);
+    }
     match db::mini_programs::find(db, appid).await? {
         Some(p) if scope.is_none() || p.merchant_id == scope => Ok(p),
         Some(_) => {
