@@ -204,6 +204,24 @@ impl SimState {
         }
     }
 
+    /// 61007 unless the account `appid` granted the platform `permission_set` (权限集); the
+    /// account itself otherwise.
+    pub fn require_permission_set(
+        &self,
+        appid: &str,
+        permission_set: i64,
+    ) -> Result<&Authorizer, SimError> {
+        let a = self
+            .authorizers
+            .get(appid)
+            .ok_or_else(|| SimError::new(40013, "invalid appid"))?;
+        if a.func_info.contains(&permission_set) {
+            Ok(a)
+        } else {
+            Err(SimError::new(61007, "api is unauthorized to component"))
+        }
+    }
+
     /// The authorizer an `access_token` belongs to: a platform token of an
     /// account that is still authorized, or the account's own token.
     pub fn authorizer_appid(&self, token: Option<&str>, now: i64) -> Result<String, SimError> {

@@ -143,15 +143,9 @@ pub fn tester_limit(a: &Authorizer) -> usize {
 
 /// 61007 unless the account granted the platform permission set 18.
 fn check_scope(state: &SimState, appid: &str) -> Result<(), SimError> {
-    let a = state
-        .authorizers
-        .get(appid)
-        .ok_or_else(|| SimError::new(40013, "invalid appid"))?;
-    if a.func_info.contains(&PERMISSION_SET) {
-        Ok(())
-    } else {
-        Err(SimError::new(61007, "api is unauthorized to component"))
-    }
+    state
+        .require_permission_set(appid, PERMISSION_SET)
+        .map(|_| ())
 }
 
 /// Binds `wechatid` to `appid` with every rule of bind_tester, in this order: the user exists

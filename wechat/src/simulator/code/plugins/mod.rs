@@ -244,15 +244,9 @@ pub(crate) fn caller(state: &SimState, raw: &Option<String>, now: i64) -> Result
 
 /// 61007 unless the account granted the platform permission set 40.
 pub(crate) fn check_scope(state: &SimState, appid: &str) -> Result<(), SimError> {
-    let a = state
-        .authorizers
-        .get(appid)
-        .ok_or_else(|| SimError::new(40013, "invalid appid"))?;
-    if a.func_info.contains(&PERMISSION_SET) {
-        Ok(())
-    } else {
-        Err(SimError::new(61007, "api is unauthorized to component"))
-    }
+    state
+        .require_permission_set(appid, PERMISSION_SET)
+        .map(|_| ())
 }
 
 /// A mini program's categories as the plugin rules and `dev_apply_list` see them: the
