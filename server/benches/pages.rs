@@ -1046,6 +1046,18 @@ async fn run(name: &str, url: &str, dir: &Path) {
     for t in &TARGETS {
         ensure_ok(&client, &server.base, t, &mut cookie).await;
     }
+    // For profiling (perf, wrk by hand): the seeded server stays up this many seconds, its
+    // pid, address and an operator's cookie printed, before anything is measured.
+    if let Some(secs) = std::env::var("WXA_BENCH_HOLD")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        println!(
+            "  holding for {secs} s: pid {pid}, {} , cookie {cookie}",
+            server.base
+        );
+        tokio::time::sleep(Duration::from_secs(secs)).await;
+    }
     let script = dir.join("post.lua");
     std::fs::write(
         &script,

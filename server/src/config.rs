@@ -55,6 +55,9 @@ pub struct Config {
     pub session_absolute_hours: i64,
     /// Activity extends a session's idle expiry at most this often (a database write).
     pub session_activity_secs: i64,
+    /// The database pool's size (`WXA_DB_MAX_CONNECTIONS`); with SQLite each connection is a
+    /// worker thread, so more connections than cores mostly add thread switches.
+    pub db_max_connections: u32,
     /// The icon proxy may fetch from loopback and private addresses.
     pub media_allow_private: bool,
     pub wechat_mode: WechatMode,
@@ -218,6 +221,12 @@ impl Config {
             media_allow_private: match get("WXA_MEDIA_ALLOW_PRIVATE") {
                 Some(v) => parse_bool("WXA_MEDIA_ALLOW_PRIVATE", &v)?,
                 None => false,
+            },
+            db_max_connections: match get("WXA_DB_MAX_CONNECTIONS") {
+                Some(v) => {
+                    u32::try_from(parse_number("WXA_DB_MAX_CONNECTIONS", &v, 1, 200)?).unwrap_or(10)
+                }
+                None => 10,
             },
             session_activity_secs: match get("WXA_SESSION_ACTIVITY_SECS") {
                 Some(v) => parse_number("WXA_SESSION_ACTIVITY_SECS", &v, 1, 3600)?,

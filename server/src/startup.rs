@@ -78,7 +78,7 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
             private_file(Path::new(file))?;
         }
     }
-    let db = Db::connect(&config.database_url, 10).await?;
+    let db = Db::connect(&config.database_url, config.db_max_connections).await?;
     db.migrate().await?;
     Ok(db)
 }
