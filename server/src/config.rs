@@ -489,6 +489,17 @@ mod tests {
     }
 
     #[test]
+    fn the_database_pool_size_is_bounded() {
+        assert_eq!(config(&[]).unwrap().db_max_connections, 10);
+        let c = config(&[("WXA_DB_MAX_CONNECTIONS", "2")]).unwrap();
+        assert_eq!(c.db_max_connections, 2);
+        for bad in ["0", "201", "-1", "ten"] {
+            let e = config(&[("WXA_DB_MAX_CONNECTIONS", bad)]).unwrap_err();
+            assert!(e.to_string().starts_with("WXA_DB_MAX_CONNECTIONS"), "{e}");
+        }
+    }
+
+    #[test]
     fn simulator_mode_listens_on_loopback_unless_allowed() {
         let e = config(&[("WXA_LISTEN", "0.0.0.0:3000")]).unwrap_err();
         assert!(e.to_string().starts_with("WXA_LISTEN is malformed"), "{e}");
