@@ -125,3 +125,9 @@ PY
 else
   echo "  target/site/pkg: not built (cargo leptos build --release --frontend-only)"
 fi
+
+rustc_wasm="$ROOT/target/front/wasm32-unknown-unknown/wasm-release/app.wasm"
+if [ -f "$rustc_wasm" ]; then
+  echo "==> what the wasm's code is, by crate ($rustc_wasm)"
+  python3 "$ROOT/scripts/wasm_code_by_crate.py" "$rustc_wasm" 10
+fi
