@@ -1,6 +1,9 @@
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::AnyPool;
+use sqlx::{AnyPool, Connection};
 use std::time::Duration;
+
+/// A PostgreSQL connection that sat idle this long is pinged before it is used again.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(10);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DbKind {
@@ -36,9 +39,20 @@ impl Db {
         })?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
-            // A SQLite connection is a local file that cannot drop; pinging it before every
-            // query doubled the hand-offs to its worker thread (issue 16). A server connection can.
-            .test_before_acquire(kind == DbKind::Postgres)
+            // Pinging before every query doubled the round trips of a page's queries (issue 16).
+            // A SQLite connection is a local file that cannot drop. A PostgreSQL one can (a
+            // server restart, a proxy's idle timeout), which is likeliest after it sat idle:
+            // only those are pinged; a connection that breaks in use fails its query and is
+            // closed by the pool.
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if kind == DbKind::Postgres && meta.idle_for >= PING_AFTER_IDLE {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
