@@ -12,21 +12,30 @@ test("the registry paginates, filters and sorts on the server", async ({ page })
   await page.getByTestId("filter-subject").selectOption("enterprise");
   await page.getByTestId("filter-apply").click();
   await expect(page).toHaveURL(/subject=enterprise/);
-  const subjects = await page.getByTestId("registry-subject").allTextContents();
-  expect(subjects.length).toBeGreaterThan(0);
-  expect(new Set(subjects)).toEqual(new Set(["企业"]));
+  // The URL changes before the new rows arrive: wait for the rows themselves.
+  await expect
+    .poll(async () => [...new Set(await page.getByTestId("registry-subject").allTextContents())])
+    .toEqual(["企业"]);
 
   await page.getByTestId("filter-search").fill("青禾");
   await page.getByTestId("filter-apply").click();
-  for (const name of await page.getByTestId("registry-name").allTextContents()) {
-    expect(name).toContain("青禾");
-  }
+  await expect
+    .poll(async () => {
+      const names = await page.getByTestId("registry-name").allTextContents();
+      return names.length > 0 && names.every((n) => n.includes("青禾"));
+    })
+    .toBe(true);
 
   await page.getByTestId("filter-reset").click();
   await page.getByTestId("sort-appid").click();
   await expect(page).toHaveURL(/sort=appid&?.*dir=asc|dir=asc.*sort=appid/);
+  await expect
+    .poll(async () => {
+      const shown = await page.getByTestId("registry-appid").allTextContents();
+      return shown.length > 0 && shown.join() === [...shown].sort().join();
+    })
+    .toBe(true);
   const ids = await page.getByTestId("registry-appid").allTextContents();
-  expect(ids).toEqual([...ids].sort());
 
   await page.getByTestId("registry-appid").first().click();
   await expect(page.getByTestId("detail-appid")).toHaveText(ids[0]);
