@@ -37,25 +37,26 @@ impl Db {
         let kind = Self::kind_of(url).ok_or_else(|| {
             sqlx::Error::Configuration("database URL must start with sqlite: or postgres://".into())
         })?;
-        let pool = AnyPoolOptions::new()
+        // Pinging before every query doubled the round trips of a page's queries (issue 16).
+        // A SQLite connection is a local file that cannot drop: never pinged. A PostgreSQL one
+        // can (a server restart, a proxy's idle timeout), which is likeliest after it sat idle:
+        // only those are pinged; a connection that breaks in use fails its query and is closed
+        // by the pool.
+        let mut options = AnyPoolOptions::new()
             .max_connections(max_connections)
-            // Pinging before every query doubled the round trips of a page's queries (issue 16).
-            // A SQLite connection is a local file that cannot drop. A PostgreSQL one can (a
-            // server restart, a proxy's idle timeout), which is likeliest after it sat idle:
-            // only those are pinged; a connection that breaks in use fails its query and is
-            // closed by the pool.
             .test_before_acquire(false)
-            .before_acquire(move |conn, meta| {
+            .acquire_timeout(Duration::from_secs(10));
+        if kind == DbKind::Postgres {
+            options = options.before_acquire(|conn, meta| {
                 Box::pin(async move {
-                    if kind == DbKind::Postgres && meta.idle_for >= PING_AFTER_IDLE {
+                    if meta.idle_for >= PING_AFTER_IDLE {
                         conn.ping().await?;
                     }
                     Ok(true)
                 })
-            })
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
-            .await?;
+            });
+        }
+        let pool = options.connect(url).await?;
         if kind == DbKind::Sqlite {
             // WAL lets readers proceed while one writer commits; the setting persists in the file.
             sqlx::query("PRAGMA journal_mode=WAL")
