@@ -8,7 +8,7 @@ use crate::pages::{
 };
 use crate::pages::{fleet_release::FleetReleasePage, notifications::NotificationsPage};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -35,9 +35,12 @@ pub fn page_locale() -> Locale {
     }
 }
 
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The server's page: `bundle` names the stylesheet and scripts (read once at start-up).
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions, bundle: crate::components::bundle::Bundle) -> impl IntoView {
+    use crate::components::bundle::BundleHead;
+    use leptos_meta::MetaTags;
     let locale = page_locale();
-    #[cfg(feature = "ssr")]
     crate::components::csp::provide_csp();
     view! {
         <!DOCTYPE html>
@@ -48,9 +51,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="icon" href="/favicon.ico" sizes="32x32" />
                 <link rel="apple-touch-icon" href="/icon-192.png" />
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <AutoReload options />
+                <BundleHead bundle />
                 <MetaTags />
             </head>
             <body>

@@ -204,6 +204,8 @@ pub fn router(
     let wechat = wechat_routes::routes(state.clone(), callback_path);
     let release = crate::release_routes::routes(state.clone());
     let shell_options = leptos_options.clone();
+    let bundle = app::components::bundle::Bundle::of_site(&leptos_options);
+    let error_bundle = bundle.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(wechat)
@@ -213,9 +215,11 @@ pub fn router(
             &leptos_options,
             routes,
             move || provide_context(context_state.clone()),
-            move || shell(shell_options.clone()),
+            move || shell(shell_options.clone(), bundle.clone()),
         )
-        .fallback(crate::assets::fallback(shell))
+        .fallback(crate::assets::fallback(move |options| {
+            shell(options, error_bundle.clone())
+        }))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::guard_pages,

@@ -3,6 +3,8 @@
 pub mod add_to_set;
 pub mod badge;
 #[cfg(feature = "ssr")]
+pub mod bundle;
+#[cfg(feature = "ssr")]
 pub mod csp;
 pub mod field;
 pub mod filter_form;

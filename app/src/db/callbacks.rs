@@ -105,15 +105,14 @@ pub async fn set_outcome(
 
 fn filtered(select: &str, q: &CallbackQuery) -> Sql {
     let mut sql = Sql::new(select);
-    sql.push(" WHERE 1 = 1");
     if !q.kind.is_empty() {
-        sql.push(" AND c.kind = ").bind(q.kind.as_str());
+        sql.and("c.kind = ").bind(q.kind.as_str());
     }
     if !q.appid.is_empty() {
-        sql.push(" AND c.appid = ").bind(q.appid.as_str());
+        sql.and("c.appid = ").bind(q.appid.as_str());
     }
     if !q.outcome.is_empty() {
-        sql.push(" AND c.outcome = ").bind(q.outcome.as_str());
+        sql.and("c.outcome = ").bind(q.outcome.as_str());
     }
     sql
 }

@@ -78,19 +78,17 @@ fn count_select(q: &MiniProgramQuery) -> &'static str {
 fn push_readiness(sql: &mut Sql, filter: ReadinessFilter) {
     match filter {
         ReadinessFilter::Ready => {
-            sql.push(" AND r.state = ")
-                .bind(ReadinessState::Ready.as_str());
+            sql.and("r.state = ").bind(ReadinessState::Ready.as_str());
         }
         ReadinessFilter::Stuck => {
-            sql.push(" AND r.state = ")
-                .bind(ReadinessState::Stuck.as_str());
+            sql.and("r.state = ").bind(ReadinessState::Stuck.as_str());
         }
         ReadinessFilter::NotChecked => {
-            sql.push(" AND r.appid IS NULL");
+            sql.and("r.appid IS NULL");
         }
         ReadinessFilter::StuckAt(kind) => {
-            sql.push(
-                " AND EXISTS (SELECT 1 FROM readiness_items ri WHERE ri.appid = p.appid \
+            sql.and(
+                "EXISTS (SELECT 1 FROM readiness_items ri WHERE ri.appid = p.appid \
                  AND ri.item = ",
             )
             .bind(kind.as_str());
@@ -104,25 +102,24 @@ fn push_readiness(sql: &mut Sql, filter: ReadinessFilter) {
 /// `scope` is the merchant a merchant user is confined to (None for staff).
 fn filtered(select: &str, scope: Option<i64>, q: &MiniProgramQuery) -> Sql {
     let mut sql = Sql::new(select);
-    sql.push(" WHERE 1 = 1");
     if let Some(m) = scope {
-        sql.push(" AND p.merchant_id = ").bind(m);
+        sql.and("p.merchant_id = ").bind(m);
     }
     if let Some(m) = q.merchant_id {
-        sql.push(" AND p.merchant_id = ").bind(m);
+        sql.and("p.merchant_id = ").bind(m);
     }
     if let Some(s) = q.subject {
-        sql.push(" AND p.subject_type = ").bind(s.as_str());
+        sql.and("p.subject_type = ").bind(s.as_str());
     }
     if let Some(s) = q.status {
-        sql.push(" AND p.status = ").bind(s.as_str());
+        sql.and("p.status = ").bind(s.as_str());
     }
     if let Some(r) = q.readiness {
         push_readiness(&mut sql, r);
     }
     if !q.search.is_empty() {
         let pattern = like_pattern(&q.search);
-        sql.push(" AND (LOWER(p.appid) LIKE ").bind(pattern.clone());
+        sql.and("(LOWER(p.appid) LIKE ").bind(pattern.clone());
         sql.push(" ESCAPE '\\' OR LOWER(p.nick_name) LIKE ")
             .bind(pattern.clone());
         sql.push(" ESCAPE '\\' OR LOWER(p.principal_name) LIKE ")

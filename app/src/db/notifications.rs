@@ -63,27 +63,35 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<NotificationRow>, i64), sqlx::Error> {
-    let from = |select: &str| {
+    // The count joins only what a filter reads: SQLite counts a table without a WHERE from
+    // its b-tree, and a join per row made the unfiltered count ~30 times slower (issue 16).
+    let from = |select: &str, counting: bool| {
         let mut sql = Sql::new(select);
-        sql.push(
-            " FROM notifications n LEFT JOIN mini_programs p ON p.appid = n.appid \
-             LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = ",
-        )
-        .bind(user_id)
-        .push(" WHERE 1 = 1");
-        scoped(&mut sql, scope);
+        sql.push(" FROM notifications n");
+        if !counting {
+            sql.push(" LEFT JOIN mini_programs p ON p.appid = n.appid");
+        }
+        if !counting || filter.unread_only {
+            sql.push(
+                " LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = ",
+            )
+            .bind(user_id);
+        }
+        if let Some(m) = scope {
+            sql.and("n.merchant_id = ").bind(m);
+        }
         if filter.unread_only {
-            sql.push(" AND r.notification_id IS NULL");
+            sql.and("r.notification_id IS NULL");
         }
         if !filter.appid.is_empty() {
-            sql.push(" AND n.appid = ").bind(filter.appid.as_str());
+            sql.and("n.appid = ").bind(filter.appid.as_str());
         }
         if !filter.kind.is_empty() {
-            sql.push(" AND n.kind = ").bind(filter.kind.as_str());
+            sql.and("n.kind = ").bind(filter.kind.as_str());
         }
         sql
     };
-    let total: i64 = from("SELECT COUNT(*)")
+    let total: i64 = from("SELECT COUNT(*)", true)
         .query()
         .fetch_one(&db.pool)
         .await
@@ -91,6 +99,7 @@ pub async fn list(
     let mut sql = from(
         "SELECT n.id, n.created_at, n.merchant_id, n.appid, p.nick_name, n.kind, n.params, \
          n.link, r.read_at",
+        false,
     );
     sql.push(" ORDER BY n.created_at DESC, n.id DESC LIMIT ")
         .bind(limit)

@@ -42,6 +42,8 @@ impl From<&str> for Arg {
 pub struct Sql {
     text: String,
     args: Vec<Arg>,
+    /// Whether [`Sql::and`] has opened the WHERE clause.
+    in_where: bool,
 }
 
 impl Sql {
@@ -49,7 +51,20 @@ impl Sql {
         Self {
             text: text.to_string(),
             args: Vec::new(),
+            in_where: false,
         }
+    }
+
+    /// Adds a condition: ` WHERE ` before the first one, ` AND ` before the others. With no
+    /// condition there is no WHERE at all, so SQLite still answers `SELECT COUNT(*) FROM t` from
+    /// the table's b-tree (`WHERE 1 = 1` made it count 10,000 rows one by one: 146 µs against
+    /// 7 µs, issue 16).
+    pub fn and(&mut self, condition: &str) -> &mut Self {
+        self.text
+            .push_str(if self.in_where { " AND " } else { " WHERE " });
+        self.in_where = true;
+        self.text.push_str(condition);
+        self
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -121,5 +136,18 @@ mod tests {
         let mut s = Sql::new("SELECT * FROM t WHERE a = ");
         s.bind(1i64).push(" AND b = ").bind("x");
         assert_eq!(s.text(), "SELECT * FROM t WHERE a = $1 AND b = $2");
+    }
+
+    #[test]
+    fn conditions_open_the_where_clause_only_when_there_is_one() {
+        let plain = Sql::new("SELECT COUNT(*) FROM t");
+        assert_eq!(plain.text(), "SELECT COUNT(*) FROM t");
+        let mut s = Sql::new("SELECT COUNT(*) FROM t");
+        s.and("a = ").bind(1i64);
+        s.and("(b LIKE ").bind("x%").push(" OR c IS NULL)");
+        assert_eq!(
+            s.text(),
+            "SELECT COUNT(*) FROM t WHERE a = $1 AND (b LIKE $2 OR c IS NULL)"
+        );
     }
 }

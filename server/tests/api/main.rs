@@ -8,6 +8,7 @@ mod audit_tracking;
 mod auth;
 mod authz_matrix;
 mod code_templates;
+mod db_pool;
 mod domains;
 mod fleet_release;
 mod hardening;
