@@ -51,7 +51,7 @@ pub async fn insert_once(
 
 fn scoped(sql: &mut Sql, scope: Option<i64>) {
     if let Some(m) = scope {
-        sql.push(" AND n.merchant_id = ").bind(m);
+        sql.and("n.merchant_id = ").bind(m);
     }
 }
 
@@ -77,9 +77,7 @@ pub async fn list(
             )
             .bind(user_id);
         }
-        if let Some(m) = scope {
-            sql.and("n.merchant_id = ").bind(m);
-        }
+        scoped(&mut sql, scope);
         if filter.unread_only {
             sql.and("r.notification_id IS NULL");
         }
@@ -117,7 +115,7 @@ pub async fn unread_count(db: &Db, scope: Option<i64>, user_id: i64) -> Result<i
         "SELECT COUNT(*) FROM notifications n LEFT JOIN notification_reads r \
          ON r.notification_id = n.id AND r.user_id = ",
     );
-    sql.bind(user_id).push(" WHERE r.notification_id IS NULL");
+    sql.bind(user_id).and("r.notification_id IS NULL");
     scoped(&mut sql, scope);
     sql.query()
         .fetch_one(&db.pool)
@@ -133,8 +131,8 @@ pub async fn mark_read(
     id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut sql = Sql::new("SELECT n.id FROM notifications n WHERE n.id = ");
-    sql.bind(id);
+    let mut sql = Sql::new("SELECT n.id FROM notifications n");
+    sql.and("n.id = ").bind(id);
     scoped(&mut sql, scope);
     let visible = sql.query().fetch_optional(&db.pool).await?.is_some();
     if visible {
@@ -161,8 +159,13 @@ pub async fn mark_all_read(
     let mut sql = Sql::new(
         "INSERT INTO notification_reads (notification_id, user_id, read_at) SELECT n.id, ",
     );
-    sql.bind(user_id).push(", ").bind(now).push(
-        " FROM notifications n WHERE NOT EXISTS (SELECT 1 FROM notification_reads r \
+    sql.bind(user_id)
+        .push(", ")
+        .bind(now)
+        .push(" FROM notifications n");
+    // The SELECT keeps a WHERE: SQLite parses an upsert's INSERT … SELECT only with one.
+    sql.and(
+        "NOT EXISTS (SELECT 1 FROM notification_reads r \
          WHERE r.notification_id = n.id AND r.user_id = ",
     );
     sql.bind(user_id).push(")");
