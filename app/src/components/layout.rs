@@ -1,6 +1,7 @@
 use crate::api::auth::{load_current_user, Logout, SetLocale};
 use crate::api::notifications::unread_notifications;
 use crate::components::icons::BellIcon;
+use crate::domain::notifications::unread_badge;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Locale, Texts};
 use crate::model::CurrentUser;
@@ -257,11 +258,13 @@ fn NotificationBell(unread: UnreadResource) -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let n = unread.await.unwrap_or(0);
+                let badge = unread_badge(n);
+                let label = (t.notifications_unread)(&badge);
                 view! {
                     <a href="/notifications" class="bell" data-testid="bell" data-unread=n.to_string()
-                        title=(t.notifications_unread)(n) aria-label=(t.notifications_unread)(n)>
+                        title=label.clone() aria-label=label>
                         <BellIcon />
-                        {(n > 0).then(|| view! { <span class="bell-count" data-testid="bell-count">{n.to_string()}</span> })}
+                        {(n > 0).then(|| view! { <span class="bell-count" data-testid="bell-count">{badge}</span> })}
                     </a>
                 }
             })}

@@ -1,10 +1,11 @@
-//! `notifications` and `notification_reads`: in-console notifications, one per event
-//! (`dedupe_key`), read state per user. `scope` is the merchant a merchant user is confined
-//! to (None for staff, who see everything).
+//! `notifications`, `notification_watermarks` and `notification_reads`: in-console
+//! notifications, one per event (`dedupe_key`); read state per user: everything up to the
+//! user's mark ("mark all read"), and the ones read one by one above it. `scope` is the
+//! merchant a merchant user is confined to (None for staff, who see everything).
 
 use super::sql::Sql;
-use super::Db;
-use crate::domain::notifications::NotificationFilter;
+use super::{Db, DbKind};
+use crate::domain::notifications::{NotificationFilter, UNREAD_COUNT_CAP};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct NotificationRow {
@@ -55,6 +56,28 @@ fn scoped(sql: &mut Sql, scope: Option<i64>) {
     }
 }
 
+/// Above the user's mark: ids only grow, so this is a range of the primary key (or of
+/// `notifications_merchant_id` with a merchant's scope), not a scan of every notification.
+fn above_mark(sql: &mut Sql, user_id: i64) {
+    sql.and(
+        "n.id > COALESCE((SELECT m.read_through FROM notification_watermarks m \
+         WHERE m.user_id = ",
+    )
+    .bind(user_id)
+    .push("), 0)");
+}
+
+/// Unread: above the user's mark and not read one by one.
+fn unread(sql: &mut Sql, user_id: i64) {
+    above_mark(sql, user_id);
+    sql.and("r.notification_id IS NULL");
+}
+
+fn join_reads(sql: &mut Sql, user_id: i64) {
+    sql.push(" LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = ")
+        .bind(user_id);
+}
+
 pub async fn list(
     db: &Db,
     scope: Option<i64>,
@@ -70,16 +93,15 @@ pub async fn list(
         sql.push(" FROM notifications n");
         if !counting {
             sql.push(" LEFT JOIN mini_programs p ON p.appid = n.appid");
+            sql.push(" LEFT JOIN notification_watermarks w ON w.user_id = ")
+                .bind(user_id);
         }
         if !counting || filter.unread_only {
-            sql.push(
-                " LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = ",
-            )
-            .bind(user_id);
+            join_reads(&mut sql, user_id);
         }
         scoped(&mut sql, scope);
         if filter.unread_only {
-            sql.and("r.notification_id IS NULL");
+            unread(&mut sql, user_id);
         }
         if !filter.appid.is_empty() {
             sql.and("n.appid = ").bind(filter.appid.as_str());
@@ -94,9 +116,11 @@ pub async fn list(
         .fetch_one(&db.pool)
         .await
         .and_then(|row| sqlx::Row::try_get(&row, 0))?;
+    // Read when read one by one, or when under the mark (read when the mark was set).
     let mut sql = from(
         "SELECT n.id, n.created_at, n.merchant_id, n.appid, p.nick_name, n.kind, n.params, \
-         n.link, r.read_at",
+         n.link, COALESCE(r.read_at, CASE WHEN n.id <= w.read_through THEN w.read_at END) \
+         AS read_at",
         false,
     );
     sql.push(" ORDER BY n.created_at DESC, n.id DESC LIMIT ")
@@ -110,13 +134,14 @@ pub async fn list(
     Ok((rows, total))
 }
 
+/// The user's unread notifications, counted up to [`UNREAD_COUNT_CAP`]: this runs on every
+/// page, so it reads at most that many rows above the user's mark.
 pub async fn unread_count(db: &Db, scope: Option<i64>, user_id: i64) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new(
-        "SELECT COUNT(*) FROM notifications n LEFT JOIN notification_reads r \
-         ON r.notification_id = n.id AND r.user_id = ",
-    );
-    sql.bind(user_id).and("r.notification_id IS NULL");
+    let mut sql = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM notifications n");
+    join_reads(&mut sql, user_id);
+    unread(&mut sql, user_id);
     scoped(&mut sql, scope);
+    sql.push(" LIMIT ").bind(UNREAD_COUNT_CAP).push(") capped");
     sql.query()
         .fetch_one(&db.pool)
         .await
@@ -149,27 +174,62 @@ pub async fn mark_read(
     Ok(visible)
 }
 
-/// Marks everything the user can see read; the number newly marked.
+/// Marks everything the user can see read by moving the user's mark to the newest
+/// notification; the number that were unread. The reads one by one below the mark are
+/// dropped: the mark covers them.
+///
+/// The newest id must not pass over a notification that is still being written, or that one
+/// would appear already read. PostgreSQL takes ids from a sequence before the insert commits,
+/// so the table is locked against inserts (SHARE: a concurrent insert's transaction is
+/// waited for, later ones wait for this one, which is short). SQLite: the transaction's first
+/// statement is a write, so it holds the single writer lock before it reads anything.
 pub async fn mark_all_read(
     db: &Db,
     scope: Option<i64>,
     user_id: i64,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO notification_reads (notification_id, user_id, read_at) SELECT n.id, ",
-    );
-    sql.bind(user_id)
-        .push(", ")
-        .bind(now)
-        .push(" FROM notifications n");
-    // The SELECT keeps a WHERE: SQLite parses an upsert's INSERT … SELECT only with one.
-    sql.and(
-        "NOT EXISTS (SELECT 1 FROM notification_reads r \
-         WHERE r.notification_id = n.id AND r.user_id = ",
-    );
-    sql.bind(user_id).push(")");
+    let mut tx = db.pool.begin().await?;
+    if db.kind == DbKind::Postgres {
+        sqlx::query("LOCK TABLE notifications IN SHARE MODE")
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO notification_watermarks (user_id, read_through, read_at) \
+         VALUES ($1, 0, $2) ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM notifications")
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut sql = Sql::new("SELECT COUNT(*) FROM notifications n");
+    join_reads(&mut sql, user_id);
+    unread(&mut sql, user_id);
     scoped(&mut sql, scope);
-    sql.push(" ON CONFLICT (notification_id, user_id) DO NOTHING");
-    Ok(sql.query().execute(&db.pool).await?.rows_affected())
+    sql.and("n.id <= ").bind(newest);
+    let newly: i64 = sql
+        .query()
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|row| sqlx::Row::try_get(&row, 0))?;
+    sqlx::query(
+        "UPDATE notification_watermarks SET read_through = $1, read_at = $2 \
+         WHERE user_id = $3 AND read_through < $1",
+    )
+    .bind(newest)
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM notification_reads WHERE user_id = $1 AND notification_id <= $2")
+        .bind(user_id)
+        .bind(newest)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(u64::try_from(newly).unwrap_or(0))
 }

@@ -96,6 +96,20 @@ impl NotificationFilter {
     }
 }
 
+/// The bell counts unread notifications up to this many and shows "99+" from there: the count
+/// runs on every page and every 30 seconds in each open tab, so it must not grow with a user
+/// who never reads (issue 16).
+pub const UNREAD_COUNT_CAP: i64 = 100;
+
+/// What the bell shows for `count` unread notifications (counted up to [`UNREAD_COUNT_CAP`]).
+pub fn unread_badge(count: i64) -> String {
+    if count >= UNREAD_COUNT_CAP {
+        format!("{}+", UNREAD_COUNT_CAP - 1)
+    } else {
+        count.max(0).to_string()
+    }
+}
+
 /// The links a notification may carry: console paths only (never an outside address).
 pub fn safe_link(link: Option<&str>) -> Option<String> {
     link.filter(|l| l.starts_with('/') && !l.starts_with("//"))
@@ -105,6 +119,16 @@ pub fn safe_link(link: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_badge_counts_to_ninety_nine_then_says_more() {
+        assert_eq!(unread_badge(0), "0");
+        assert_eq!(unread_badge(1), "1");
+        assert_eq!(unread_badge(99), "99");
+        assert_eq!(unread_badge(UNREAD_COUNT_CAP), "99+");
+        assert_eq!(unread_badge(UNREAD_COUNT_CAP + 5), "99+");
+        assert_eq!(unread_badge(-1), "0");
+    }
 
     #[test]
     fn filters_come_from_the_url_bounded() {

@@ -333,7 +333,7 @@ pub struct Texts {
     // audit tracking, notifications, fleet
     pub nav_releases: &'static str,
     pub nav_notifications: &'static str,
-    pub notifications_unread: fn(i64) -> String,
+    pub notifications_unread: fn(&str) -> String,
     /// (kind, mini program name, reason) → the notification's text.
     pub notification_text: fn(&str, &str, &str) -> String,
     pub notification_kind_label: &'static str,

@@ -112,6 +112,7 @@ pub async fn list(
     })
 }
 
+/// Unread notifications, counted up to `UNREAD_COUNT_CAP` (the bell shows "99+" from there).
 pub async fn unread_count(state: &AppState, user: &CurrentUser) -> Result<i64, AppError> {
     let scope = scope_of(user)?;
     Ok(db::notifications::unread_count(&state.db, scope, user.id).await?)
@@ -127,6 +128,7 @@ pub async fn mark_read(state: &AppState, user: &CurrentUser, id: i64) -> Result<
     }
 }
 
+/// Marks everything the user can see read; the number that were unread.
 pub async fn mark_all_read(state: &AppState, user: &CurrentUser) -> Result<u64, AppError> {
     let scope = scope_of(user)?;
     Ok(db::notifications::mark_all_read(&state.db, scope, user.id, db::now()).await?)

@@ -16,6 +16,7 @@ mod helpers;
 mod media;
 mod message_sets;
 mod message_templates;
+mod notification_marks;
 mod platform;
 mod plugins;
 mod push_limits;

@@ -1,0 +1,255 @@
+//! "Mark all read" as a per-user mark (issue 16): the unread count and the marking stay
+//! bounded however many notifications pile up, what arrives after the mark is unread, and a
+//! notification still being written when the mark moves is never skipped. Each test uses
+//! merchants of its own, so the demo's audits (which notify too) cannot change its counts.
+
+use crate::helpers::{body, spawn_app, TestApp, MERCHANT};
+use app::db::notifications::{self, NewNotification};
+use app::db::users::NewUserRecord;
+use app::db::{self, DbKind};
+use app::domain::auth::Role;
+use app::domain::notifications::{NotificationFilter, UNREAD_COUNT_CAP};
+use serde_json::json;
+use std::time::Duration;
+
+/// A merchant of this test and one merchant user of it: (merchant id, user id).
+async fn merchant_user(app: &TestApp, name: &str) -> (i64, i64) {
+    let merchant = db::merchants::insert(&app.db, name, db::now())
+        .await
+        .expect("merchant");
+    let user = db::users::insert(
+        &app.db,
+        &NewUserRecord {
+            username: name,
+            display_name: name,
+            password_hash: "not-a-hash",
+            role: Role::Merchant,
+            merchant_id: Some(merchant),
+        },
+        db::now(),
+    )
+    .await
+    .expect("user");
+    (merchant, user)
+}
+
+async fn notify(app: &TestApp, merchant: i64, key: &str) -> i64 {
+    notifications::insert_once(
+        &app.db,
+        &NewNotification {
+            merchant_id: Some(merchant),
+            appid: None,
+            kind: "audit_approved",
+            params: "{}",
+            link: None,
+            dedupe_key: key,
+        },
+        db::now(),
+    )
+    .await
+    .expect("insert")
+    .expect("new")
+}
+
+async fn unread(app: &TestApp, merchant: i64, user: i64) -> i64 {
+    notifications::unread_count(&app.db, Some(merchant), user)
+        .await
+        .expect("unread")
+}
+
+/// (total, ids read) of the user's whole list, or only the unread ones.
+async fn listed(app: &TestApp, merchant: i64, user: i64, unread_only: bool) -> (i64, Vec<i64>) {
+    let filter = NotificationFilter {
+        unread_only,
+        ..NotificationFilter::default()
+    };
+    let (rows, total) = notifications::list(&app.db, Some(merchant), user, &filter, 500, 0)
+        .await
+        .expect("list");
+    let read = rows
+        .iter()
+        .filter(|r| r.read_at.is_some())
+        .map(|r| r.id)
+        .collect();
+    (total, read)
+}
+
+async fn reads_stored(app: &TestApp, user: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM notification_reads WHERE user_id = $1")
+        .bind(user)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("reads")
+}
+
+#[tokio::test]
+async fn the_mark_reads_everything_before_it_in_one_row_and_what_comes_after_is_unread() {
+    let app = spawn_app().await;
+    let (m, user) = merchant_user(&app, "marks-a").await;
+    let (other_m, other) = merchant_user(&app, "marks-b").await;
+    let mut ids = Vec::new();
+    for i in 0..150 {
+        ids.push(notify(&app, m, &format!("marks-a-{i}")).await);
+    }
+    notify(&app, other_m, "marks-b-0").await;
+
+    // The bell counts to the cap and no further.
+    assert_eq!(unread(&app, m, user).await, UNREAD_COUNT_CAP);
+    // One read by hand is stored as such and counted.
+    assert!(
+        notifications::mark_read(&app.db, Some(m), user, ids[0], db::now())
+            .await
+            .expect("read one")
+    );
+    assert_eq!(reads_stored(&app, user).await, 1);
+    assert_eq!(listed(&app, m, user, true).await.0, 149);
+
+    // Marking all: the 149 still unread, one mark, and no read row per notification.
+    assert_eq!(
+        notifications::mark_all_read(&app.db, Some(m), user, db::now())
+            .await
+            .expect("mark all"),
+        149
+    );
+    assert_eq!(reads_stored(&app, user).await, 0);
+    assert_eq!(unread(&app, m, user).await, 0);
+    let (total, read) = listed(&app, m, user, false).await;
+    assert_eq!((total, read.len()), (150, 150));
+    assert_eq!(listed(&app, m, user, true).await, (0, vec![]));
+    // Marking again marks nothing.
+    assert_eq!(
+        notifications::mark_all_read(&app.db, Some(m), user, db::now())
+            .await
+            .expect("mark again"),
+        0
+    );
+
+    // What arrives afterwards is unread, in the count, the list and the unread filter.
+    let late = notify(&app, m, "marks-a-late").await;
+    assert_eq!(unread(&app, m, user).await, 1);
+    let (total, read) = listed(&app, m, user, false).await;
+    assert_eq!(total, 151);
+    assert!(!read.contains(&late));
+    let (unread_total, _) = listed(&app, m, user, true).await;
+    assert_eq!(unread_total, 1);
+    // Read one by one above the mark.
+    assert!(
+        notifications::mark_read(&app.db, Some(m), user, late, db::now())
+            .await
+            .expect("read late")
+    );
+    assert_eq!(unread(&app, m, user).await, 0);
+
+    // The other merchant's user has a mark of its own: untouched.
+    assert_eq!(unread(&app, other_m, other).await, 1);
+    // And a merchant's mark cannot make anything of another merchant read for it.
+    assert_eq!(
+        listed(&app, other_m, other, false).await.1,
+        Vec::<i64>::new()
+    );
+}
+
+/// A notification whose insert has taken its id but not committed while the mark moves past
+/// newer ones must not end up below the mark unseen: either the mark waits for it (and
+/// counts it as marked) or it stays unread.
+#[tokio::test]
+async fn a_notification_being_written_while_all_are_marked_is_never_lost() {
+    let app = spawn_app().await;
+    let (m, user) = merchant_user(&app, "marks-race").await;
+    for i in 0..3 {
+        notify(&app, m, &format!("marks-race-{i}")).await;
+    }
+    // An insert that has its id and stays uncommitted for a while.
+    let mut slow = app.db.pool.begin().await.expect("begin");
+    sqlx::query(
+        "INSERT INTO notifications (created_at, merchant_id, kind, params, dedupe_key) \
+         VALUES ($1, $2, 'audit_approved', '{}', 'marks-race-slow')",
+    )
+    .bind(db::now())
+    .bind(m)
+    .execute(&mut *slow)
+    .await
+    .expect("slow insert");
+    // A newer one commits meanwhile: PostgreSQL lets it (its id is above the slow one's);
+    // SQLite has one writer, so it waits for the slow one.
+    let newer = {
+        let app_db = app.db.clone();
+        tokio::spawn(async move {
+            notifications::insert_once(
+                &app_db,
+                &NewNotification {
+                    merchant_id: Some(m),
+                    appid: None,
+                    kind: "audit_approved",
+                    params: "{}",
+                    link: None,
+                    dedupe_key: "marks-race-newer",
+                },
+                db::now(),
+            )
+            .await
+        })
+    };
+    if app.db.kind == DbKind::Postgres {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(newer.is_finished(), "the newer insert committed");
+    }
+    let marking = {
+        let app_db = app.db.clone();
+        tokio::spawn(async move {
+            notifications::mark_all_read(&app_db, Some(m), user, db::now()).await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    slow.commit().await.expect("commit slow");
+    let marked = marking.await.expect("join").expect("mark all");
+    newer.await.expect("join").expect("newer insert");
+
+    let (total, read) = listed(&app, m, user, false).await;
+    let still_unread = unread(&app, m, user).await;
+    assert_eq!(total, 5);
+    assert_eq!(
+        i64::try_from(marked).expect("count") + still_unread,
+        total,
+        "every notification was either marked (and counted) or is still unread; read {read:?}"
+    );
+    assert_eq!(read.len() as i64, total - still_unread);
+}
+
+/// The bell on a page, as a merchant with more notifications than it counts.
+#[tokio::test]
+async fn the_bell_says_99_plus_beyond_the_cap_and_mark_all_clears_it() {
+    let app = spawn_app().await;
+    let merchant = db::users::find_by_username(&app.db, MERCHANT.0)
+        .await
+        .expect("user")
+        .and_then(|u| u.merchant_id)
+        .expect("a merchant user");
+    for i in 0..UNREAD_COUNT_CAP + 20 {
+        notify(&app, merchant, &format!("bell-{i}")).await;
+    }
+    let client = app.signed_in(MERCHANT).await;
+    let page = body(client.get(app.url("/apps")).send().await.expect("page")).await;
+    let bell = page
+        .find(r#"data-testid="bell""#)
+        .map(|at| &page[at..(at + 1200).min(page.len())])
+        .unwrap_or_default();
+    assert!(
+        bell.contains(r#"class="bell-count">99+<"#),
+        "the bell shows 99+: {bell}"
+    );
+    assert!(page.contains(r#"title="99+ 条未读通知""#));
+    assert_eq!(
+        app.call_ok(&client, "notifications/unread", json!({}))
+            .await,
+        json!(UNREAD_COUNT_CAP)
+    );
+    let marked = app
+        .call_ok(&client, "notifications/read_all", json!({}))
+        .await
+        .as_i64()
+        .expect("a count");
+    assert!(marked >= UNREAD_COUNT_CAP + 20, "marked {marked}");
+    let page = body(client.get(app.url("/apps")).send().await.expect("page")).await;
+    assert!(!page.contains(r#"data-testid="bell-count""#));
+}
