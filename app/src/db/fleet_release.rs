@@ -193,30 +193,30 @@ pub async fn counts(
     q: &FleetQuery,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     // release_facts holds one row per mini program: the insert trigger on mini_programs adds
-    // it (migration 0011) and mini programs are never deleted. So the counts read it alone,
-    // a GROUP BY over its index on the state, and join only what a filter reads.
-    let mut sql = Sql::new("SELECT a.release_state, COUNT(*) FROM release_facts a");
-    if scope.is_some() || q.merchant_id.is_some() {
-        sql.push(" JOIN mini_programs p ON p.appid = a.appid");
+    // it (migration 0011) and mini programs are never deleted. So the counts read it alone
+    // and join only what a filter reads. One count per state, each a range of its index on
+    // the state: SQLite steps through six ranges in less than half the time it takes to group
+    // the whole index (10,000 mini programs: 0.40 against 0.95 ms, issue 16).
+    let mut sql = Sql::new("SELECT ");
+    for (i, state) in STATES.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(SELECT COUNT(*) FROM release_facts a");
+        if scope.is_some() || q.merchant_id.is_some() {
+            sql.push(" JOIN mini_programs p ON p.appid = a.appid");
+        }
+        if !q.version.is_empty() {
+            sql.push(" LEFT JOIN release_status rs ON rs.appid = a.appid");
+        }
+        sql.push(" WHERE a.release_state = ").bind(*state);
+        push_filters(&mut sql, scope, q, &TABLE_COLUMNS);
+        sql.push(")");
     }
-    if !q.version.is_empty() {
-        sql.push(" LEFT JOIN release_status rs ON rs.appid = a.appid");
-    }
-    sql.push(" WHERE 1 = 1");
-    push_filters(&mut sql, scope, q, &TABLE_COLUMNS);
-    sql.push(" GROUP BY a.release_state");
-    let rows = sql.query().fetch_all(&db.pool).await?;
-    let mut found = Vec::new();
-    for row in rows {
-        let state: String = sqlx::Row::try_get(&row, 0)?;
-        let n: i64 = sqlx::Row::try_get(&row, 1)?;
-        found.push((state, n));
-    }
-    Ok(STATES
+    let row = sql.query().fetch_one(&db.pool).await?;
+    STATES
         .iter()
-        .map(|s| {
-            let n = found.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
-            ((*s).to_owned(), n)
-        })
-        .collect())
+        .enumerate()
+        .map(|(i, state)| Ok(((*state).to_owned(), sqlx::Row::try_get(&row, i)?)))
+        .collect()
 }

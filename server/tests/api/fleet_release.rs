@@ -231,6 +231,17 @@ async fn staff_see_every_state_filter_sort_and_paginate() {
     let mut expected = vec![demo_appid(0), demo_appid(1)];
     expected.sort();
     assert_eq!(found, expected);
+    // The counts follow the other filters: per state, what the filter finds, and together
+    // its total.
+    assert_eq!(count(&by_version, "online"), 1);
+    assert_eq!(count(&by_version, "auditing"), 1);
+    let counted: i64 = by_version["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[1].as_i64().unwrap())
+        .sum();
+    assert_eq!(json!(counted), by_version["total"]);
     let by_template = app
         .call_ok(&admin, "releases/fleet", query(json!({"template_id": 7})))
         .await;
