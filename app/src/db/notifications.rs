@@ -78,6 +78,16 @@ fn join_reads(sql: &mut Sql, user_id: i64) {
         .bind(user_id);
 }
 
+/// `select` over the notifications the user can see and has not read.
+fn unread_of(select: &str, scope: Option<i64>, user_id: i64) -> Sql {
+    let mut sql = Sql::new(select);
+    sql.push(" FROM notifications n");
+    join_reads(&mut sql, user_id);
+    unread(&mut sql, user_id);
+    scoped(&mut sql, scope);
+    sql
+}
+
 pub async fn list(
     db: &Db,
     scope: Option<i64>,
@@ -137,10 +147,7 @@ pub async fn list(
 /// The user's unread notifications, counted up to [`UNREAD_COUNT_CAP`]: this runs on every
 /// page, so it reads at most that many rows above the user's mark.
 pub async fn unread_count(db: &Db, scope: Option<i64>, user_id: i64) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM notifications n");
-    join_reads(&mut sql, user_id);
-    unread(&mut sql, user_id);
-    scoped(&mut sql, scope);
+    let mut sql = unread_of("SELECT COUNT(*) FROM (SELECT 1", scope, user_id);
     sql.push(" LIMIT ").bind(UNREAD_COUNT_CAP).push(") capped");
     sql.query()
         .fetch_one(&db.pool)
@@ -195,6 +202,7 @@ pub async fn mark_all_read(
             .execute(&mut *tx)
             .await?;
     }
+    // The user's mark exists from here on; on SQLite this write is what takes the lock.
     sqlx::query(
         "INSERT INTO notification_watermarks (user_id, read_through, read_at) \
          VALUES ($1, 0, $2) ON CONFLICT (user_id) DO NOTHING",
@@ -206,10 +214,7 @@ pub async fn mark_all_read(
     let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM notifications")
         .fetch_one(&mut *tx)
         .await?;
-    let mut sql = Sql::new("SELECT COUNT(*) FROM notifications n");
-    join_reads(&mut sql, user_id);
-    unread(&mut sql, user_id);
-    scoped(&mut sql, scope);
+    let mut sql = unread_of("SELECT COUNT(*)", scope, user_id);
     sql.and("n.id <= ").bind(newest);
     let newly: i64 = sql
         .query()

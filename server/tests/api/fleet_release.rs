@@ -165,6 +165,16 @@ fn appids(view: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The counts of every state together.
+fn counted(view: &Value) -> i64 {
+    view["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[1].as_i64().unwrap())
+        .sum()
+}
+
 fn count(view: &Value, state: &str) -> i64 {
     view["counts"]
         .as_array()
@@ -235,13 +245,7 @@ async fn staff_see_every_state_filter_sort_and_paginate() {
     // its total.
     assert_eq!(count(&by_version, "online"), 1);
     assert_eq!(count(&by_version, "auditing"), 1);
-    let counted: i64 = by_version["counts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c[1].as_i64().unwrap())
-        .sum();
-    assert_eq!(json!(counted), by_version["total"]);
+    assert_eq!(json!(counted(&by_version)), by_version["total"]);
     let by_template = app
         .call_ok(&admin, "releases/fleet", query(json!({"template_id": 7})))
         .await;
@@ -592,13 +596,7 @@ async fn merchants_see_their_own_mini_programs_only() {
         .call_ok(&merchant, "releases/fleet", query(json!({})))
         .await;
     assert_eq!(mine["total"], json!(15));
-    let total: i64 = mine["counts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c[1].as_i64().unwrap())
-        .sum();
-    assert_eq!(total, 15);
+    assert_eq!(counted(&mine), 15);
     assert_eq!(count(&mine, "gray"), 1);
     assert_eq!(count(&mine, "auditing"), 0);
     // Asking for another merchant's mini programs gives nothing.
