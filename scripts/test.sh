@@ -6,7 +6,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
-"$ROOT/scripts/setup.sh"
+# The compiler and the system packages now; the browser side's tools install beside the server
+# side's build below (on a fresh machine they take ~15 minutes, mostly one crate at a time).
+"$ROOT/scripts/setup.sh" system
 
 LOGS="$(mktemp -d /tmp/wxa-test.XXXXXX)"
 cleanup() {
@@ -35,8 +37,11 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 #   server:  every test target, the benches and the server binary Playwright runs, in the `ci`
 #            profile (Cargo.toml: release-optimized dependencies, lightly optimized own crates).
 # cargo-leptos builds only the browser side: its own server build would rebuild the app crate.
-stamp "build: the browser side (site) beside the server side (tests, benches, server)"
-cargo leptos build --release --frontend-only --precompress >"$LOGS/browser-build.log" 2>&1 &
+stamp "build: the browser side (tools, site) beside the server side (tests, benches, server)"
+# The tools are not ours to lint: cargo install must not run them through clippy-driver.
+(env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS "$ROOT/scripts/setup.sh" tools &&
+  stamp "browser side: tools ready" &&
+  cargo leptos build --release --frontend-only --precompress) >"$LOGS/browser-build.log" 2>&1 &
 BROWSER_BUILD=$!
 server_rc=0
 cargo test --workspace --all-targets --profile ci --no-run || server_rc=$?
@@ -48,6 +53,7 @@ stamp "server side built"
 browser_rc=0
 wait "$BROWSER_BUILD" || browser_rc=$?
 stamp "browser side built (rc $browser_rc)"
+grep -m1 "browser side: tools ready" "$LOGS/browser-build.log" || true
 if [ "$browser_rc" != 0 ]; then
   echo "======== browser build FAILED: the end of its log"
   tail -80 "$LOGS/browser-build.log"

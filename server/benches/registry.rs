@@ -77,6 +77,83 @@ async fn measure(db: &Db, label: &str, who: &CurrentUser, q: MiniProgramQuery) {
     );
 }
 
+/// p50 / p95 of `RUNS` runs of `work`.
+async fn timed<F, Fut>(label: &str, mut work: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        work().await;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "  {label:<58} p50 {:>7.3} ms  p95 {:>7.3} ms",
+        ms(times[RUNS / 2]),
+        ms(times[RUNS * 95 / 100])
+    );
+}
+
+/// What every signed-in request reads first: its session and its user, as one joined query
+/// (the store now) against the session and then the user by id (before).
+async fn session_and_user(db: &Db) {
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::session_store::SessionStore;
+    let uid = app::db::users::insert(
+        db,
+        &app::db::users::NewUserRecord {
+            username: "bench-session",
+            display_name: "bench",
+            password_hash: "not-a-hash",
+            role: Role::Operator,
+            merchant_id: None,
+        },
+        app::db::now(),
+    )
+    .await
+    .expect("user");
+    let store = app::db::session_store::DbSessionStore::new(db.clone());
+    let mut record = Record {
+        id: Id::default(),
+        data: [(
+            app::db::session_store::USER_ID_KEY.to_string(),
+            serde_json::json!(uid),
+        )]
+        .into_iter()
+        .collect(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+    };
+    store.create(&mut record).await.expect("session");
+    let id = record.id;
+    timed("session with its user, one query (now)", || async {
+        let loaded = store.load(&id).await.expect("load").expect("session");
+        assert!(loaded
+            .data
+            .contains_key(app::db::session_store::USER_ROW_KEY));
+    })
+    .await;
+    timed("session, then its user by id (before)", || async {
+        let data: Option<String> =
+            sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expiry_date > $2")
+                .bind(id.to_string())
+                .bind(app::db::now())
+                .fetch_optional(&db.pool)
+                .await
+                .expect("session");
+        let record: Record = serde_json::from_str(&data.expect("session")).expect("decode");
+        assert!(record.data.contains_key("uid"));
+        app::db::users::find(db, uid)
+            .await
+            .expect("user")
+            .expect("found");
+    })
+    .await;
+}
+
 async fn run(name: &str, db: Db) {
     println!("{name}: filling {ROWS} mini programs…");
     let start = Instant::now();
@@ -84,6 +161,7 @@ async fn run(name: &str, db: Db) {
     println!("  filled in {:.1} s", start.elapsed().as_secs_f64());
     let staff = user(Role::Operator, None);
     let merchant = user(Role::Merchant, Some(3));
+    session_and_user(&db).await;
     let page = |p| PageRequest::new(p, 20);
     measure(
         &db,

@@ -211,6 +211,15 @@ pub async fn mark_all_read(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    if db.kind == DbKind::Postgres {
+        // Another marking by the same user (a second tab) waits here until this one commits,
+        // then counts nothing twice: PostgreSQL's SHARE locks do not exclude each other, and an
+        // insert that finds the mark already there does not wait for it.
+        sqlx::query("SELECT 1 FROM notification_watermarks WHERE user_id = $1 FOR UPDATE")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
     let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM notifications")
         .fetch_one(&mut *tx)
         .await?;

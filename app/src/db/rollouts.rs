@@ -245,12 +245,12 @@ pub async fn list(
 ) -> Result<(Vec<RolloutRow>, i64), sqlx::Error> {
     let filtered = |select: &str| {
         let mut sql = Sql::new(select);
-        sql.push(" FROM rollouts r WHERE 1 = 1");
+        sql.push(" FROM rollouts r");
         if let Some(s) = status {
-            sql.push(" AND r.status = ").bind(s.as_str());
+            sql.and("r.status = ").bind(s.as_str());
         }
         if scope.is_some() {
-            sql.push(" AND EXISTS (SELECT 1 FROM rollout_targets t WHERE t.rollout_id = r.id");
+            sql.and("EXISTS (SELECT 1 FROM rollout_targets t WHERE t.rollout_id = r.id");
             push_scope(&mut sql, "t.appid", scope);
             sql.push(")");
         }

@@ -1,3 +1,4 @@
+use super::session_store::SessionUser;
 use super::Db;
 use crate::domain::auth::Role;
 use crate::model::UserRow;
@@ -17,10 +18,15 @@ pub struct UserRecord {
     pub last_login_at: Option<i64>,
 }
 
+/// A `users.role` value: the CHECK constraint keeps the column to the three names; anything
+/// else falls back to the least power.
+pub fn role_of(column: &str) -> Role {
+    Role::parse(column).unwrap_or(Role::Merchant)
+}
+
 impl UserRecord {
     pub fn role(&self) -> Role {
-        // The CHECK constraint keeps the column to the three names; fall back to the least power.
-        Role::parse(&self.role).unwrap_or(Role::Merchant)
+        role_of(&self.role)
     }
 
     pub fn into_row(self) -> UserRow {
@@ -34,6 +40,21 @@ impl UserRecord {
             disabled: self.disabled != 0,
             created_at: self.created_at,
             last_login_at: self.last_login_at,
+        }
+    }
+}
+
+impl From<UserRecord> for SessionUser {
+    fn from(u: UserRecord) -> Self {
+        SessionUser {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            merchant_id: u.merchant_id,
+            merchant_name: u.merchant_name,
+            disabled: u.disabled,
+            auth_version: u.auth_version,
         }
     }
 }

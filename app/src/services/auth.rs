@@ -1,6 +1,7 @@
 use super::audit_log::{self, Actor, Event};
 use super::password;
 use super::AppState;
+use crate::db::session_store::{SessionUser, USER_ID_KEY as KEY_USER, USER_ROW_KEY};
 use crate::db::{self, login_failures, users::UserRecord};
 use crate::domain::audit_log::{action, Outcome};
 use crate::domain::auth::validate_login;
@@ -9,7 +10,6 @@ use crate::model::CurrentUser;
 use std::net::IpAddr;
 use tower_sessions::Session;
 
-const KEY_USER: &str = "uid";
 const KEY_LOGIN_AT: &str = "login_at";
 const KEY_AUTH_VERSION: &str = "auth_v";
 /// When this session was last used (written at most once a minute, see `note_activity`).
@@ -28,6 +28,19 @@ impl From<UserRecord> for CurrentUser {
         CurrentUser {
             id: u.id,
             role: u.role(),
+            username: u.username,
+            display_name: u.display_name,
+            merchant_id: u.merchant_id,
+            merchant_name: u.merchant_name,
+        }
+    }
+}
+
+impl From<SessionUser> for CurrentUser {
+    fn from(u: SessionUser) -> Self {
+        CurrentUser {
+            id: u.id,
+            role: db::users::role_of(&u.role),
             username: u.username,
             display_name: u.display_name,
             merchant_id: u.merchant_id,
@@ -184,6 +197,11 @@ pub async fn login(
     }
 
     session.cycle_id().await.map_err(session_error)?;
+    // The user read with the session belongs to whoever was signed in before.
+    session
+        .remove_value(USER_ROW_KEY)
+        .await
+        .map_err(session_error)?;
     session
         .insert(KEY_USER, user.id)
         .await
@@ -226,7 +244,7 @@ pub async fn current_user(
         .map_err(session_error)?;
     let fresh = db::now() - login_at < state.settings.session_absolute_secs;
     let user = if fresh {
-        db::users::find(&state.db, uid).await?
+        session_user(state, session, uid).await?
     } else {
         None
     };
@@ -240,6 +258,26 @@ pub async fn current_user(
             Ok(None)
         }
     }
+}
+
+/// The session's user as the store read it with the session (`DbSessionStore::load`), or by
+/// id when it did not (a session saved before the `user_id` column, or one signed in to within
+/// this request).
+async fn session_user(
+    state: &AppState,
+    session: &Session,
+    uid: i64,
+) -> Result<Option<SessionUser>, AppError> {
+    let joined = session
+        .get::<SessionUser>(USER_ROW_KEY)
+        .await
+        .map_err(session_error)?;
+    if let Some(user) = joined.filter(|u| u.id == uid) {
+        return Ok(Some(user));
+    }
+    Ok(db::users::find(&state.db, uid)
+        .await?
+        .map(SessionUser::from))
 }
 
 /// The idle timeout counts from the last use: tower-sessions saves (and so moves the

@@ -28,6 +28,7 @@ mod release;
 mod rollouts;
 mod security;
 mod security_review;
+mod session_user;
 mod subscribe_messages;
 mod testers;
 mod wechat_layer;

@@ -254,3 +254,52 @@ async fn the_bell_says_99_plus_beyond_the_cap_and_mark_all_clears_it() {
     let page = body(client.get(app.url("/apps")).send().await.expect("page")).await;
     assert!(!page.contains("99+"));
 }
+
+/// Several tabs of one user marking all at once: each notification is counted by exactly one
+/// of them, whether the user's mark exists yet or not. The markings are held behind an
+/// uncommitted notification so that they all start together when it commits.
+#[tokio::test]
+async fn parallel_markings_by_one_user_count_each_notification_once() {
+    let app = spawn_app().await;
+    let (m, user) = merchant_user(&app, "marks-tabs").await;
+    for round in 0..2 {
+        let mut expected = 0;
+        for i in 0..40 {
+            notify(&app, m, &format!("marks-tabs-{round}-{i}")).await;
+            expected += 1;
+        }
+        let mut held = app.db.pool.begin().await.expect("begin");
+        sqlx::query(
+            "INSERT INTO notifications (created_at, merchant_id, kind, params, dedupe_key) \
+             VALUES ($1, $2, 'audit_approved', '{}', $3)",
+        )
+        .bind(db::now())
+        .bind(m)
+        .bind(format!("marks-tabs-{round}-held"))
+        .execute(&mut *held)
+        .await
+        .expect("held insert");
+        expected += 1;
+        let tabs: Vec<_> = (0..4)
+            .map(|_| {
+                let app_db = app.db.clone();
+                tokio::spawn(async move {
+                    notifications::mark_all_read(&app_db, Some(m), user, db::now()).await
+                })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        held.commit().await.expect("commit held");
+        let mut counts = Vec::new();
+        for tab in tabs {
+            counts.push(tab.await.expect("join").expect("mark all"));
+        }
+        assert_eq!(
+            counts.iter().sum::<u64>(),
+            expected,
+            "round {round} (the mark {}): counts {counts:?}",
+            if round == 0 { "new" } else { "existing" }
+        );
+        assert_eq!(unread(&app, m, user).await, 0);
+    }
+}
