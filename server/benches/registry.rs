@@ -60,21 +60,11 @@ fn user(role: Role, merchant_id: Option<i64>) -> CurrentUser {
 }
 
 async fn measure(db: &Db, label: &str, who: &CurrentUser, q: MiniProgramQuery) {
-    let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
-    let mut total = 0;
-    for _ in 0..RUNS {
-        let start = Instant::now();
-        let page = mini_programs::list(db, who, &q).await.expect("list");
-        times.push(start.elapsed());
-        total = page.total;
-    }
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "  {label:<44} rows={total:>6}  p50 {:>7.2} ms  p95 {:>7.2} ms",
-        ms(times[RUNS / 2]),
-        ms(times[RUNS * 95 / 100])
-    );
+    let total = mini_programs::list(db, who, &q).await.expect("list").total;
+    timed(&format!("{label:<44} rows={total:>6}"), || async {
+        mini_programs::list(db, who, &q).await.expect("list");
+    })
+    .await;
 }
 
 /// p50 / p95 of `RUNS` runs of `work`.

@@ -25,14 +25,7 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 
 impl From<UserRecord> for CurrentUser {
     fn from(u: UserRecord) -> Self {
-        CurrentUser {
-            id: u.id,
-            role: u.role(),
-            username: u.username,
-            display_name: u.display_name,
-            merchant_id: u.merchant_id,
-            merchant_name: u.merchant_name,
-        }
+        SessionUser::from(u).into()
     }
 }
 

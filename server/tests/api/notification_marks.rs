@@ -51,6 +51,26 @@ async fn notify(app: &TestApp, merchant: i64, key: &str) -> i64 {
     .expect("new")
 }
 
+/// Inserts a notification in a transaction left open: it has its id but is not committed.
+async fn insert_uncommitted(
+    app: &TestApp,
+    merchant: i64,
+    key: &str,
+) -> sqlx::Transaction<'static, sqlx::Any> {
+    let mut tx = app.db.pool.begin().await.expect("begin");
+    sqlx::query(
+        "INSERT INTO notifications (created_at, merchant_id, kind, params, dedupe_key) \
+         VALUES ($1, $2, 'audit_approved', '{}', $3)",
+    )
+    .bind(db::now())
+    .bind(merchant)
+    .bind(key)
+    .execute(&mut *tx)
+    .await
+    .expect("uncommitted insert");
+    tx
+}
+
 async fn unread(app: &TestApp, merchant: i64, user: i64) -> i64 {
     notifications::unread_count(&app.db, Some(merchant), user)
         .await
@@ -160,16 +180,7 @@ async fn a_notification_being_written_while_all_are_marked_is_never_lost() {
         notify(&app, m, &format!("marks-race-{i}")).await;
     }
     // An insert that has its id and stays uncommitted for a while.
-    let mut slow = app.db.pool.begin().await.expect("begin");
-    sqlx::query(
-        "INSERT INTO notifications (created_at, merchant_id, kind, params, dedupe_key) \
-         VALUES ($1, $2, 'audit_approved', '{}', 'marks-race-slow')",
-    )
-    .bind(db::now())
-    .bind(m)
-    .execute(&mut *slow)
-    .await
-    .expect("slow insert");
+    let slow = insert_uncommitted(&app, m, "marks-race-slow").await;
     // A newer one commits meanwhile: PostgreSQL lets it (its id is above the slow one's);
     // SQLite has one writer, so it waits for the slow one.
     let newer = {
@@ -263,23 +274,12 @@ async fn parallel_markings_by_one_user_count_each_notification_once() {
     let app = spawn_app().await;
     let (m, user) = merchant_user(&app, "marks-tabs").await;
     for round in 0..2 {
-        let mut expected = 0;
         for i in 0..40 {
             notify(&app, m, &format!("marks-tabs-{round}-{i}")).await;
-            expected += 1;
         }
-        let mut held = app.db.pool.begin().await.expect("begin");
-        sqlx::query(
-            "INSERT INTO notifications (created_at, merchant_id, kind, params, dedupe_key) \
-             VALUES ($1, $2, 'audit_approved', '{}', $3)",
-        )
-        .bind(db::now())
-        .bind(m)
-        .bind(format!("marks-tabs-{round}-held"))
-        .execute(&mut *held)
-        .await
-        .expect("held insert");
-        expected += 1;
+        let held = insert_uncommitted(&app, m, &format!("marks-tabs-{round}-held")).await;
+        // The 40 and the held one.
+        let expected: u64 = 41;
         let tabs: Vec<_> = (0..4)
             .map(|_| {
                 let app_db = app.db.clone();
