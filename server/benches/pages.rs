@@ -5,6 +5,9 @@
 //! Prints figures and whether each page meets the target; never fails on speed. It fails
 //! loudly when it would measure the wrong thing (a page answering a redirect to /login).
 
+#[path = "support/procfs.rs"]
+mod procfs;
+
 use app::db::users::NewUserRecord;
 use app::db::{Db, DbKind};
 use app::domain::audit_log::action;
@@ -663,20 +666,9 @@ fn start_server(url: &str, dir: &Path) -> Server {
 
 /// VmHWM (peak resident set) and VmRSS of a process, as printed by the kernel.
 fn memory(pid: u32) -> (String, String) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| {
-                let kb: f64 = v
-                    .trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse()
-                    .unwrap_or(0.0);
-                format!("{:.1} MiB", kb / 1024.0)
-            })
+        procfs::status_kib(pid, name)
+            .map(|kib| format!("{:.1} MiB", procfs::mib(kib)))
             .unwrap_or_else(|| "n/a".into())
     };
     (field("VmHWM:"), field("VmRSS:"))
@@ -853,6 +845,8 @@ async fn ensure_ok(client: &reqwest::Client, base: &str, t: &Target, cookie: &mu
 
 struct Wrk {
     rps: f64,
+    /// Requests completed in the run.
+    requests: f64,
     p50_ms: f64,
     p99_ms: f64,
     /// "Non-2xx or 3xx responses" and socket errors, when wrk reports any.
@@ -880,12 +874,15 @@ fn parse_duration(s: &str) -> Option<f64> {
 
 fn parse_wrk(out: &str) -> Option<Wrk> {
     let mut rps = None;
+    let mut requests = None;
     let mut p50 = None;
     let mut p99 = None;
     let mut problems = Vec::new();
     for line in out.lines() {
         let l = line.trim();
-        if let Some(v) = l.strip_prefix("Requests/sec:") {
+        if let Some((n, _)) = l.split_once(" requests in ") {
+            requests = n.trim().parse::<f64>().ok();
+        } else if let Some(v) = l.strip_prefix("Requests/sec:") {
             rps = v.trim().parse::<f64>().ok();
         } else if let Some(v) = l.strip_prefix("50%") {
             p50 = parse_duration(v);
@@ -897,6 +894,7 @@ fn parse_wrk(out: &str) -> Option<Wrk> {
     }
     Some(Wrk {
         rps: rps?,
+        requests: requests?,
         p50_ms: p50?,
         p99_ms: p99?,
         problems,
@@ -930,6 +928,8 @@ struct Measured {
     target: Target,
     bytes: usize,
     wrk: Wrk,
+    /// The server's CPU milliseconds per request over the measured run.
+    cpu_ms: f64,
 }
 
 async fn measure(
@@ -943,17 +943,27 @@ async fn measure(
     for attempt in 0..2 {
         let bytes = ensure_ok(client, &server.base, t, cookie).await;
         wrk(&WARMUP_ARGS, t, cookie, script, &url);
+        let ticks = procfs::clock_ticks();
+        let cpu_before = procfs::cpu_secs(server.child.id(), ticks);
         let out = wrk(&WRK_ARGS, t, cookie, script, &url);
+        let cpu_after = procfs::cpu_secs(server.child.id(), ticks);
         // Still answering 200 after the run: what wrk measured was the page, not a redirect
         // (wrk counts redirects as successes).
         let after = probe(client, &server.base, t, cookie).await;
         if after.ok {
             let wrk = parse_wrk(&out)
                 .unwrap_or_else(|| panic!("could not read wrk's output for {url}:\n{out}"));
+            let cpu_ms = match (cpu_before, cpu_after) {
+                (Some(before), Some(after)) if wrk.requests > 0.0 => {
+                    (after - before) * 1000.0 / wrk.requests
+                }
+                _ => f64::NAN,
+            };
             return Measured {
                 target: *t,
                 bytes,
                 wrk,
+                cpu_ms,
             };
         }
         if attempt == 0 && t.signed_in {
@@ -982,13 +992,14 @@ fn print_table(name: &str, results: &[Measured]) {
         WRK_ARGS[..4].join(" "),
     );
     println!(
-        "  {:<28} {:>8} {:>10} {:>9} {:>9} {:>10}  target (≥ {:.0} % of /login, p99 ≤ {:.0} ms)",
+        "  {:<28} {:>8} {:>10} {:>9} {:>9} {:>10} {:>11}  target (≥ {:.0} % of /login, p99 ≤ {:.0} ms)",
         "request",
         "bytes",
         "req/s",
         "p50",
         "p99",
         "of /login",
+        "CPU/req",
         MIN_RATIO * 100.0,
         MAX_P99_MS
     );
@@ -1013,13 +1024,14 @@ fn print_table(name: &str, results: &[Measured]) {
             "-".to_owned()
         };
         println!(
-            "  {:<28} {:>8} {:>10.1} {:>6.2} ms {:>6.2} ms {:>8.0} %  {verdict}",
+            "  {:<28} {:>8} {:>10.1} {:>6.2} ms {:>6.2} ms {:>8.0} % {:>8.3} ms  {verdict}",
             m.target.label,
             m.bytes,
             m.wrk.rps,
             m.wrk.p50_ms,
             m.wrk.p99_ms,
             ratio * 100.0,
+            m.cpu_ms,
         );
         for p in &m.wrk.problems {
             println!("  {:<28} wrk: {p}", "");

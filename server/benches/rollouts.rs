@@ -24,6 +24,9 @@
 //! rollout the console refuses. Child processes are stopped on every way out (a guard per
 //! process, and SIGINT / SIGTERM). `WXA_BENCH_DIR` keeps the databases and logs there.
 
+#[path = "support/procfs.rs"]
+mod procfs;
+
 use app::db::users::NewUserRecord;
 use app::db::Db;
 use app::domain::auth::Role;
@@ -298,39 +301,6 @@ fn server_command(sub: &str) -> Command {
     cmd
 }
 
-fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
-/// User + system CPU seconds of a process so far.
-fn cpu_secs(pid: u32, ticks: f64) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let (_, after_name) = stat.rsplit_once(')')?;
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    // Fields 14 and 15 of the line (utime, stime); field 3 (the state) is the first here.
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / ticks)
-}
-
-fn clock_ticks() -> f64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-        .filter(|t: &f64| *t > 0.0)
-        .unwrap_or(100.0)
-}
-
-fn mib(kib: u64) -> f64 {
-    kib as f64 / 1024.0
-}
-
 // ---------------------------------------------------------------------------------------------
 // The simulator and the console
 
@@ -494,24 +464,24 @@ impl Console {
 
     /// The run begins: CPU counts from here.
     fn begin(&mut self, ticks: f64) {
-        self.cpu_base = cpu_secs(self.proc.pid(), ticks).unwrap_or(0.0);
+        self.cpu_base = procfs::cpu_secs(self.proc.pid(), ticks).unwrap_or(0.0);
         self.cpu_done = 0.0;
     }
 
     fn sample_memory(&mut self) {
-        if let Some(kib) = proc_status_kib(self.proc.pid(), "VmHWM:") {
+        if let Some(kib) = procfs::status_kib(self.proc.pid(), "VmHWM:") {
             self.peak_kib = self.peak_kib.max(kib);
         }
     }
 
     fn cpu(&self, ticks: f64) -> f64 {
-        self.cpu_done + cpu_secs(self.proc.pid(), ticks).unwrap_or(0.0) - self.cpu_base
+        self.cpu_done + procfs::cpu_secs(self.proc.pid(), ticks).unwrap_or(0.0) - self.cpu_base
     }
 
     /// `kill -9`, then the same settings started again; the seconds until it listens.
     async fn kill9_and_restart(&mut self, ticks: f64) -> f64 {
         self.sample_memory();
-        self.cpu_done += cpu_secs(self.proc.pid(), ticks).unwrap_or(0.0);
+        self.cpu_done += procfs::cpu_secs(self.proc.pid(), ticks).unwrap_or(0.0);
         self.proc.kill9();
         let killed = Instant::now();
         let proc = self.spec.launch(self.starts).await;
@@ -1113,7 +1083,7 @@ impl RunReport {
     }
 
     fn peak_mib(&self) -> f64 {
-        mib(self.consoles.iter().map(|c| c.peak_kib).max().unwrap_or(0))
+        procfs::mib(self.consoles.iter().map(|c| c.peak_kib).max().unwrap_or(0))
     }
 
     fn console_cpu(&self) -> f64 {
@@ -1166,7 +1136,7 @@ async fn run_rollout(ctx: &Ctx<'_>, mode: Mode, version: &str) -> RunReport {
     for c in consoles.iter_mut() {
         c.begin(ctx.ticks);
     }
-    let sim_cpu_before = cpu_secs(ctx.sim_pid, ctx.ticks).unwrap_or(0.0);
+    let sim_cpu_before = procfs::cpu_secs(ctx.sim_pid, ctx.ticks).unwrap_or(0.0);
     clear_calls(&ctx.http, &ctx.sim_base).await;
 
     let body = request_body(ctx, version);
@@ -1247,7 +1217,7 @@ async fn run_rollout(ctx: &Ctx<'_>, mode: Mode, version: &str) -> RunReport {
         c.sample_memory();
     }
     let console_cpu: Vec<f64> = consoles.iter().map(|c| c.cpu(ctx.ticks)).collect();
-    let sim_cpu_secs = cpu_secs(ctx.sim_pid, ctx.ticks).unwrap_or(0.0) - sim_cpu_before;
+    let sim_cpu_secs = procfs::cpu_secs(ctx.sim_pid, ctx.ticks).unwrap_or(0.0) - sim_cpu_before;
     let log = calls(&ctx.http, &ctx.sim_base).await;
 
     // The worker marks the rollout finished on its next pass; the next run plans these
@@ -1367,7 +1337,7 @@ fn print_run(r: &RunReport) {
         println!(
             "    console {}: peak RSS (VmHWM) {:.1} MiB, CPU {:.1} s, {} start(s)",
             c.label,
-            mib(c.peak_kib),
+            procfs::mib(c.peak_kib),
             c.cpu_secs,
             c.starts
         );
@@ -1492,7 +1462,7 @@ async fn bench_database(
         analysis: Db::connect(url, 2).await.expect("connect"),
         appids: (0..p.targets as u64).map(demo_appid).collect(),
         template_id,
-        ticks: clock_ticks(),
+        ticks: procfs::clock_ticks(),
         spec,
     };
     let mut runs = Vec::new();
@@ -1627,7 +1597,7 @@ fn print_figures(p: &Params, all: &[Figures]) {
                     ok("/wxa/submit_audit"),
                     ok("/wxa/release"),
                     all_calls,
-                    mib(c.peak_kib),
+                    procfs::mib(c.peak_kib),
                     share(ok("/wxa/commit")),
                 );
             }
