@@ -690,7 +690,7 @@ struct Target {
     shows: &'static str,
 }
 
-const TARGETS: [Target; 7] = [
+const TARGETS: [Target; 8] = [
     Target {
         label: "GET /login (signed out)",
         path: "/login",
@@ -718,6 +718,14 @@ const TARGETS: [Target; 7] = [
     Target {
         label: "GET /notifications",
         path: "/notifications",
+        signed_in: true,
+        post: false,
+        page: true,
+        shows: "门店小程序",
+    },
+    Target {
+        label: "GET /domains/defaults?per_page=50",
+        path: "/domains/defaults?per_page=50",
         signed_in: true,
         post: false,
         page: true,
@@ -992,7 +1000,7 @@ fn print_table(name: &str, results: &[Measured]) {
         WRK_ARGS[..4].join(" "),
     );
     println!(
-        "  {:<28} {:>8} {:>10} {:>9} {:>9} {:>10} {:>11}  target (≥ {:.0} % of /login, p99 ≤ {:.0} ms)",
+        "  {:<34} {:>8} {:>10} {:>9} {:>9} {:>10} {:>11}  target (≥ {:.0} % of /login, p99 ≤ {:.0} ms)",
         "request",
         "bytes",
         "req/s",
@@ -1024,7 +1032,7 @@ fn print_table(name: &str, results: &[Measured]) {
             "-".to_owned()
         };
         println!(
-            "  {:<28} {:>8} {:>10.1} {:>6.2} ms {:>6.2} ms {:>8.0} % {:>8.3} ms  {verdict}",
+            "  {:<34} {:>8} {:>10.1} {:>6.2} ms {:>6.2} ms {:>8.0} % {:>8.3} ms  {verdict}",
             m.target.label,
             m.bytes,
             m.wrk.rps,
@@ -1034,7 +1042,7 @@ fn print_table(name: &str, results: &[Measured]) {
             m.cpu_ms,
         );
         for p in &m.wrk.problems {
-            println!("  {:<28} wrk: {p}", "");
+            println!("  {:<34} wrk: {p}", "");
         }
     }
 }

@@ -112,13 +112,28 @@ struct TargetRecord {
     errcode: Option<i64>,
 }
 
-fn targets_sql(select: &str, q: &TargetQuery) -> Sql {
-    let mut sql = Sql::new(select);
-    sql.push(
-        " FROM mini_programs p LEFT JOIN merchants m ON m.id = p.merchant_id \
-         LEFT JOIN domain_default_coverage c ON c.appid = p.appid \
-         WHERE p.status = 'authorized'",
-    );
+/// What a target query reads: the rows show the merchant's name, a count needs neither it nor,
+/// unfiltered, the coverage (3,334 authorized of 10,000 on SQLite: 2.6 ms with both joins,
+/// 0.3 ms without).
+#[derive(Clone, Copy, PartialEq)]
+enum TargetRead {
+    Rows,
+    Count,
+}
+
+fn targets_sql(read: TargetRead, q: &TargetQuery) -> Sql {
+    let mut sql = match read {
+        TargetRead::Rows => Sql::new(
+            "SELECT p.appid, p.nick_name, m.name AS merchant_name, c.applied_at, c.added, \
+             c.present, c.rejected, c.failed, c.errcode FROM mini_programs p \
+             LEFT JOIN merchants m ON m.id = p.merchant_id",
+        ),
+        TargetRead::Count => Sql::new("SELECT COUNT(*) FROM mini_programs p"),
+    };
+    if read == TargetRead::Rows || q.filter != TargetFilter::All {
+        sql.push(" LEFT JOIN domain_default_coverage c ON c.appid = p.appid");
+    }
+    sql.push(" WHERE p.status = 'authorized'");
     if !q.search.is_empty() {
         let pattern = like_pattern(&q.search);
         sql.push(" AND (LOWER(p.appid) LIKE ").bind(pattern.clone());
@@ -141,23 +156,28 @@ fn targets_sql(select: &str, q: &TargetQuery) -> Sql {
     sql
 }
 
-/// One page of the authorized mini programs (the whole fleet: the set is staff's), with what
-/// the last apply found, and how many rows match.
-pub async fn targets(db: &Db, q: &TargetQuery) -> Result<(Vec<TargetRow>, i64), sqlx::Error> {
-    let total: (i64,) = targets_sql("SELECT COUNT(*)", q)
-        .query_as()
-        .fetch_one(&db.pool)
-        .await?;
-    let mut sql = targets_sql(
-        "SELECT p.appid, p.nick_name, m.name AS merchant_name, c.applied_at, c.added, \
-         c.present, c.rejected, c.failed, c.errcode",
-        q,
-    );
+/// The query of one page of targets, in the order of `mini_programs_status_name_appid`
+/// (public for the test of its query plan).
+pub fn targets_page_sql(q: &TargetQuery) -> Sql {
+    let mut sql = targets_sql(TargetRead::Rows, q);
     sql.push(" ORDER BY p.nick_name, p.appid LIMIT ")
         .bind(q.page.limit())
         .push(" OFFSET ")
         .bind(q.page.offset());
-    let rows = sql.query_as::<TargetRecord>().fetch_all(&db.pool).await?;
+    sql
+}
+
+/// One page of the authorized mini programs (the whole fleet: the set is staff's), with what
+/// the last apply found, and how many rows match.
+pub async fn targets(db: &Db, q: &TargetQuery) -> Result<(Vec<TargetRow>, i64), sqlx::Error> {
+    let total: (i64,) = targets_sql(TargetRead::Count, q)
+        .query_as()
+        .fetch_one(&db.pool)
+        .await?;
+    let rows = targets_page_sql(q)
+        .query_as::<TargetRecord>()
+        .fetch_all(&db.pool)
+        .await?;
     Ok((
         rows.into_iter()
             .map(|r| TargetRow {

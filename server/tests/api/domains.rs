@@ -9,6 +9,9 @@ use crate::helpers::{
     body, client, problems, sim_call_records, spawn_app, wechat_code, TestApp, ADMIN, MERCHANT,
     MERCHANT2, OPERATOR,
 };
+use app::db::domain_defaults::targets_page_sql;
+use app::db::DbKind;
+use app::domain::domains::{TargetFilter, TargetQuery};
 use app::services::demo::demo_appid;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -875,4 +878,39 @@ async fn the_domain_pages_render_on_the_server() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(!body(res).await.contains("api.demo-shop.com"));
+}
+
+/// A page of targets is read in the order of `mini_programs_status_name_appid` and stops at
+/// its limit: without the index SQLite sorted every authorized mini program on each request
+/// (10.6 ms of the server's CPU per page at 10,000 mini programs, issue 16). SQLite only:
+/// PostgreSQL's plan for a table this small is its own choice.
+#[tokio::test]
+async fn a_page_of_targets_is_read_in_index_order_without_a_sort() {
+    let app = spawn_app().await;
+    if app.db.kind != DbKind::Sqlite {
+        return;
+    }
+    for filter in [TargetFilter::All, TargetFilter::Unapplied] {
+        let query = TargetQuery {
+            filter,
+            ..TargetQuery::default()
+        };
+        let sql = targets_page_sql(&query);
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", sql.text()))
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap();
+        let steps: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains("mini_programs_status_name_appid")),
+            "{filter:?}: {steps:?}"
+        );
+        assert!(
+            !steps.iter().any(|s| s.contains("TEMP B-TREE")),
+            "{filter:?}: {steps:?}"
+        );
+    }
 }
