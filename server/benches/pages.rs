@@ -690,7 +690,7 @@ struct Target {
     shows: &'static str,
 }
 
-const TARGETS: [Target; 8] = [
+const TARGETS: [Target; 9] = [
     Target {
         label: "GET /login (signed out)",
         path: "/login",
@@ -738,6 +738,15 @@ const TARGETS: [Target; 8] = [
         post: false,
         page: true,
         shows: "errcode 85009",
+    },
+    Target {
+        // The first seeded mini program (`demo_appid(0)`), as its page's "view all" link asks.
+        label: "GET /audit?target=<appid>",
+        path: "/audit?per_page=50&target=wxc5e6902c7216d8e6",
+        signed_in: true,
+        post: false,
+        page: true,
+        shows: "data-testid=\"audit-row\"",
     },
     Target {
         label: "GET /healthz",

@@ -101,6 +101,8 @@ pub const TEXTS: Texts = Texts {
     col_role: "Role",
     col_action: "Action",
     col_target: "Target",
+    audit_actor_hint: "The whole user name, in any case",
+    audit_target_hint: "The whole target: an AppID, a user name, a number…, in any case",
     col_outcome: "Outcome",
     col_detail: "Detail",
     date_from: "From",

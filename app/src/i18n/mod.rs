@@ -175,6 +175,9 @@ pub struct Texts {
     pub col_role: &'static str,
     pub col_action: &'static str,
     pub col_target: &'static str,
+    /// The audit log's actor and target filters match the whole value.
+    pub audit_actor_hint: &'static str,
+    pub audit_target_hint: &'static str,
     pub col_outcome: &'static str,
     pub col_detail: &'static str,
     pub date_from: &'static str,

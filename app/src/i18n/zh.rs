@@ -97,6 +97,8 @@ pub const TEXTS: Texts = Texts {
     col_role: "角色",
     col_action: "操作",
     col_target: "对象",
+    audit_actor_hint: "完整的用户名，不区分大小写",
+    audit_target_hint: "完整的对象：AppID、用户名、编号等，不区分大小写",
     col_outcome: "结果",
     col_detail: "详情",
     date_from: "开始日期",

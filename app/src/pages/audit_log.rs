@@ -34,14 +34,14 @@ pub fn AuditLogPage() -> impl IntoView {
         <Title text=t.nav_audit_log />
         <div class="page-head"><h1>{t.nav_audit_log}</h1></div>
         <FilterForm action=PATH testid="audit-filters">
-            <input name="actor" placeholder=t.col_actor value=move || raw("actor") maxlength="64" data-testid="audit-actor" />
+            <input name="actor" placeholder=t.col_actor title=t.audit_actor_hint value=move || raw("actor") maxlength="64" data-testid="audit-actor" />
             <select name="action" data-testid="audit-action">
                 <option value="">{t.col_action}": "{t.all}</option>
                 {action::ALL.into_iter().chain(action::RELEASE_ACTIONS).map(|a| view! {
                     <option value=a selected=move || raw("action") == a>{(t.audit_action)(a).unwrap_or(a)}</option>
                 }).collect_view()}
             </select>
-            <input name="target" placeholder=t.col_target value=move || raw("target") maxlength="64" data-testid="audit-target" />
+            <input name="target" placeholder=t.col_target title=t.audit_target_hint value=move || raw("target") maxlength="64" data-testid="audit-target" />
             <label class="inline">{t.date_from}<input type="date" name="from" value=move || raw("from") data-testid="audit-from" /></label>
             <label class="inline">{t.date_to}<input type="date" name="to" value=move || raw("to") data-testid="audit-to" /></label>
             <button type="submit" class="primary" data-testid="audit-apply">{t.apply_filters}</button>
