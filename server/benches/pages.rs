@@ -677,6 +677,40 @@ fn memory(pid: u32) -> (String, String) {
 // ---------------------------------------------------------------------------------------------
 // Requests
 
+/// The pages measured: [`TARGETS`], and the audit log between two dates in the log's first
+/// month (the seed spreads a year of entries back from now), the range at the far end from
+/// the newest entry.
+fn targets() -> Vec<Target> {
+    use app::domain::time::cst_date;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let day = |ts: i64| {
+        let (y, m, d) = cst_date(ts);
+        format!("{y:04}-{m:02}-{d:02}")
+    };
+    let first = now - AUDIT_ROWS * AUDIT_STEP + 86_400;
+    let path = format!(
+        "/audit?per_page=50&from={}&to={}",
+        day(first),
+        day(first + 29 * 86_400)
+    );
+    let mut targets = TARGETS.to_vec();
+    let at = targets.len() - 2;
+    targets.insert(
+        at,
+        Target {
+            label: "GET /audit?from=&to= (30 days)",
+            path: Box::leak(path.into_boxed_str()),
+            signed_in: true,
+            post: false,
+            page: true,
+            shows: "data-testid=\"audit-row\"",
+        },
+    );
+    targets
+}
+
 #[derive(Clone, Copy)]
 struct Target {
     label: &'static str,
@@ -1072,7 +1106,8 @@ async fn run(name: &str, url: &str, dir: &Path) {
         .expect("http client");
     let mut cookie = sign_in(&client, &server.base).await;
     // Every request answers 200 before any is measured.
-    for t in &TARGETS {
+    let targets = targets();
+    for t in &targets {
         ensure_ok(&client, &server.base, t, &mut cookie).await;
     }
     // For profiling (perf, wrk by hand): the seeded server stays up this many seconds, its
@@ -1094,7 +1129,7 @@ async fn run(name: &str, url: &str, dir: &Path) {
     )
     .expect("wrk script");
     let mut results = Vec::new();
-    for t in &TARGETS {
+    for t in &targets {
         results.push(measure(&client, &server, t, &mut cookie, &script).await);
     }
     let (peak, now) = memory(pid);

@@ -51,9 +51,9 @@ struct Row {
 }
 
 /// The filters' conditions. Actor and target are whole names and ids in any case (the
-/// database's own folding on both sides), the action a whole code: each matches an index in
-/// the list's order (migration 0021), so a filtered page stops at its limit instead of
-/// reading the whole log.
+/// database's own folding on both sides), the action a whole code, the dates a range of
+/// `at`: each is read through an index in the list's order (migrations 0021 and 0022), so a
+/// filtered page stops at its limit instead of reading or sorting the whole log.
 fn filtered(select: &str, scope: Option<i64>, q: &AuditQuery) -> Sql {
     let mut sql = Sql::new(select);
     if let Some(m) = scope {
@@ -88,14 +88,14 @@ fn filtered(select: &str, scope: Option<i64>, q: &AuditQuery) -> Sql {
     sql
 }
 
-/// One page of entries, newest first.
+/// One page of entries, newest first: by time, then by id for entries of the same second.
 pub fn page_sql(scope: Option<i64>, q: &AuditQuery) -> Sql {
     let mut sql = filtered(
         "SELECT id, at, actor_name, actor_role, action, target_type, target_id, outcome, detail FROM audit_log",
         scope,
         q,
     );
-    sql.push(" ORDER BY id DESC LIMIT ")
+    sql.push(" ORDER BY at DESC, id DESC LIMIT ")
         .bind(q.page.limit())
         .push(" OFFSET ")
         .bind(q.page.offset());

@@ -206,9 +206,9 @@ async fn filters_match_the_whole_actor_action_and_target() {
         .is_empty());
 }
 
-/// Each filter reads an index in the list's order (migration 0021): a page of a million-entry
-/// log stops at its limit instead of scanning every entry (SQLite's plan; PostgreSQL plans by
-/// its statistics).
+/// Each filter, dates included, reads an index in the list's order (migrations 0021 and 0022):
+/// a page of a million-entry log stops at its limit instead of scanning or sorting every entry
+/// (SQLite's plan; PostgreSQL plans by its statistics).
 #[tokio::test]
 async fn a_filtered_page_reads_an_index_in_order_without_a_scan_or_sort() {
     use app::db::audit_log::page_sql;
@@ -221,12 +221,37 @@ async fn a_filtered_page_reads_an_index_in_order_without_a_scan_or_sort() {
         target: "wx0123456789abcdef".into(),
         ..AuditQuery::default()
     };
+    let dates = AuditQuery {
+        from: Some(1_000),
+        until: Some(2_000),
+        ..AuditQuery::default()
+    };
     for (scope, query, index) in [
         (None, target.clone(), "audit_log_target"),
         // A merchant's mini program page: its own entries about one AppID.
         (Some(1), target, "audit_log_target"),
         // A merchant's log, unfiltered.
-        (Some(1), AuditQuery::default(), "audit_log_merchant_id"),
+        (Some(1), AuditQuery::default(), "audit_log_merchant"),
+        // Between two dates (a range of the time index, read newest first), and before a day
+        // long ago (no walk back from the newest entry).
+        (None, dates.clone(), "audit_log_at"),
+        (Some(1), dates.clone(), "audit_log_merchant"),
+        (
+            None,
+            AuditQuery {
+                until: Some(1_000),
+                ..AuditQuery::default()
+            },
+            "audit_log_at",
+        ),
+        (
+            None,
+            AuditQuery {
+                target: "wx0123456789abcdef".into(),
+                ..dates
+            },
+            "audit_log_target",
+        ),
         (
             None,
             AuditQuery {
@@ -260,4 +285,53 @@ async fn a_filtered_page_reads_an_index_in_order_without_a_scan_or_sort() {
             "{index}: {steps:?}"
         );
     }
+}
+
+/// The log lists entries by time, newest first, whatever order they were written in (entries
+/// of the same second newest id first), and a date range pages in that order.
+#[tokio::test]
+async fn entries_are_listed_by_time_and_a_date_range_keeps_that_order() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    // Written out of time order: a late entry first, then an early one, then two in one second.
+    for (at, target) in [
+        (3_000_i64, "late"),
+        (1_000, "early"),
+        (2_000, "middle-first"),
+        (2_000, "middle-second"),
+    ] {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_id, actor_name, actor_role, merchant_id, action, \
+             target_type, target_id, outcome, detail) \
+             VALUES ($1, NULL, 'clock-test', NULL, NULL, 'release.commit', 'mini_program', $2, 'success', '')",
+        )
+        .bind(at)
+        .bind(target)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    let targets = |q: Value| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let found: Vec<String> = entries(app, admin, q)
+                .await
+                .iter()
+                .map(|e| e["target_id"].as_str().unwrap().to_owned())
+                .collect();
+            found
+        }
+    };
+    assert_eq!(
+        targets(json!({"actor": "clock-test"})).await,
+        ["late", "middle-second", "middle-first", "early"]
+    );
+    assert_eq!(
+        targets(json!({"actor": "clock-test", "from": 1_500, "until": 3_000})).await,
+        ["middle-second", "middle-first"]
+    );
+    assert_eq!(
+        targets(json!({"from": 1_000, "until": 2_001})).await,
+        ["middle-second", "middle-first", "early"]
+    );
 }
