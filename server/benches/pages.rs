@@ -1,6 +1,7 @@
-//! The page benchmark (issue 16): seeds 10,000 mini programs and 1,000,000 audit-log rows,
-//! starts the release server binary on that database, signs in and measures the signed-in list
-//! pages with wrk (`-t2 -c32 -d8s --latency`, loopback), against `/login` as the reference.
+//! The page benchmark (issue 16): seeds 10,000 mini programs, 1,000,000 audit-log rows and
+//! 200,000 pushes in the callbacks inbox, starts the release server binary on that database,
+//! signs in and measures the signed-in list pages with wrk (`-t2 -c32 -d8s --latency`,
+//! loopback), against `/login` as the reference.
 //! SQLite always; PostgreSQL too when WXA_TEST_PG_URL names a server (scripts/bench.sh).
 //! Prints figures and whether each page meets the target; never fails on speed. It fails
 //! loudly when it would measure the wrong thing (a page answering a redirect to /login).
@@ -29,6 +30,9 @@ const AUDIT_ROWS: i64 = 1_000_000;
 /// Seconds between two audit-log rows: 1,000,000 rows cover about a year.
 const AUDIT_STEP: i64 = 31;
 const NOTIFICATIONS: i64 = 300;
+/// Pushes in the callbacks inbox: a year of a busy platform's, one every 157 seconds.
+const CALLBACKS: i64 = 200_000;
+const CALLBACK_STEP: i64 = 157;
 const USERNAME: &str = "operator";
 const PASSWORD: &str = "bench-operator-password";
 /// Rows per multi-row INSERT.
@@ -227,6 +231,41 @@ fn audit_log_sql(first_app_id: i64, staff: &[Staff], start: i64) -> String {
          FROM r",
         last = AUDIT_ROWS - 1,
         staff_count = staff.len(),
+    )
+}
+
+/// The callbacks inbox (the same SQL on both databases), oldest first: mostly verify tickets,
+/// the rest audit results and authorization changes of the seeded mini programs; one in 500
+/// failed, one in 50 ignored.
+fn callbacks_sql(start: i64) -> String {
+    let kinds = [
+        "component_verify_ticket",
+        "component_verify_ticket",
+        "component_verify_ticket",
+        "weapp_audit_success",
+        "weapp_audit_fail",
+        "updateauthorized",
+        "wxa_nickname_audit",
+        "unauthorized",
+    ];
+    let kind = case(
+        &format!("s.i % {}", kinds.len()),
+        &kinds.iter().map(|k| lit(k)).collect::<Vec<_>>(),
+    );
+    format!(
+        "WITH RECURSIVE s(i) AS (SELECT CAST(0 AS BIGINT) UNION ALL SELECT i + 1 FROM s WHERE i < {last}), \
+         r AS (SELECT s.i AS i, {kind} AS kind, p.appid AS appid FROM s \
+             CROSS JOIN mini_programs p WHERE p.id = (SELECT MIN(id) FROM mini_programs) + s.i % {APPS}) \
+         INSERT INTO wechat_callbacks (dedupe_key, received_at, kind, appid, payload, outcome, \
+             outcome_detail, processed_at, attempts) \
+         SELECT 'bench-' || CAST(i AS TEXT), {start} + i * {CALLBACK_STEP}, kind, \
+             CASE WHEN kind = 'component_verify_ticket' THEN NULL ELSE appid END, \
+             '<xml><InfoType><![CDATA[' || kind || ']]></InfoType></xml>', \
+             CASE WHEN i % 500 = 0 THEN 'failed' WHEN i % 50 = 0 THEN 'ignored' ELSE 'processed' END, \
+             CASE WHEN i % 500 = 0 THEN 'errcode 61023' ELSE '' END, \
+             {start} + i * {CALLBACK_STEP} + 1, 1 \
+         FROM r",
+        last = CALLBACKS - 1,
     )
 }
 
@@ -526,6 +565,11 @@ async fn seed(db: &Db) {
         .execute(&db.pool)
         .await
         .expect("audit_log");
+    sqlx::query(&callbacks_sql(now - CALLBACKS * CALLBACK_STEP))
+        .persistent(false)
+        .execute(&db.pool)
+        .await
+        .expect("wechat_callbacks");
     let audit = audit_started.elapsed();
 
     let analyze_started = Instant::now();
@@ -540,7 +584,7 @@ async fn seed(db: &Db) {
     let analyze = analyze_started.elapsed();
     println!(
         "  seeded in {:.1} s: merchants, users, {} mini programs, {} commits, {} audits, {} \
-         release states, {} notifications in {:.1} s; {} audit-log rows in {:.1} s{}",
+         release states, {} notifications in {:.1} s; {} audit-log rows and {} pushes in {:.1} s{}",
         started.elapsed().as_secs_f64(),
         count(db, "mini_programs").await,
         count(db, "code_commits").await,
@@ -549,6 +593,7 @@ async fn seed(db: &Db) {
         count(db, "notifications").await,
         small.as_secs_f64(),
         count(db, "audit_log").await,
+        count(db, "wechat_callbacks").await,
         audit.as_secs_f64(),
         if db.kind == DbKind::Postgres {
             format!("; VACUUM ANALYZE {:.1} s", analyze.as_secs_f64())
@@ -677,9 +722,9 @@ fn memory(pid: u32) -> (String, String) {
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-/// The pages measured: [`TARGETS`], and the audit log between two dates in the log's first
+/// The pages measured: [`TARGETS`], the audit log between two dates in the log's first
 /// month (the seed spreads a year of entries back from now), the range at the far end from
-/// the newest entry.
+/// the newest entry, and the callbacks inbox, whole and its failures.
 fn targets() -> Vec<Target> {
     use app::domain::time::cst_date;
     let now = std::time::SystemTime::now()
@@ -695,18 +740,35 @@ fn targets() -> Vec<Target> {
         day(first),
         day(first + 29 * 86_400)
     );
+    let page = |label: &'static str, path: &'static str, shows: &'static str| Target {
+        label,
+        path,
+        signed_in: true,
+        post: false,
+        page: true,
+        shows,
+    };
     let mut targets = TARGETS.to_vec();
     let at = targets.len() - 2;
-    targets.insert(
-        at,
-        Target {
-            label: "GET /audit?from=&to= (30 days)",
-            path: Box::leak(path.into_boxed_str()),
-            signed_in: true,
-            post: false,
-            page: true,
-            shows: "data-testid=\"audit-row\"",
-        },
+    targets.splice(
+        at..at,
+        [
+            page(
+                "GET /audit?from=&to= (30 days)",
+                Box::leak(path.into_boxed_str()),
+                "data-testid=\"audit-row\"",
+            ),
+            page(
+                "GET /platform/callbacks?per_page=50",
+                "/platform/callbacks?per_page=50",
+                "data-testid=\"callback-row\"",
+            ),
+            page(
+                "GET /platform/callbacks?outcome=failed",
+                "/platform/callbacks?per_page=50&outcome=failed",
+                "errcode 61023",
+            ),
+        ],
     );
     targets
 }

@@ -5,6 +5,7 @@ use crate::components::filter_form::FilterForm;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::domain::callbacks::{CallbackQuery, OUTCOMES};
+use crate::domain::pagination::is_capped;
 use crate::domain::time::format_cst;
 use crate::i18n::use_texts;
 use crate::model::CallbackRow;
@@ -70,7 +71,8 @@ pub fn CallbacksPage() -> impl IntoView {
                 match rows.await {
                     Ok(page) => view! {
                         <CallbackTable rows=page.items.clone() />
-                        <Pager path=PATH params=q.to_params(1) total=page.total page=page.page per_page=page.per_page shown=page.items.len() />
+                        <Pager path=PATH params=q.to_params(1) total=page.total page=page.page per_page=page.per_page shown=page.items.len()
+                            capped=is_capped(page.total, page.page, page.per_page) />
                     }.into_any(),
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
