@@ -108,12 +108,11 @@ pub async fn list(
     q: &AuditQuery,
 ) -> Result<(Vec<AuditEntry>, i64), sqlx::Error> {
     // Capped: the log has millions of rows, and counting them all costs more than the page.
-    let mut count = filtered("SELECT COUNT(*) FROM (SELECT 1 FROM audit_log", scope, q);
-    count
-        .push(" LIMIT ")
-        .bind(capped_count_limit(q.page))
-        .push(") counted");
-    let total = count.query_as::<(i64,)>().fetch_one(&db.pool).await?.0;
+    let total = filtered("SELECT 1 FROM audit_log", scope, q)
+        .counted_up_to(capped_count_limit(q.page))
+        .query_scalar::<i64>()
+        .fetch_one(&db.pool)
+        .await?;
     let rows = page_sql(scope, q)
         .query_as::<Row>()
         .fetch_all(&db.pool)

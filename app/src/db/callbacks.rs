@@ -132,16 +132,11 @@ pub fn page_sql(q: &CallbackQuery) -> Sql {
 pub async fn list(db: &Db, q: &CallbackQuery) -> Result<(Vec<CallbackRow>, i64), sqlx::Error> {
     // Capped like the audit log's: the inbox grows with every push, and counting all of it
     // costs more than the page.
-    let mut count = filtered("SELECT COUNT(*) FROM (SELECT 1 FROM wechat_callbacks c", q);
-    count
-        .push(" LIMIT ")
-        .bind(capped_count_limit(q.page))
-        .push(") counted");
-    let total: i64 = count
-        .query()
+    let total = filtered("SELECT 1 FROM wechat_callbacks c", q)
+        .counted_up_to(capped_count_limit(q.page))
+        .query_scalar::<i64>()
         .fetch_one(&db.pool)
-        .await
-        .and_then(|row| sqlx::Row::try_get(&row, 0))?;
+        .await?;
     let rows = page_sql(q).query_as::<Row>().fetch_all(&db.pool).await?;
     Ok((rows.into_iter().map(Into::into).collect(), total))
 }

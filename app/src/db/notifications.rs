@@ -147,12 +147,11 @@ pub async fn list(
 /// The user's unread notifications, counted up to [`UNREAD_COUNT_CAP`]: this runs on every
 /// page, so it reads at most that many rows above the user's mark.
 pub async fn unread_count(db: &Db, scope: Option<i64>, user_id: i64) -> Result<i64, sqlx::Error> {
-    let mut sql = unread_of("SELECT COUNT(*) FROM (SELECT 1", scope, user_id);
-    sql.push(" LIMIT ").bind(UNREAD_COUNT_CAP).push(") capped");
-    sql.query()
+    unread_of("SELECT 1", scope, user_id)
+        .counted_up_to(UNREAD_COUNT_CAP)
+        .query_scalar::<i64>()
         .fetch_one(&db.pool)
         .await
-        .and_then(|row| sqlx::Row::try_get(&row, 0))
 }
 
 /// Marks one notification read for `user_id`, if the user may see it; true when visible.

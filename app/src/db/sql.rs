@@ -79,6 +79,14 @@ impl Sql {
         self
     }
 
+    /// `SELECT COUNT(*)` of this query's rows, counting no further than `limit`: a long table
+    /// is counted only as far as a page needs (`domain::pagination::capped_count_limit`).
+    pub fn counted_up_to(mut self, limit: i64) -> Self {
+        self.text.insert_str(0, "SELECT COUNT(*) FROM (");
+        self.push(" LIMIT ").bind(limit).push(") counted");
+        self
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -130,6 +138,21 @@ impl Sql {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_capped_count_wraps_the_query_and_binds_its_limit_last() {
+        let mut inner = Sql::new("SELECT 1 FROM t");
+        inner.and("a = ").bind(7);
+        let count = inner.counted_up_to(10_001);
+        assert_eq!(
+            count.text(),
+            "SELECT COUNT(*) FROM (SELECT 1 FROM t WHERE a = $1 LIMIT $2) counted"
+        );
+        assert!(matches!(
+            count.args.as_slice(),
+            [Arg::Int(7), Arg::Int(10_001)]
+        ));
+    }
 
     #[test]
     fn numbers_placeholders_in_order() {

@@ -269,13 +269,7 @@ async fn a_filtered_page_reads_an_index_in_order_without_a_scan_or_sort() {
             "audit_log_action",
         ),
     ] {
-        let sql = page_sql(scope, &query);
-        let plan: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", sql.text()))
-                .fetch_all(&app.db.pool)
-                .await
-                .unwrap();
-        let steps: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
+        let steps = app.query_plan(page_sql(scope, &query).text()).await;
         assert!(
             steps.iter().any(|s| s.contains(index)),
             "{index}: {steps:?}"

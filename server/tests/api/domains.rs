@@ -895,13 +895,7 @@ async fn a_page_of_targets_is_read_in_index_order_without_a_sort() {
             filter,
             ..TargetQuery::default()
         };
-        let sql = targets_page_sql(&query);
-        let plan: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", sql.text()))
-                .fetch_all(&app.db.pool)
-                .await
-                .unwrap();
-        let steps: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
+        let steps = app.query_plan(targets_page_sql(&query).text()).await;
         assert!(
             steps
                 .iter()

@@ -172,6 +172,16 @@ impl TestApp {
             .expect("server fn request")
     }
 
+    /// SQLite's plan for `sql` (`EXPLAIN QUERY PLAN`), one line per step.
+    pub async fn query_plan(&self, sql: &str) -> Vec<String> {
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .fetch_all(&self.db.pool)
+                .await
+                .expect("query plan");
+        plan.into_iter().map(|(_, _, _, step)| step).collect()
+    }
+
     pub async fn call_ok(&self, client: &Client, endpoint: &str, body: Value) -> Value {
         let res = self.call(client, endpoint, body).await;
         let status = res.status();

@@ -864,17 +864,6 @@ async fn the_callbacks_inbox_is_read_through_indexes_in_its_order() {
     if app.db.kind != DbKind::Sqlite {
         return;
     }
-    let plan = |sql: String| {
-        let pool = app.db.pool.clone();
-        async move {
-            let plan: Vec<(i64, i64, i64, String)> =
-                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
-                    .fetch_all(&pool)
-                    .await
-                    .unwrap();
-            plan.into_iter().map(|(_, _, _, d)| d).collect::<Vec<_>>()
-        }
-    };
     let query = |kind: &str, appid: &str, outcome: &str| CallbackQuery {
         kind: kind.into(),
         appid: appid.into(),
@@ -890,7 +879,7 @@ async fn the_callbacks_inbox_is_read_through_indexes_in_its_order() {
         ),
         (query("", "", "failed"), "wechat_callbacks_outcome"),
     ] {
-        let steps = plan(page_sql(&q).text().to_string()).await;
+        let steps = app.query_plan(page_sql(&q).text()).await;
         assert!(
             steps.iter().any(|s| s.contains(index)),
             "{index}: {steps:?}"
@@ -900,14 +889,14 @@ async fn the_callbacks_inbox_is_read_through_indexes_in_its_order() {
             "{index}: {steps:?}"
         );
     }
-    let stuck = plan(STUCK_SQL.replace("$1", "1000")).await;
+    let stuck = app.query_plan(&STUCK_SQL.replace("$1", "1000")).await;
     assert!(
         stuck
             .iter()
             .any(|s| s.starts_with("SEARCH") && s.contains("wechat_callbacks_outcome")),
         "{stuck:?}"
     );
-    let kinds = plan(KINDS_SQL.to_string()).await;
+    let kinds = app.query_plan(KINDS_SQL).await;
     assert!(
         kinds
             .iter()
