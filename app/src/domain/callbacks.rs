@@ -1,6 +1,6 @@
 //! The callbacks inbox: its filters and what each outcome means.
 
-use super::pagination::PageRequest;
+use super::pagination::{filter_text, PageRequest};
 use serde::{Deserialize, Serialize};
 
 /// Push kinds the console acts on; anything else is kept as `ignored`.
@@ -26,7 +26,7 @@ pub struct CallbackQuery {
 }
 
 fn bounded(text: &str) -> String {
-    text.trim().chars().take(64).collect()
+    filter_text(text, 64)
 }
 
 impl CallbackQuery {

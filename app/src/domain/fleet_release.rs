@@ -16,7 +16,7 @@
 //! holds the stored state to `StateRule::holds` over every reachable combination of facts:
 //! a change here needs a migration that changes the SQL and refreshes the stored states.
 
-use super::pagination::{PageRequest, SortDir};
+use super::pagination::{filter_text, PageRequest, SortDir};
 use serde::{Deserialize, Serialize};
 
 /// The facts about one mini program that decide its release state.
@@ -176,7 +176,7 @@ pub struct FleetQuery {
 }
 
 fn bounded(text: &str) -> String {
-    text.trim().chars().take(64).collect()
+    filter_text(text, 64)
 }
 
 fn known_state(s: String) -> String {

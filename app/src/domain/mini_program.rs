@@ -1,4 +1,4 @@
-use super::pagination::{PageRequest, SortDir};
+use super::pagination::{filter_text, PageRequest, SortDir};
 use super::readiness::ReadinessFilter;
 use serde::{Deserialize, Serialize};
 
@@ -132,12 +132,8 @@ impl MiniProgramQuery {
     /// Builds a query from URL parameters; unknown values are ignored rather than rejected,
     /// so a hand-edited link still shows the registry.
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
-        let mut search = get("q").unwrap_or_default().trim().to_string();
-        if search.chars().count() > SEARCH_MAX {
-            search = search.chars().take(SEARCH_MAX).collect();
-        }
         Self {
-            search,
+            search: filter_text(&get("q").unwrap_or_default(), SEARCH_MAX),
             subject: get("subject").as_deref().and_then(SubjectType::parse),
             status: get("status").as_deref().and_then(AppStatus::parse),
             merchant_id: get("merchant").and_then(|m| m.parse().ok()),
@@ -150,7 +146,7 @@ impl MiniProgramQuery {
 
     /// Re-applies the bounds to a query that arrived as JSON (a direct server-function call).
     pub fn normalized(mut self) -> Self {
-        self.search = self.search.trim().chars().take(SEARCH_MAX).collect();
+        self.search = filter_text(&self.search, SEARCH_MAX);
         self.page = PageRequest::new(self.page.page, self.page.per_page);
         self
     }

@@ -8,6 +8,17 @@ pub const DEFAULT_PER_PAGE: u32 = 20;
 /// reads "page 1 of 20,000" for the number.
 pub const COUNT_CAP: i64 = 10_000;
 
+/// The text of a list's search or filter field as the query uses it: trimmed, without
+/// control characters (a tab pasted from a spreadsheet, or a NUL that PostgreSQL refuses in
+/// any text), at most `max` characters.
+pub fn filter_text(raw: &str, max: usize) -> String {
+    raw.trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(max)
+        .collect()
+}
+
 /// How many rows a capped count counts at most for `req`: enough to place the page shown
 /// (deep pages included) and one more, which says whether there are more than counted.
 pub fn capped_count_limit(req: PageRequest) -> i64 {
@@ -217,5 +228,12 @@ mod tests {
         assert_eq!(SortDir::parse("ASC"), SortDir::Asc);
         assert_eq!(SortDir::parse("sideways"), SortDir::Desc);
         assert_eq!(SortDir::Asc.flip(), SortDir::Desc);
+    }
+
+    #[test]
+    fn filter_text_drops_control_characters_and_keeps_max_characters() {
+        assert_eq!(filter_text("  wx\t12\u{0}3 \n", 64), "wx123");
+        assert_eq!(filter_text("小程序小程序", 4), "小程序小");
+        assert_eq!(filter_text("\u{7f}\u{1b}", 64), "");
     }
 }

@@ -2,7 +2,7 @@
 //! and the per-state counts it shows.
 
 use super::mini_program::SEARCH_MAX;
-use super::pagination::{PageRequest, SortDir};
+use super::pagination::{filter_text, PageRequest, SortDir};
 use super::platform::TokenHealth;
 use serde::{Deserialize, Serialize};
 
@@ -131,7 +131,7 @@ impl Default for TokenHealthQuery {
 }
 
 fn bounded_search(search: &str) -> String {
-    search.trim().chars().take(SEARCH_MAX).collect()
+    filter_text(search, SEARCH_MAX)
 }
 
 impl TokenHealthQuery {

@@ -18,6 +18,10 @@ pub enum FieldProblem {
     MerchantNotAllowed,
     CannotChangeSelf,
     InvalidDate,
+    /// A day before 1970-01-01 or after 9999-12-31 (the audit log's date filters).
+    DateOutOfRange,
+    /// A date range whose end comes before its start.
+    EndBeforeStart,
     /// More entries than allowed (audit items, tags).
     TooMany {
         max: usize,
@@ -113,6 +117,8 @@ pub enum FieldProblem {
     },
     /// Free text with control characters in it (line breaks aside).
     ControlChars,
+    /// A one-line value (a filter) with control characters in it, line breaks included.
+    ControlCharsInLine,
     /// Not an AppID (`wx` + 16 hex digits).
     AppidFormat,
     /// Plugins: the mini program's own plugin is not for itself (89236).

@@ -1,10 +1,12 @@
 use crate::api::audit_log::list_audit_log;
+use crate::components::field::show_messages;
 use crate::components::filter_form::FilterForm;
 use crate::components::pager::Pager;
-use crate::domain::audit_log::{action, AuditQuery};
+use crate::domain::audit_log::{action, AuditQuery, FILTER_MAX_CHARS, FIRST_DAY, LAST_DAY};
 use crate::domain::auth::Role;
 use crate::domain::pagination::is_capped;
 use crate::domain::time::format_cst;
+use crate::error::AppError;
 use crate::i18n::use_texts;
 use crate::model::AuditEntry;
 use leptos::prelude::*;
@@ -17,9 +19,24 @@ const PATH: &str = "/audit";
 pub fn AuditLogPage() -> impl IntoView {
     let t = use_texts();
     let params = use_query_map();
-    let query = Memo::new(move |_| params.with(|p| AuditQuery::from_params(|k| p.get(k))));
+    let query = Memo::new(move |_| params.with(|p| AuditQuery::parse(|k| p.get(k))));
     let raw = move |k: &'static str| params.with(|p| p.get(k).unwrap_or_default());
-    let entries = Resource::new(move || query.get(), list_audit_log);
+    // A filter typed wrong is named next to its field; the log is not listed unfiltered.
+    let entries = Resource::new(
+        move || query.get(),
+        |query| async move { list_audit_log(query.map_err(AppError::Invalid)?).await },
+    );
+    let problems = move |field: &'static str| {
+        let messages = query.with(|q| match q {
+            Err(errors) => errors
+                .iter()
+                .filter(|e| e.field == field)
+                .map(|e| t.problem(&e.problem))
+                .collect(),
+            Ok(_) => Vec::new(),
+        });
+        show_messages(format!("error-{field}"), messages)
+    };
     // Links keep the filters exactly as typed.
     let link_params = move || {
         ["actor", "action", "target", "from", "to", "per_page"]
@@ -34,16 +51,29 @@ pub fn AuditLogPage() -> impl IntoView {
         <Title text=t.nav_audit_log />
         <div class="page-head"><h1>{t.nav_audit_log}</h1></div>
         <FilterForm action=PATH testid="audit-filters">
-            <input name="actor" placeholder=t.col_actor title=t.audit_actor_hint value=move || raw("actor") maxlength="64" data-testid="audit-actor" />
+            <span class="filter-field">
+                <input name="actor" placeholder=t.col_actor title=t.audit_actor_hint value=move || raw("actor") maxlength=FILTER_MAX_CHARS data-testid="audit-actor" />
+                {move || problems("actor")}
+            </span>
             <select name="action" data-testid="audit-action">
                 <option value="">{t.col_action}": "{t.all}</option>
                 {action::ALL.into_iter().chain(action::RELEASE_ACTIONS).map(|a| view! {
                     <option value=a selected=move || raw("action") == a>{(t.audit_action)(a).unwrap_or(a)}</option>
                 }).collect_view()}
             </select>
-            <input name="target" placeholder=t.col_target title=t.audit_target_hint value=move || raw("target") maxlength="64" data-testid="audit-target" />
-            <label class="inline">{t.date_from}<input type="date" name="from" value=move || raw("from") data-testid="audit-from" /></label>
-            <label class="inline">{t.date_to}<input type="date" name="to" value=move || raw("to") data-testid="audit-to" /></label>
+            {move || problems("action")}
+            <span class="filter-field">
+                <input name="target" placeholder=t.col_target title=t.audit_target_hint value=move || raw("target") maxlength=FILTER_MAX_CHARS data-testid="audit-target" />
+                {move || problems("target")}
+            </span>
+            <span class="filter-field">
+                <label class="inline">{t.date_from}<input type="date" name="from" min=FIRST_DAY max=LAST_DAY value=move || raw("from") data-testid="audit-from" /></label>
+                {move || problems("from")}
+            </span>
+            <span class="filter-field">
+                <label class="inline">{t.date_to}<input type="date" name="to" min=FIRST_DAY max=LAST_DAY value=move || raw("to") data-testid="audit-to" /></label>
+                {move || problems("to")}
+            </span>
             <button type="submit" class="primary" data-testid="audit-apply">{t.apply_filters}</button>
             <a href=PATH class="button">{t.reset_filters}</a>
         </FilterForm>
@@ -55,6 +85,8 @@ pub fn AuditLogPage() -> impl IntoView {
                         <Pager path=PATH params=link_params() total=page.total page=page.page per_page=page.per_page shown=page.items.len()
                             capped=is_capped(page.total, page.page, page.per_page) />
                     }.into_any(),
+                    // The fields name what is wrong with the filters.
+                    Err(AppError::Invalid(_)) => view! { <p class="empty" data-testid="audit-filters-invalid">{t.audit_fix_filters}</p> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.message(t)}</p> }.into_any(),
                 }
             })}

@@ -99,6 +99,7 @@ pub async fn list(
         Some(user.merchant_id.ok_or(AppError::Forbidden)?)
     };
     let q = &q.clone().normalized();
+    q.check().map_err(AppError::Invalid)?;
     let (items, total) = db::audit_log::list(db, scope, q).await?;
     Ok(Page {
         items,

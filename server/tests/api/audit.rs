@@ -329,3 +329,91 @@ async fn entries_are_listed_by_time_and_a_date_range_keeps_that_order() {
         ["middle-second", "middle-first", "early"]
     );
 }
+
+#[tokio::test]
+async fn filters_typed_wrong_are_named_on_their_field_by_the_page_and_refused_by_the_server() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+
+    // A direct call gets the same check as the page: nothing is listed, each field says why.
+    let nov_1 = 1_761_926_400i64; // 2025-11-01 00:00 UTC+8
+    for (query, field, problem) in [
+        (
+            json!({"actor": "ad\u{0}min"}),
+            "actor",
+            json!("ControlCharsInLine"),
+        ),
+        (
+            json!({"target": "wx\nabc"}),
+            "target",
+            json!("ControlCharsInLine"),
+        ),
+        (
+            json!({"action": "x".repeat(65)}),
+            "action",
+            json!({"TooLong": {"max": 64}}),
+        ),
+        (json!({"from": i64::MIN}), "from", json!("DateOutOfRange")),
+        (json!({"until": i64::MAX}), "to", json!("DateOutOfRange")),
+        (
+            json!({"from": nov_1, "until": nov_1}),
+            "to",
+            json!("EndBeforeStart"),
+        ),
+    ] {
+        let res = app
+            .call(&admin, "audit/list", json!({ "query": query }))
+            .await;
+        assert_eq!(
+            problems(res).await,
+            vec![(field.to_owned(), problem)],
+            "{query}"
+        );
+    }
+    // Spaces around a value are still only trimmed.
+    assert!(!entries(&app, &admin, json!({"actor": "  admin  "}))
+        .await
+        .is_empty());
+
+    // The page (server-rendered, as without JavaScript) keeps what was typed, says what is
+    // wrong next to each field and lists nothing rather than the whole log.
+    let page = |query: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let res = admin
+                .get(app.url(&format!("/audit?{query}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{query}");
+            body(res).await
+        }
+    };
+    let html = page("from=2026-13-40&to=1900-01-01&actor=ad%00min&target=wx%09a").await;
+    for (testid, text) in [
+        ("error-from", "日期格式应为 YYYY-MM-DD"),
+        ("error-to", "日期应在 1970-01-01 到 9999-12-31 之间"),
+        ("error-actor", "不能包含换行、制表符等控制字符"),
+        ("error-target", "不能包含换行、制表符等控制字符"),
+    ] {
+        let at = html
+            .find(&format!("data-testid=\"{testid}\""))
+            .unwrap_or_else(|| panic!("{testid} missing"));
+        assert!(
+            html[at..].split("</p>").next().unwrap().contains(text),
+            "{testid}"
+        );
+    }
+    assert!(html.contains("audit-filters-invalid"));
+    assert!(!html.contains("data-testid=\"audit-row\""));
+    assert!(html.contains("value=\"2026-13-40\""));
+
+    let html = page("from=2026-11-02&to=2026-11-01").await;
+    assert!(html.contains("结束日期不能早于开始日期"));
+    assert!(!html.contains("error-from"));
+
+    // A good range, and a one-day range, list as before.
+    let html = page("from=2020-01-01&to=2099-12-31").await;
+    assert!(html.contains("data-testid=\"audit-row\""));
+    assert!(!html.contains("field-error"));
+}

@@ -13,6 +13,7 @@ mod domains;
 mod fleet_release;
 mod hardening;
 mod helpers;
+mod list_filters;
 mod media;
 mod message_sets;
 mod message_templates;

@@ -6,7 +6,7 @@
 use super::rules::{check_domain, parse_input, INPUT_MAX_CHARS};
 use super::view::Rejected;
 use super::{DomainKind, DomainLists};
-use crate::domain::pagination::PageRequest;
+use crate::domain::pagination::{filter_text, PageRequest};
 use crate::domain::release::Violation;
 use crate::domain::validation::FieldProblem;
 use crate::error::AppError;
@@ -269,12 +269,7 @@ pub struct TargetQuery {
 }
 
 fn bounded(search: &str) -> String {
-    search
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(SEARCH_MAX_CHARS)
-        .collect()
+    filter_text(search, SEARCH_MAX_CHARS)
 }
 
 impl TargetQuery {

@@ -4,7 +4,7 @@
 //! program when the account holds a template of the same kind with the same title and the
 //! same keywords in the same order, so applying twice adds nothing the second time.
 
-use super::pagination::PageRequest;
+use super::pagination::{filter_text, PageRequest};
 use super::release::Violation;
 use super::validation::FieldProblem;
 use crate::error::AppError;
@@ -219,12 +219,7 @@ pub struct CoverageQuery {
 impl CoverageQuery {
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         Self {
-            search: get("q")
-                .unwrap_or_default()
-                .trim()
-                .chars()
-                .take(64)
-                .collect(),
+            search: filter_text(&get("q").unwrap_or_default(), 64),
             filter: CoverageFilter::parse(&get("filter").unwrap_or_default()),
             page: PageRequest::from_params(get("page").as_deref(), get("per_page").as_deref()),
         }
@@ -233,7 +228,7 @@ impl CoverageQuery {
     /// Re-applies the bounds to a query that arrived as JSON.
     pub fn normalized(self) -> Self {
         Self {
-            search: self.search.trim().chars().take(64).collect(),
+            search: filter_text(&self.search, 64),
             page: PageRequest::new(self.page.page, self.page.per_page),
             ..self
         }

@@ -3,7 +3,7 @@
 
 use super::{QrRule, QrRuleForm, TakenPrefix, TemplateValues};
 use crate::domain::merchant_permission::MerchantPermission;
-use crate::domain::pagination::PageRequest;
+use crate::domain::pagination::{filter_text, PageRequest};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -60,7 +60,7 @@ pub struct QrFleetQuery {
 }
 
 fn bounded(text: &str) -> String {
-    text.trim().chars().take(64).collect()
+    filter_text(text, 64)
 }
 
 impl QrFleetQuery {
