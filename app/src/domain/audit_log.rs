@@ -1,4 +1,4 @@
-use super::pagination::PageRequest;
+use super::pagination::{PageRequest, FILTER_MAX_CHARS};
 use super::time::parse_cst_date;
 use super::validation::{Checker, FieldError, FieldProblem};
 use serde::{Deserialize, Serialize};
@@ -104,8 +104,6 @@ pub struct AuditQuery {
     pub page: PageRequest,
 }
 
-/// The longest actor, action or target a filter takes (the inputs' `maxlength`).
-pub const FILTER_MAX_CHARS: usize = 64;
 /// The first and last day a date filter takes.
 pub const FIRST_DAY: &str = "1970-01-01";
 pub const LAST_DAY: &str = "9999-12-31";
@@ -171,14 +169,10 @@ impl AuditQuery {
             until,
             page: PageRequest::from_params(get("page").as_deref(), get("per_page").as_deref()),
         };
+        // A date that parsed lies within the days `check` takes, and it compares the range
+        // only when both dates parsed: no field is named twice.
         let mut errors = c.finish().err().unwrap_or_default();
-        if let Err(more) = query.check() {
-            let new: Vec<FieldError> = more
-                .into_iter()
-                .filter(|e| !errors.iter().any(|x| x.field == e.field))
-                .collect();
-            errors.extend(new);
-        }
+        errors.extend(query.check().err().unwrap_or_default());
         if errors.is_empty() {
             Ok(query)
         } else {

@@ -1,6 +1,6 @@
 //! The callbacks inbox: its filters and what each outcome means.
 
-use super::pagination::{filter_text, PageRequest};
+use super::pagination::{filter_text, PageRequest, FILTER_MAX_CHARS};
 use serde::{Deserialize, Serialize};
 
 /// Push kinds the console acts on; anything else is kept as `ignored`.
@@ -25,15 +25,11 @@ pub struct CallbackQuery {
     pub page: PageRequest,
 }
 
-fn bounded(text: &str) -> String {
-    filter_text(text, 64)
-}
-
 impl CallbackQuery {
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         Self {
-            kind: bounded(&get("kind").unwrap_or_default()),
-            appid: bounded(&get("appid").unwrap_or_default()),
+            kind: filter_text(&get("kind").unwrap_or_default(), FILTER_MAX_CHARS),
+            appid: filter_text(&get("appid").unwrap_or_default(), FILTER_MAX_CHARS),
             outcome: get("outcome")
                 .filter(|o| OUTCOMES.contains(&o.as_str()))
                 .unwrap_or_default(),
@@ -44,8 +40,8 @@ impl CallbackQuery {
     /// Re-applies the bounds to a query that arrived as JSON.
     pub fn normalized(self) -> Self {
         Self {
-            kind: bounded(&self.kind),
-            appid: bounded(&self.appid),
+            kind: filter_text(&self.kind, FILTER_MAX_CHARS),
+            appid: filter_text(&self.appid, FILTER_MAX_CHARS),
             outcome: if OUTCOMES.contains(&self.outcome.as_str()) {
                 self.outcome
             } else {

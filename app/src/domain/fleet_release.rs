@@ -16,7 +16,7 @@
 //! holds the stored state to `StateRule::holds` over every reachable combination of facts:
 //! a change here needs a migration that changes the SQL and refreshes the stored states.
 
-use super::pagination::{filter_text, PageRequest, SortDir};
+use super::pagination::{filter_text, PageRequest, SortDir, FILTER_MAX_CHARS};
 use serde::{Deserialize, Serialize};
 
 /// The facts about one mini program that decide its release state.
@@ -175,10 +175,6 @@ pub struct FleetQuery {
     pub page: PageRequest,
 }
 
-fn bounded(text: &str) -> String {
-    filter_text(text, 64)
-}
-
 fn known_state(s: String) -> String {
     if STATES.contains(&s.as_str()) {
         s
@@ -193,7 +189,7 @@ impl FleetQuery {
             state: known_state(get("state").unwrap_or_default()),
             merchant_id: get("merchant").and_then(|m| m.trim().parse().ok()),
             template_id: get("template").and_then(|m| m.trim().parse().ok()),
-            version: bounded(&get("version").unwrap_or_default()),
+            version: filter_text(&get("version").unwrap_or_default(), FILTER_MAX_CHARS),
             sort: get("sort")
                 .and_then(|s| FleetSort::parse(&s))
                 .unwrap_or_default(),
@@ -208,7 +204,7 @@ impl FleetQuery {
     pub fn normalized(self) -> Self {
         Self {
             state: known_state(self.state),
-            version: bounded(&self.version),
+            version: filter_text(&self.version, FILTER_MAX_CHARS),
             page: PageRequest::new(self.page.page, self.page.per_page),
             ..self
         }

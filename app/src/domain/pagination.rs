@@ -8,6 +8,9 @@ pub const DEFAULT_PER_PAGE: u32 = 20;
 /// reads "page 1 of 20,000" for the number.
 pub const COUNT_CAP: i64 = 10_000;
 
+/// The longest text a list's filter field takes (the inputs' `maxlength`).
+pub const FILTER_MAX_CHARS: usize = 64;
+
 /// The text of a list's search or filter field as the query uses it: trimmed, without
 /// control characters (a tab pasted from a spreadsheet, or a NUL that PostgreSQL refuses in
 /// any text), at most `max` characters.

@@ -178,8 +178,9 @@ pub struct Texts {
     pub col_role: &'static str,
     pub col_action: &'static str,
     pub col_target: &'static str,
-    /// The audit log's actor and target filters match the whole value.
+    /// The audit log's filters hold something it refuses (the fields say what).
     pub audit_fix_filters: &'static str,
+    /// The audit log's actor and target filters match the whole value.
     pub audit_actor_hint: &'static str,
     pub audit_target_hint: &'static str,
     pub col_outcome: &'static str,

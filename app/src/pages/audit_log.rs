@@ -1,10 +1,10 @@
 use crate::api::audit_log::list_audit_log;
-use crate::components::field::show_messages;
+use crate::components::field::{field_messages, show_messages};
 use crate::components::filter_form::FilterForm;
 use crate::components::pager::Pager;
-use crate::domain::audit_log::{action, AuditQuery, FILTER_MAX_CHARS, FIRST_DAY, LAST_DAY};
+use crate::domain::audit_log::{action, AuditQuery, FIRST_DAY, LAST_DAY};
 use crate::domain::auth::Role;
-use crate::domain::pagination::is_capped;
+use crate::domain::pagination::{is_capped, FILTER_MAX_CHARS};
 use crate::domain::time::format_cst;
 use crate::error::AppError;
 use crate::i18n::use_texts;
@@ -19,22 +19,17 @@ const PATH: &str = "/audit";
 pub fn AuditLogPage() -> impl IntoView {
     let t = use_texts();
     let params = use_query_map();
-    let query = Memo::new(move |_| params.with(|p| AuditQuery::parse(|k| p.get(k))));
+    let query = Memo::new(move |_| {
+        params.with(|p| AuditQuery::parse(|k| p.get(k)).map_err(AppError::Invalid))
+    });
     let raw = move |k: &'static str| params.with(|p| p.get(k).unwrap_or_default());
     // A filter typed wrong is named next to its field; the log is not listed unfiltered.
     let entries = Resource::new(
         move || query.get(),
-        |query| async move { list_audit_log(query.map_err(AppError::Invalid)?).await },
+        |query| async move { list_audit_log(query?).await },
     );
     let problems = move |field: &'static str| {
-        let messages = query.with(|q| match q {
-            Err(errors) => errors
-                .iter()
-                .filter(|e| e.field == field)
-                .map(|e| t.problem(&e.problem))
-                .collect(),
-            Ok(_) => Vec::new(),
-        });
+        let messages = query.with(|q| field_messages(t, &[], q.as_ref().err(), field, None));
         show_messages(format!("error-{field}"), messages)
     };
     // Links keep the filters exactly as typed.

@@ -44,10 +44,10 @@ async fn control_characters_and_oversized_text_in_list_filters_are_never_a_serve
             ),
             ("audit/list", json!({"query": {"actor": text}})),
         ];
-        for (endpoint, body) in calls {
-            let res = app.call(&admin, endpoint, body).await;
+        for (endpoint, request) in calls {
+            let res = app.call(&admin, endpoint, request).await;
             let status = res.status();
-            let text_of = crate::helpers::body(res).await;
+            let text_of = body(res).await;
             if status != 200 && status != 422 {
                 failures.push(format!("{endpoint} with {text:.12?}: {status} {text_of}"));
             }

@@ -4,7 +4,7 @@
 //! program when the account holds a template of the same kind with the same title and the
 //! same keywords in the same order, so applying twice adds nothing the second time.
 
-use super::pagination::{filter_text, PageRequest};
+use super::pagination::{filter_text, PageRequest, FILTER_MAX_CHARS};
 use super::release::Violation;
 use super::validation::FieldProblem;
 use crate::error::AppError;
@@ -219,7 +219,7 @@ pub struct CoverageQuery {
 impl CoverageQuery {
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         Self {
-            search: filter_text(&get("q").unwrap_or_default(), 64),
+            search: filter_text(&get("q").unwrap_or_default(), FILTER_MAX_CHARS),
             filter: CoverageFilter::parse(&get("filter").unwrap_or_default()),
             page: PageRequest::from_params(get("page").as_deref(), get("per_page").as_deref()),
         }
@@ -228,7 +228,7 @@ impl CoverageQuery {
     /// Re-applies the bounds to a query that arrived as JSON.
     pub fn normalized(self) -> Self {
         Self {
-            search: filter_text(&self.search, 64),
+            search: filter_text(&self.search, FILTER_MAX_CHARS),
             page: PageRequest::new(self.page.page, self.page.per_page),
             ..self
         }

@@ -3,7 +3,7 @@
 
 use super::{QrRule, QrRuleForm, TakenPrefix, TemplateValues};
 use crate::domain::merchant_permission::MerchantPermission;
-use crate::domain::pagination::{filter_text, PageRequest};
+use crate::domain::pagination::{filter_text, PageRequest, FILTER_MAX_CHARS};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -59,14 +59,10 @@ pub struct QrFleetQuery {
     pub page: PageRequest,
 }
 
-fn bounded(text: &str) -> String {
-    filter_text(text, 64)
-}
-
 impl QrFleetQuery {
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         Self {
-            host: bounded(&get("host").unwrap_or_default()),
+            host: filter_text(&get("host").unwrap_or_default(), FILTER_MAX_CHARS),
             published: match get("published").as_deref() {
                 Some("1") => Some(true),
                 Some("0") => Some(false),
@@ -83,7 +79,7 @@ impl QrFleetQuery {
     /// Re-applies the bounds to a query that arrived as JSON.
     pub fn normalized(self) -> Self {
         Self {
-            host: bounded(&self.host),
+            host: filter_text(&self.host, FILTER_MAX_CHARS),
             open_version: self.open_version.filter(|v| (1..=3).contains(v)),
             page: PageRequest::new(self.page.page, self.page.per_page),
             ..self
