@@ -129,16 +129,10 @@ fn filtered(select: &str, scope: Option<i64>, q: &MiniProgramQuery) -> Sql {
     sql
 }
 
-pub async fn list(
-    db: &Db,
-    scope: Option<i64>,
-    q: &MiniProgramQuery,
-) -> Result<(Vec<MiniProgramRow>, i64), sqlx::Error> {
-    let total: i64 = filtered(count_select(q), scope, q)
-        .query_as::<(i64,)>()
-        .fetch_one(&db.pool)
-        .await?
-        .0;
+/// One page of the registry in its order. Newest first (the default), for the whole fleet or
+/// one merchant, status or subject, is read through an index in that order (migration 0024),
+/// so a page stops at its limit without sorting.
+pub fn page_sql(scope: Option<i64>, q: &MiniProgramQuery) -> Sql {
     let mut sql = filtered(&format!("SELECT {COLUMNS}"), scope, q);
     let column = match q.sort {
         MiniProgramSort::AppId => "p.appid",
@@ -158,7 +152,23 @@ pub async fn list(
     sql.bind(q.page.limit())
         .push(" OFFSET ")
         .bind(q.page.offset());
-    let rows = sql.query_as::<Row>().fetch_all(&db.pool).await?;
+    sql
+}
+
+pub async fn list(
+    db: &Db,
+    scope: Option<i64>,
+    q: &MiniProgramQuery,
+) -> Result<(Vec<MiniProgramRow>, i64), sqlx::Error> {
+    let total: i64 = filtered(count_select(q), scope, q)
+        .query_as::<(i64,)>()
+        .fetch_one(&db.pool)
+        .await?
+        .0;
+    let rows = page_sql(scope, q)
+        .query_as::<Row>()
+        .fetch_all(&db.pool)
+        .await?;
     Ok((rows.into_iter().map(Into::into).collect(), total))
 }
 

@@ -278,3 +278,61 @@ async fn hydration_data_keeps_any_name_inside_its_script() {
     assert_eq!(page["Ok"]["items"][0]["nick_name"], name);
     assert_eq!(page["Ok"]["items"][0]["principal_name"], "<!-- 主体 -->");
 }
+
+/// The registry's default order (newest first, AppID as tie-breaker) is read through an index
+/// in that order for the whole fleet, a merchant (a merchant user's own list or the filter), a
+/// status and a subject: SQLite never sorts a page (migration 0024).
+#[tokio::test]
+async fn newest_first_pages_are_read_in_index_order() {
+    use app::db::mini_programs::page_sql;
+    use app::db::DbKind;
+    let app = spawn_app().await;
+    if app.db.kind != DbKind::Sqlite {
+        return;
+    }
+    let with = |f: fn(&mut MiniProgramQuery)| {
+        let mut q = MiniProgramQuery::default();
+        f(&mut q);
+        q
+    };
+    let cases = [
+        (None, MiniProgramQuery::default(), "mini_programs_created"),
+        (
+            Some(1),
+            MiniProgramQuery::default(),
+            "mini_programs_merchant",
+        ),
+        (
+            None,
+            with(|q| q.merchant_id = Some(1)),
+            "mini_programs_merchant",
+        ),
+        (
+            None,
+            with(|q| q.status = Some(AppStatus::Authorized)),
+            "mini_programs_status",
+        ),
+        (
+            None,
+            with(|q| q.subject = Some(SubjectType::Enterprise)),
+            "mini_programs_subject",
+        ),
+        (
+            None,
+            with(|q| q.dir = SortDir::Asc),
+            "mini_programs_created",
+        ),
+    ];
+    for (scope, q, index) in cases {
+        assert_eq!(q.sort, MiniProgramSort::Created);
+        let steps = app.query_plan(page_sql(scope, &q).text()).await;
+        assert!(
+            steps.iter().any(|s| s.contains(index)),
+            "{index}: {steps:?}"
+        );
+        assert!(
+            !steps.iter().any(|s| s.contains("TEMP B-TREE")),
+            "{index}: {steps:?}"
+        );
+    }
+}
