@@ -895,16 +895,10 @@ async fn a_page_of_targets_is_read_in_index_order_without_a_sort() {
             filter,
             ..TargetQuery::default()
         };
-        let steps = app.query_plan(targets_page_sql(&query).text()).await;
-        assert!(
-            steps
-                .iter()
-                .any(|s| s.contains("mini_programs_status_name_appid")),
-            "{filter:?}: {steps:?}"
-        );
-        assert!(
-            !steps.iter().any(|s| s.contains("TEMP B-TREE")),
-            "{filter:?}: {steps:?}"
-        );
+        app.assert_read_in_index_order(
+            targets_page_sql(&query).text(),
+            "mini_programs_status_name_appid",
+        )
+        .await;
     }
 }

@@ -182,6 +182,20 @@ impl TestApp {
         plan.into_iter().map(|(_, _, _, step)| step).collect()
     }
 
+    /// Asserts that SQLite reads `sql` through `index` in the query's own order: no step sorts
+    /// (`USE TEMP B-TREE`), so a page stops at its limit.
+    pub async fn assert_read_in_index_order(&self, sql: &str, index: &str) {
+        let steps = self.query_plan(sql).await;
+        assert!(
+            steps.iter().any(|s| s.contains(index)),
+            "{index}: {steps:?}\n{sql}"
+        );
+        assert!(
+            !steps.iter().any(|s| s.contains("TEMP B-TREE")),
+            "{index}: {steps:?}\n{sql}"
+        );
+    }
+
     pub async fn call_ok(&self, client: &Client, endpoint: &str, body: Value) -> Value {
         let res = self.call(client, endpoint, body).await;
         let status = res.status();

@@ -879,15 +879,8 @@ async fn the_callbacks_inbox_is_read_through_indexes_in_its_order() {
         ),
         (query("", "", "failed"), "wechat_callbacks_outcome"),
     ] {
-        let steps = app.query_plan(page_sql(&q).text()).await;
-        assert!(
-            steps.iter().any(|s| s.contains(index)),
-            "{index}: {steps:?}"
-        );
-        assert!(
-            !steps.iter().any(|s| s.contains("TEMP B-TREE")),
-            "{index}: {steps:?}"
-        );
+        app.assert_read_in_index_order(page_sql(&q).text(), index)
+            .await;
     }
     let stuck = app.query_plan(&STUCK_SQL.replace("$1", "1000")).await;
     assert!(

@@ -325,14 +325,7 @@ async fn newest_first_pages_are_read_in_index_order() {
     ];
     for (scope, q, index) in cases {
         assert_eq!(q.sort, MiniProgramSort::Created);
-        let steps = app.query_plan(page_sql(scope, &q).text()).await;
-        assert!(
-            steps.iter().any(|s| s.contains(index)),
-            "{index}: {steps:?}"
-        );
-        assert!(
-            !steps.iter().any(|s| s.contains("TEMP B-TREE")),
-            "{index}: {steps:?}"
-        );
+        app.assert_read_in_index_order(page_sql(scope, &q).text(), index)
+            .await;
     }
 }
