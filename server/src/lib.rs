@@ -6,6 +6,7 @@ pub mod exports;
 pub mod media;
 pub mod release_routes;
 pub mod security;
+pub mod sqlite_alloc;
 pub mod startup;
 pub mod wechat_routes;
 

@@ -37,6 +37,8 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // First, before anything on any thread has touched SQLite.
+    let sqlite_allocator = server::sqlite_alloc::use_mimalloc_for_sqlite();
     tracing_subscriber::fmt()
         // Colours only on a terminal: logs written to files are read with grep.
         .with_ansi(std::io::stdout().is_terminal())
@@ -44,6 +46,9 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_env("WXA_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .init();
+    if let Err(code) = sqlite_allocator {
+        tracing::warn!(code, "SQLite keeps its own allocator");
+    }
     let cli = Cli::parse();
     let config = match Config::from_env() {
         Ok(c) => c,
