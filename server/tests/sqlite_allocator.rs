@@ -24,9 +24,8 @@ async fn sqlite_allocates_through_mimalloc_and_still_works() {
     }
 
     // A database on disk through sqlx, rows with text and blobs (each value copied per row).
-    let dir = std::env::temp_dir().join(format!("wxa-sqlite-alloc-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
     let mut conn = SqliteConnection::connect(&url).await.expect("open");
     sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, data BLOB)")
         .execute(&mut conn)
@@ -49,7 +48,6 @@ async fn sqlite_allocates_through_mimalloc_and_still_works() {
     assert_eq!(rows[499].1, "小程序499".repeat(20));
     assert_eq!(rows[7].2, vec![7u8; 300]);
     conn.close().await.expect("close");
-    let _ = std::fs::remove_dir_all(&dir);
 
     // Once SQLite has started, the handover is refused rather than half applied.
     assert_eq!(use_mimalloc_for_sqlite(), Err(ffi::SQLITE_MISUSE));
