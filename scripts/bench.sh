@@ -59,6 +59,25 @@ if [ -d "$pkg" ]; then
     printf '  %-52s %10s %10s %10s\n' "$(basename "$f")" "$raw" "$gz" "$br"
   done
 
+  # What a page loads before it is interactive: the stylesheet, then its bundle's JavaScript glue
+  # and wasm (app::app::ISLAND_PAGES load the islands bundle, every other page the console's).
+  echo "==> first load per page (stylesheet + the page's bundle: JavaScript glue + wasm)"
+  islands_pages="$(sed -n 's/^pub const ISLAND_PAGES: &\[&str\] = &\[\(.*\)\];$/\1/p' "$ROOT/app/src/app.rs" | tr -d '"')"
+  for bundle in wxa-islands wxa-console; do
+    from="$pkg"; [ "$bundle" = wxa-islands ] && from="$(dirname "$pkg")/islands/pkg"
+    files=("$pkg"/wxa-console.*.css "$from"/"$bundle".*.js "$from"/"$bundle".*.wasm)
+    [ -f "${files[1]}" ] || files=("$pkg"/wxa-console.css "$from"/"$bundle".js "$from"/"$bundle".wasm)
+    raw=0 gz=0 br=0
+    for f in "${files[@]}"; do
+      [ -f "$f" ] || { br="n/a (no $(basename "$f"))"; continue; }
+      read -r r g b < <(sizes "$f")
+      raw=$((raw + r)) gz=$((gz + g))
+      [[ "$br" =~ ^[0-9]+$ && "$b" =~ ^[0-9]+$ ]] && br=$((br + b)) || br="n/a"
+    done
+    if [ "$bundle" = wxa-islands ]; then pages="$islands_pages"; else pages="every other page"; fi
+    printf '  %-52s %10s %10s %10s\n' "$bundle ($pages)" "$raw" "$gz" "$br"
+  done
+
   manifest="$(ls "$pkg"/__wasm_split_manifest*.json 2>/dev/null | grep -v '\.\(br\|gz\)$' | head -1 || true)"
   if [ -n "$manifest" ]; then
     # The manifest maps each split (a lazy route's view, a lazy function) to the wasm files
@@ -126,8 +145,10 @@ else
   echo "  target/site/pkg: not built (cargo leptos build --release --frontend-only)"
 fi
 
-rustc_wasm="$ROOT/target/front/wasm32-unknown-unknown/wasm-release/app.wasm"
-if [ -f "$rustc_wasm" ]; then
-  echo "==> what the wasm's code is, by crate ($rustc_wasm)"
-  python3 "$ROOT/scripts/wasm_code_by_crate.py" "$rustc_wasm" 10
-fi
+for crate in bundle_console bundle_islands; do
+  rustc_wasm="$ROOT/target/front/wasm32-unknown-unknown/wasm-release/$crate.wasm"
+  if [ -f "$rustc_wasm" ]; then
+    echo "==> what the wasm's code is, by crate ($rustc_wasm)"
+    python3 "$ROOT/scripts/wasm_code_by_crate.py" "$rustc_wasm" 10
+  fi
+done

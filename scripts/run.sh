@@ -5,7 +5,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 "$ROOT/scripts/setup.sh"
-echo "==> cargo leptos build --release --precompress"
-cargo leptos build --release --precompress
+# Two Leptos projects (Cargo.toml): the console with the server, then the islands bundle alone
+# (building the server once per project would build it twice).
+echo "==> cargo leptos build --release --precompress --project wxa-console"
+cargo leptos build --release --precompress --project wxa-console
+echo "==> cargo leptos build --release --frontend-only --precompress --project wxa-islands"
+cargo leptos build --release --frontend-only --precompress --project wxa-islands
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 exec target/release/server serve

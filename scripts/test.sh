@@ -32,7 +32,7 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 
 # Two build lanes side by side, each in its own target directory (no shared lock): a single
 # crate's front end uses one core, so one lane fills the other's idle core.
-#   browser: the release site; cargo-leptos builds the wasm (the app crate with `hydrate`,
+#   browser: the release site; cargo-leptos builds both wasm bundles (bundles/*, the app crate with `hydrate`,
 #            linted for wasm32 on the way) in target/front;
 #   server:  every test target, the benches and the server binary Playwright runs, in the `ci`
 #            profile (Cargo.toml: release-optimized dependencies, lightly optimized own crates).

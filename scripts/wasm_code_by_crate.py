@@ -2,7 +2,7 @@
 """What the wasm's code is: function body bytes by the crate named in each function's symbol.
 
 Reads the rustc output before wasm-bindgen and wasm-opt (it still has the `name` section):
-    scripts/wasm_code_by_crate.py target/front/wasm32-unknown-unknown/wasm-release/app.wasm [N]
+    scripts/wasm_code_by_crate.py target/front/wasm32-unknown-unknown/wasm-release/bundle_console.wasm [N]
 prints the share of each crate and the N largest functions. wasm-opt shrinks the code
 afterwards, so the shares are approximate; they show where the bytes come from.
 """

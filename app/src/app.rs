@@ -12,6 +12,17 @@ use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+/// The pages that load the islands bundle (`bundles/islands`): the server renders them whole and
+/// the browser hydrates only their `#[island]` components, so their first load is a small
+/// fraction of the console's bundle (issue 16). Every other page loads the console's bundle.
+/// Paths are matched whole; a page listed here must draw everything that reacts in islands.
+pub const ISLAND_PAGES: &[&str] = &["/login"];
+
+/// Whether the page at `path` loads the islands bundle (see [`ISLAND_PAGES`]).
+pub fn hydrates_islands_only(path: &str) -> bool {
+    ISLAND_PAGES.contains(&path)
+}
+
 /// The locale of this render: the cookie on the server, the `<html lang>` it wrote in the browser.
 pub fn page_locale() -> Locale {
     #[cfg(feature = "ssr")]

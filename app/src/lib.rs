@@ -13,10 +13,3 @@ pub mod pages;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod services;
-
-#[cfg(feature = "hydrate")]
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-}

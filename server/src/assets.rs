@@ -64,8 +64,14 @@ where
 
 fn cache_policy(options: &LeptosOptions, path: &str) -> &'static str {
     let pkg = options.site_pkg_dir.trim_matches('/');
+    // The console's bundle, or the islands bundle in its own site folder (components/bundle.rs).
     let in_bundle = path
         .strip_prefix('/')
+        .map(|p| {
+            p.strip_prefix(app::components::bundle::ISLANDS_SITE)
+                .and_then(|p| p.strip_prefix('/'))
+                .unwrap_or(p)
+        })
         .and_then(|p| p.strip_prefix(pkg))
         .is_some_and(|rest| rest.starts_with('/'));
     match (in_bundle, options.hash_files) {
@@ -95,6 +101,12 @@ mod tests {
         );
         assert_eq!(cache_policy(&hashed, "/favicon.svg"), UNHASHED);
         assert_eq!(cache_policy(&hashed, "/pkgx/a.js"), UNHASHED);
+        assert_eq!(
+            cache_policy(&hashed, "/islands/pkg/wxa-islands.abc.wasm"),
+            IMMUTABLE
+        );
+        assert_eq!(cache_policy(&hashed, "/islands/hash.txt"), UNHASHED);
+        assert_eq!(cache_policy(&hashed, "/islandspkg/a.js"), UNHASHED);
         let plain = options(false);
         assert_eq!(cache_policy(&plain, "/pkg/wxa-console.wasm"), REVALIDATE);
     }

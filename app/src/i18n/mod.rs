@@ -70,7 +70,10 @@ impl Locale {
 
 /// The texts of the page's locale (provided once by the app shell).
 pub fn use_texts() -> &'static Texts {
-    use_context::<Locale>().unwrap_or_default().texts()
+    // An island hydrates without the app's context: the page's own locale then.
+    use_context::<Locale>()
+        .unwrap_or_else(crate::app::page_locale)
+        .texts()
 }
 
 pub struct Texts {

@@ -10,9 +10,26 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let t = use_texts();
-    let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
-    let expired = move || query.read().get("expired").is_some();
+    let (next, expired) = use_query_map().with_untracked(|q| {
+        (
+            q.get("next").unwrap_or_default(),
+            q.get("expired").is_some(),
+        )
+    });
+    view! {
+        <Title text=t.sign_in />
+        <div class="login-page">
+            <LoginCard next expired />
+        </div>
+    }
+}
+
+/// The sign-in card: an island, so the login page (the first page of every visit) loads only
+/// the islands bundle, not the console's (app::app::ISLAND_PAGES). `next` is where to go after
+/// signing in, `expired` whether an old session sent the browser here.
+#[island]
+fn LoginCard(next: String, expired: bool) -> impl IntoView {
+    let t = use_texts();
     let login = ServerAction::<Login>::new();
     Effect::new(move |_| {
         if let Some(Ok(next)) = login.value().get() {
@@ -25,12 +42,10 @@ pub fn LoginPage() -> impl IntoView {
     let error = Signal::derive(move || login.value().get().and_then(Result::err));
     let general = move || error.get().filter(|e| !matches!(e, AppError::Invalid(_)));
     view! {
-        <Title text=t.sign_in />
-        <div class="login-page">
             <div class="login-card">
                 <h1>{t.app_name}</h1>
                 <p class="muted">{t.login_subtitle}</p>
-                {move || expired().then(|| view! { <p class="notice" data-testid="session-expired">{t.session_expired}</p> })}
+                {expired.then(|| view! { <p class="notice" data-testid="session-expired">{t.session_expired}</p> })}
                 {move || general().map(|e| view! { <p class="form-error" role="alert" data-testid="login-error">{e.message(t)}</p> })}
                 <ActionForm action=login attr:data-testid="login-form">
                     <label>
@@ -50,6 +65,5 @@ pub fn LoginPage() -> impl IntoView {
                 </ActionForm>
                 <div class="login-footer"><LocaleSwitch /></div>
             </div>
-        </div>
     }
 }

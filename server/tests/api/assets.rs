@@ -9,6 +9,8 @@ use std::path::Path;
 const WASM_HASH: &str = "Qm9uZEhhc2gxMjM0NTY3OA";
 const JS_HASH: &str = "SnNIYXNoMTIzNDU2Nzg5MA";
 const CSS_HASH: &str = "Q3NzSGFzaDEyMzQ1Njc4OQ";
+const ISLANDS_WASM_HASH: &str = "SXNsYW5kc1dhc20xMjM0NQ";
+const ISLANDS_JS_HASH: &str = "SXNsYW5kc0pzMTIzNDU2Nw";
 
 /// A site as `cargo leptos build --release --precompress` leaves it, with hash-files on.
 fn hashed_site(root: &Path) -> Vec<u8> {
@@ -19,6 +21,19 @@ fn hashed_site(root: &Path) -> Vec<u8> {
         format!("js: {JS_HASH}\nwasm: {WASM_HASH}\ncss: {CSS_HASH}\n"),
     )
     .expect("hash file");
+    // The islands bundle's own site folder (Cargo.toml's second Leptos project).
+    let islands_pkg = root.join("islands").join("pkg");
+    std::fs::create_dir_all(&islands_pkg).expect("islands pkg dir");
+    std::fs::write(
+        root.join("islands").join("hash.txt"),
+        format!("js: {ISLANDS_JS_HASH}\nwasm: {ISLANDS_WASM_HASH}\n"),
+    )
+    .expect("islands hash file");
+    std::fs::write(
+        islands_pkg.join(format!("wxa-islands.{ISLANDS_WASM_HASH}.wasm")),
+        b"\0asm islands",
+    )
+    .expect("islands wasm");
     // Compressible and big enough to matter, like the real bundle.
     let wasm: Vec<u8> = (0..64 * 1024)
         .map(|i| b"\0asm wxa-console "[i % 17])
@@ -53,12 +68,52 @@ async fn hashed_bundle_is_immutable_and_served_precompressed() {
         .text()
         .await
         .expect("html");
+    assert!(html.contains(&format!("/pkg/wxa-console.{CSS_HASH}.css")));
+    // The login page loads the islands bundle and only prefetches the console's.
     assert!(
-        html.contains(&format!("/pkg/wxa-console.{WASM_HASH}.wasm")),
+        html.contains(&format!(
+            r#"<link rel="modulepreload" href="/islands/pkg/wxa-islands.{ISLANDS_JS_HASH}.js""#
+        )),
         "{html}"
     );
-    assert!(html.contains(&format!("/pkg/wxa-console.{JS_HASH}.js")));
-    assert!(html.contains(&format!("/pkg/wxa-console.{CSS_HASH}.css")));
+    assert!(html.contains(&format!(r#""wxa-islands.{ISLANDS_WASM_HASH}""#)));
+    assert!(html.contains("<leptos-island data-component=\"LoginCard_"));
+    for prefetched in [
+        format!(r#"<link rel="prefetch" href="/pkg/wxa-console.{JS_HASH}.js""#),
+        format!(r#"<link rel="prefetch" href="/pkg/wxa-console.{WASM_HASH}.wasm""#),
+    ] {
+        assert!(html.contains(&prefetched), "{prefetched} in {html}");
+    }
+    // Every other page loads the console's bundle and nothing of the islands'.
+    let other = c
+        .get(app.url("/no-such-page"))
+        .send()
+        .await
+        .expect("404 page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        other.contains(&format!(
+            r#"<link rel="modulepreload" href="/pkg/wxa-console.{JS_HASH}.js""#
+        )),
+        "{other}"
+    );
+    assert!(other.contains(&format!(r#""wxa-console.{WASM_HASH}""#)));
+    assert!(!other.contains("wxa-islands"), "{other}");
+    // The islands bundle is cached like the console's.
+    let islands = c
+        .get(app.url(&format!(
+            "/islands/pkg/wxa-islands.{ISLANDS_WASM_HASH}.wasm"
+        )))
+        .send()
+        .await
+        .expect("islands wasm");
+    assert_eq!(islands.status(), 200);
+    assert_eq!(
+        islands.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
 
     let url = app.url(&format!("/pkg/wxa-console.{WASM_HASH}.wasm"));
     let res = c
@@ -94,6 +149,7 @@ async fn hashed_bundle_is_immutable_and_served_precompressed() {
     for old in [
         "/pkg/wxa-console.T2xkSGFzaDEyMzQ1Njc4OQ.wasm",
         "/pkg/wxa-console.wasm",
+        "/islands/pkg/wxa-islands.T2xkSGFzaDEyMzQ1Njc4OQ.wasm",
     ] {
         let res = c
             .get(app.url(old))
