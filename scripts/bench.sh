@@ -62,7 +62,7 @@ if [ -d "$pkg" ]; then
   # What a page loads before it is interactive: the stylesheet, then its bundle's JavaScript glue
   # and wasm (app::app::ISLAND_PAGES load the islands bundle, every other page the console's).
   echo "==> first load per page (stylesheet + the page's bundle: JavaScript glue + wasm)"
-  islands_pages="$(sed -n 's/^pub const ISLAND_PAGES: &\[&str\] = &\[\(.*\)\];$/\1/p' "$ROOT/app/src/app.rs" | tr -d '"')"
+  islands_pages="$(sed -n '/^pub const ISLAND_PAGES/,/\];/p' "$ROOT/app/src/app.rs" | grep -o '"[^"]*"' | tr -d '"' | paste -sd ' ')"
   for bundle in wxa-islands wxa-console; do
     from="$pkg"; [ "$bundle" = wxa-islands ] && from="$(dirname "$pkg")/islands/pkg"
     files=("$pkg"/wxa-console.*.css "$from"/"$bundle".*.js "$from"/"$bundle".*.wasm)

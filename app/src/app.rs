@@ -16,11 +16,35 @@ use leptos_router::{path, SsrMode};
 /// the browser hydrates only their `#[island]` components, so their first load is a small
 /// fraction of the console's bundle (issue 16). Every other page loads the console's bundle.
 /// Paths are matched whole; a page listed here must draw everything that reacts in islands.
-pub const ISLAND_PAGES: &[&str] = &["/login"];
+/// The list pages here react only through the layout's islands (the bell, the language switch,
+/// sign-out): their filters are GET forms, their pagers and sort headers links.
+pub const ISLAND_PAGES: &[&str] = &[
+    "/login",
+    "/audit",
+    "/releases",
+    "/rollouts",
+    "/widgets",
+    "/platform/callbacks",
+];
 
 /// Whether the page at `path` loads the islands bundle (see [`ISLAND_PAGES`]).
 pub fn hydrates_islands_only(path: &str) -> bool {
     ISLAND_PAGES.contains(&path)
+}
+
+/// Whether the page this server render answers loads the islands bundle.
+#[cfg(feature = "ssr")]
+pub fn rendering_islands_page() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|p| hydrates_islands_only(p.uri.path()))
+}
+
+/// On the console bundle's pages an island is an ordinary part of the hydrated page, without a
+/// `<leptos-island>` element of its own: Leptos' island element does not hand the hydration
+/// cursor back to the rest of the page, so islands inside a whole-page hydration must not have
+/// one. The server and the console's bundle both call this before rendering the app; the
+/// islands bundle's pages keep the element, which its script looks for.
+pub fn render_islands_inline() {
+    provide_context(leptos::reactive::owner::IsHydrating(true));
 }
 
 /// The locale of this render: the cookie on the server, the `<html lang>` it wrote in the browser.
@@ -53,6 +77,9 @@ pub fn shell(options: LeptosOptions, bundle: crate::components::bundle::Bundle) 
     use leptos_meta::MetaTags;
     let locale = page_locale();
     crate::components::csp::provide_csp();
+    if !rendering_islands_page() {
+        render_islands_inline();
+    }
     view! {
         <!DOCTYPE html>
         <html lang=locale.tag()>
@@ -119,5 +146,22 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_listed_pages_load_the_islands_bundle() {
+        assert!(hydrates_islands_only("/login"));
+        assert!(hydrates_islands_only("/audit"));
+        assert!(hydrates_islands_only("/platform/callbacks"));
+        // Whole paths only: a callback's detail page has a retry button outside any island.
+        assert!(!hydrates_islands_only("/platform/callbacks/7"));
+        assert!(!hydrates_islands_only("/apps"));
+        assert!(!hydrates_islands_only("/audit/"));
+        assert!(!hydrates_islands_only(""));
     }
 }

@@ -132,10 +132,7 @@ pub fn BundleHead(bundle: Bundle) -> impl IntoView {
         islands,
     } = &*bundle.0;
     let nonce = use_nonce();
-    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string());
-    let islands_only = path
-        .as_deref()
-        .is_some_and(crate::app::hydrates_islands_only);
+    let islands_only = crate::app::rendering_islands_page();
     let (loaded, script) = if islands_only {
         (islands, ISLANDS_SCRIPT)
     } else {

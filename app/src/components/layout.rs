@@ -31,7 +31,8 @@ pub fn ConsoleLayout() -> impl IntoView {
     // Resources, Suspense and Transition take ids in creation order, and the hydrating
     // browser must take them in the server's order. So nothing that takes one is created
     // inside a Suspend (the server runs it later, the hydrating browser at once): the header
-    // and its bell are created here, and only plain elements wait for the user.
+    // and its bell's count are created here, and only plain elements and islands (which take
+    // none) wait for them.
     let unread = unread_resource();
     view! {
         <div class="console">
@@ -212,7 +213,12 @@ fn Header(user: UserResource, unread: UnreadResource) -> impl IntoView {
                         })
                     })}
                 </Suspense>
-                <NotificationBell unread />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let count = unread.await.unwrap_or(0);
+                        view! { <NotificationBell count /> }
+                    })}
+                </Suspense>
                 <LocaleSwitch />
                 <LogoutButton />
             </div>
@@ -222,7 +228,8 @@ fn Header(user: UserResource, unread: UnreadResource) -> impl IntoView {
 
 type UnreadResource = Resource<Result<i64, AppError>>;
 
-/// Asks the bell to count again (after a page marked notifications read); in context.
+/// Asks the bell to count again (after a page marked notifications read, or moved to another
+/// page in the browser); in context on the pages of the console's bundle.
 #[derive(Clone, Copy)]
 pub struct UnreadRefresh(RwSignal<u32>);
 
@@ -232,51 +239,74 @@ impl UnreadRefresh {
     }
 }
 
-/// Unread notifications, refetched on every navigation, every 30 s after hydration and
-/// whenever a page calls `UnreadRefresh::bump`.
+/// The unread count the page is rendered with; the bell keeps it fresh from there. Moving to
+/// another page in the browser asks the bell to count again.
 fn unread_resource() -> UnreadResource {
-    let location = use_location();
-    let tick = RwSignal::new(0u32);
-    provide_context(UnreadRefresh(tick));
-    Effect::new(move |_| {
-        let _ = set_interval_with_handle(
-            move || tick.update(|n| *n = n.wrapping_add(1)),
-            std::time::Duration::from_secs(30),
-        );
+    let refresh = UnreadRefresh(RwSignal::new(0));
+    provide_context(refresh);
+    let path = use_location().pathname;
+    Effect::new(move |shown: Option<String>| {
+        let now = path.get();
+        if shown.is_some_and(|before| before != now) {
+            refresh.bump();
+        }
+        now
     });
-    Resource::new(
-        move || (location.pathname.get(), tick.get()),
-        |_| unread_notifications(),
-    )
+    Resource::new(|| (), |_| unread_notifications())
 }
 
-/// The bell, rendered on the server and kept fresh in the browser.
-#[component]
-fn NotificationBell(unread: UnreadResource) -> impl IntoView {
+/// Every this often, the bell counts again.
+const BELL_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The bell: an island (on every page, including those that load only the islands bundle),
+/// so it gets the server's count and counts again by itself every [`BELL_EVERY`] and whenever
+/// the console's pages ask ([`UnreadRefresh`]).
+#[island]
+fn NotificationBell(count: i64) -> impl IntoView {
     let t = use_texts();
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let n = unread.await.unwrap_or(0);
-                let badge = unread_badge(n);
-                let label = (t.notifications_unread)(&badge);
-                view! {
-                    <a href="/notifications" class="bell" data-testid="bell" data-unread=n.to_string()
-                        title=label.clone() aria-label=label>
-                        <BellIcon />
-                        {(n > 0).then(|| view! { <span class="bell-count" data-testid="bell-count">{badge}</span> })}
-                    </a>
+    let count = RwSignal::new(count);
+    let refresh = use_context::<UnreadRefresh>();
+    let tick = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Ok(timer) =
+            set_interval_with_handle(move || tick.update(|n| *n = n.wrapping_add(1)), BELL_EVERY)
+        {
+            on_cleanup(move || timer.clear());
+        }
+    });
+    // Not on hydration: the server's count is fresh then.
+    Effect::new(move |counted: Option<()>| {
+        tick.track();
+        if let Some(refresh) = refresh {
+            refresh.0.track();
+        }
+        if counted.is_some() {
+            leptos::task::spawn_local(async move {
+                if let Ok(n) = unread_notifications().await {
+                    count.set(n);
                 }
+            });
+        }
+    });
+    let label = move || (t.notifications_unread)(&unread_badge(count.get()));
+    view! {
+        <a href="/notifications" class="bell" data-testid="bell" data-unread=move || count.get().to_string()
+            title=label aria-label=label>
+            <BellIcon />
+            {move || (count.get() > 0).then(|| view! {
+                <span class="bell-count" data-testid="bell-count">{unread_badge(count.get())}</span>
             })}
-        </Transition>
+        </a>
     }
 }
 
-/// Sets the language cookie and reloads; without JavaScript the form post does the same.
-#[component]
+/// Sets the language cookie and reloads; without JavaScript the form post does the same. An
+/// island, like the sign-out button: the header's controls work on every page.
+#[island]
 pub fn LocaleSwitch() -> impl IntoView {
     let t = use_texts();
-    let other = match use_context::<Locale>().unwrap_or_default() {
+    // An island hydrates without the app's context: the page's own locale then.
+    let other = match use_context::<Locale>().unwrap_or_else(crate::app::page_locale) {
         Locale::ZhCn => Locale::En,
         Locale::En => Locale::ZhCn,
     };
@@ -296,7 +326,7 @@ pub fn LocaleSwitch() -> impl IntoView {
     }
 }
 
-#[component]
+#[island]
 fn LogoutButton() -> impl IntoView {
     let t = use_texts();
     let action = ServerAction::<Logout>::new();

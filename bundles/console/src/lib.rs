@@ -6,5 +6,8 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::app::App);
+    leptos::mount::hydrate_body(|| {
+        app::app::render_islands_inline();
+        app::app::App()
+    });
 }
