@@ -30,23 +30,29 @@ test("the bundle is hashed, brotli-compressed and cached for a year", async ({ p
   expect(old.status()).toBe(404);
 });
 
-// The login page, where every visit starts, loads the islands bundle: only its sign-in card
-// hydrates (app::app::ISLAND_PAGES). The console's bundle is only prefetched, for the page after.
-test("the login page loads only the islands bundle, and its card still answers", async ({ page }) => {
-  const wasm: Promise<{ path: string; prefetch: boolean }>[] = [];
+/** The wasm files a page asked for to run, leaving out what it only prefetched. */
+function wasmLoads(page: Page): () => Promise<string[]> {
+  const seen: Promise<{ path: string; prefetch: boolean }>[] = [];
   page.on("request", (r) => {
     const path = new URL(r.url()).pathname;
     if (!path.endsWith(".wasm")) return;
-    wasm.push(
-      r.allHeaders().then((h) => ({
-        path,
-        prefetch: /prefetch/.test(`${h["sec-purpose"] ?? ""} ${h["purpose"] ?? ""}`),
-      })),
+    seen.push(
+      r.allHeaders().then((h) => ({ path, prefetch: /prefetch/.test(h["sec-purpose"] ?? "") })),
     );
   });
+  return async () => {
+    const all = await Promise.all(seen.splice(0));
+    return all.filter((w) => !w.prefetch).map((w) => w.path);
+  };
+}
+
+// The login page, where every visit starts, loads the islands bundle: only its sign-in card
+// hydrates (app::app::ISLAND_PAGES). The console's bundle is only prefetched, for the page after.
+test("the login page loads only the islands bundle, and its card still answers", async ({ page }) => {
+  const loads = wasmLoads(page);
   await page.goto("/login?next=%2Faudit");
   await hydrated(page);
-  const loaded = (await Promise.all(wasm)).filter((w) => !w.prefetch).map((w) => w.path);
+  const loaded = await loads();
   expect(loaded.length, "the wasm the login page loads").toBeGreaterThan(0);
   for (const path of loaded) expect(path).toMatch(/^\/islands\/pkg\/wxa-islands\.[A-Za-z0-9_-]{22}\.wasm$/);
   await expect(
@@ -71,22 +77,6 @@ test("the login page loads only the islands bundle, and its card still answers",
   await expect(page).toHaveURL(/\/audit$/);
   await expect(page.getByTestId("audit-table")).toBeVisible();
 });
-
-/** The wasm files a page asked for to run, leaving out what it only prefetched. */
-function wasmLoads(page: Page): () => Promise<string[]> {
-  const seen: Promise<{ path: string; prefetch: boolean }>[] = [];
-  page.on("request", (r) => {
-    const path = new URL(r.url()).pathname;
-    if (!path.endsWith(".wasm")) return;
-    seen.push(
-      r.allHeaders().then((h) => ({ path, prefetch: /prefetch/.test(h["sec-purpose"] ?? "") })),
-    );
-  });
-  return async () => {
-    const all = await Promise.all(seen.splice(0));
-    return all.filter((w) => !w.prefetch).map((w) => w.path);
-  };
-}
 
 // The list pages that react only through the header (app::app::ISLAND_PAGES) load the islands
 // bundle too: the bell, the language switch and sign-out are islands; filters are GET forms.
