@@ -305,8 +305,7 @@ fn NotificationBell(count: i64) -> impl IntoView {
 #[island]
 pub fn LocaleSwitch() -> impl IntoView {
     let t = use_texts();
-    // An island hydrates without the app's context: the page's own locale then.
-    let other = match use_context::<Locale>().unwrap_or_else(crate::app::page_locale) {
+    let other = match t.locale {
         Locale::ZhCn => Locale::En,
         Locale::En => Locale::ZhCn,
     };
