@@ -47,6 +47,17 @@ pub fn render_islands_inline() {
     provide_context(leptos::reactive::owner::IsHydrating(true));
 }
 
+/// On the islands bundle's pages the browser hydrates islands only, and islands take their data
+/// as props: the data of the page's resources, which the server would otherwise write into the
+/// page as JSON for a whole-page hydration, would be read by no one. Islands still write theirs
+/// (Leptos turns hydration on again inside each island).
+#[cfg(feature = "ssr")]
+fn render_without_hydration_data() {
+    if let Some(context) = leptos::reactive::owner::Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+}
+
 /// The locale of this render: the cookie on the server, the `<html lang>` it wrote in the browser.
 pub fn page_locale() -> Locale {
     #[cfg(feature = "ssr")]
@@ -77,7 +88,9 @@ pub fn shell(options: LeptosOptions, bundle: crate::components::bundle::Bundle) 
     use leptos_meta::MetaTags;
     let locale = page_locale();
     crate::components::csp::provide_csp();
-    if !rendering_islands_page() {
+    if rendering_islands_page() {
+        render_without_hydration_data();
+    } else {
         render_islands_inline();
     }
     view! {

@@ -38,6 +38,9 @@ impl From<&str> for Arg {
     }
 }
 
+/// How a query that [`Sql::counted_up_to`] counts directly begins: one `1` per row.
+const ROW_MARKER: &str = "SELECT 1 ";
+
 #[derive(Clone, Debug, Default)]
 pub struct Sql {
     text: String,
@@ -79,11 +82,28 @@ impl Sql {
         self
     }
 
-    /// `SELECT COUNT(*)` of this query's rows, counting no further than `limit`: a long table
-    /// is counted only as far as a page needs (`domain::pagination::capped_count_limit`).
+    /// The number of rows this query selects, counting no further than `limit`: a long table is
+    /// counted only as far as a page needs (`domain::pagination::capped_count_limit`).
+    ///
+    /// For a query of the form `SELECT 1 FROM ...` (no ORDER BY, no LIMIT), the answer is read
+    /// in one statement without a subquery per row: whether a row exists at offset `limit - 1`
+    /// (then the answer is `limit`), else a plain `COUNT(*)` of the fewer rows. SQLite walked
+    /// `SELECT COUNT(*) FROM (... LIMIT n)` one co-routine step per row: 530 µs for 10,001
+    /// entries of the audit log against 140 µs for the offset (issue 16). Both parts reuse the
+    /// query's placeholders, so its arguments are bound once.
     pub fn counted_up_to(mut self, limit: i64) -> Self {
-        self.text.insert_str(0, "SELECT COUNT(*) FROM (");
-        self.push(" LIMIT ").bind(limit).push(") counted");
+        let Some(body) = self.text.strip_prefix(ROW_MARKER).map(str::to_owned) else {
+            self.text.insert_str(0, "SELECT COUNT(*) FROM (");
+            self.push(" LIMIT ").bind(limit).push(") counted");
+            return self;
+        };
+        self.text = format!("SELECT CASE WHEN EXISTS ({ROW_MARKER}{body} LIMIT 1 OFFSET ");
+        self.bind(limit.saturating_sub(1).max(0));
+        let last = self.args.len();
+        let _ = write!(
+            self.text,
+            ") THEN ${last} + 1 ELSE (SELECT COUNT(*) {body}) END"
+        );
         self
     }
 
@@ -140,17 +160,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_capped_count_wraps_the_query_and_binds_its_limit_last() {
+    fn a_capped_count_looks_past_the_limit_then_counts_the_rest_directly() {
         let mut inner = Sql::new("SELECT 1 FROM t");
         inner.and("a = ").bind(7);
         let count = inner.counted_up_to(10_001);
         assert_eq!(
             count.text(),
-            "SELECT COUNT(*) FROM (SELECT 1 FROM t WHERE a = $1 LIMIT $2) counted"
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM t WHERE a = $1 LIMIT 1 OFFSET $2) \
+             THEN $2 + 1 ELSE (SELECT COUNT(*) FROM t WHERE a = $1) END"
         );
         assert!(matches!(
             count.args.as_slice(),
-            [Arg::Int(7), Arg::Int(10_001)]
+            [Arg::Int(7), Arg::Int(10_000)]
+        ));
+    }
+
+    #[test]
+    fn a_capped_count_of_another_query_wraps_it() {
+        let mut inner = Sql::new("SELECT DISTINCT a FROM t");
+        inner.and("b = ").bind(7);
+        let count = inner.counted_up_to(101);
+        assert_eq!(
+            count.text(),
+            "SELECT COUNT(*) FROM (SELECT DISTINCT a FROM t WHERE b = $1 LIMIT $2) counted"
+        );
+        assert!(matches!(
+            count.args.as_slice(),
+            [Arg::Int(7), Arg::Int(101)]
         ));
     }
 

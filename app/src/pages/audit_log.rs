@@ -7,7 +7,7 @@ use crate::domain::auth::Role;
 use crate::domain::pagination::{is_capped, FILTER_MAX_CHARS};
 use crate::domain::time::format_cst;
 use crate::error::AppError;
-use crate::i18n::use_texts;
+use crate::i18n::{use_texts, Texts};
 use crate::model::AuditEntry;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -104,22 +104,39 @@ fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {entries.into_iter().map(|e| {
-                    let role = e.actor_role.as_deref().and_then(Role::parse).map(|r| t.role(r)).unwrap_or(t.none);
-                    let ok = e.outcome == "success";
-                    view! {
-                        <tr data-testid="audit-row">
-                            <td>{format_cst(e.at)}</td>
-                            <td data-testid="audit-row-actor">{e.actor_name}</td>
-                            <td>{role}</td>
-                            <td data-testid="audit-row-action"><code>{e.action}</code></td>
-                            <td>{e.target_type}" "<code>{e.target_id}</code></td>
-                            <td><span class=if ok { "status authorized" } else { "status unauthorized" }>{if ok { t.outcome_success } else { t.outcome_failure }}</span></td>
-                            <td class="detail">{e.detail}</td>
-                        </tr>
-                    }
-                }).collect_view()}
+                {entries.into_iter().map(|e| audit_row(t, e)).collect_view()}
             </tbody>
         </table>
     }.into_any()
+}
+
+/// One row of the log, built with the element functions rather than `view!`: under
+/// `erase_components` the macro boxes every cell and attribute (`AnyView`, `AnyAttribute`),
+/// which made the rows most of the page's rendering (issue 16). The browser builds the same
+/// typed row, so hydration sees the same markup.
+fn audit_row(t: &'static Texts, e: AuditEntry) -> impl IntoView {
+    use leptos::html::{code, span, td, tr};
+    let role = e
+        .actor_role
+        .as_deref()
+        .and_then(Role::parse)
+        .map(|r| t.role(r))
+        .unwrap_or(t.none);
+    let ok = e.outcome == "success";
+    let (status, outcome) = if ok {
+        ("status authorized", t.outcome_success)
+    } else {
+        ("status unauthorized", t.outcome_failure)
+    };
+    tr().attr("data-testid", "audit-row").child((
+        td().child(format_cst(e.at)),
+        td().attr("data-testid", "audit-row-actor")
+            .child(e.actor_name),
+        td().child(role),
+        td().attr("data-testid", "audit-row-action")
+            .child(code().child(e.action)),
+        td().child((e.target_type, " ", code().child(e.target_id))),
+        td().child(span().class(status).child(outcome)),
+        td().class("detail").child(e.detail),
+    ))
 }

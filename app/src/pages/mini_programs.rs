@@ -10,7 +10,7 @@ use crate::domain::mini_program::{AppStatus, MiniProgramQuery, MiniProgramSort, 
 use crate::domain::readiness::{ReadinessFilter, FLEET_CHECK_MAX};
 use crate::domain::time::format_cst;
 use crate::error::AppError;
-use crate::i18n::use_texts;
+use crate::i18n::{use_texts, Texts};
 use crate::model::MiniProgramRow;
 use crate::pages::readiness::readiness_badge;
 use leptos::prelude::*;
@@ -218,45 +218,73 @@ fn RegistryTable(
                 </tr>
             </thead>
             <tbody>
-                {rows.into_iter().map(|p| {
-                    let ticked = p.appid.clone();
-                    let toggled = p.appid.clone();
-                    let readiness_state = match &p.readiness {
-                        None => "unchecked",
-                        Some(b) if b.first_blocking.is_none() => "ready",
-                        Some(_) => "stuck",
-                    };
-                    view! {
-                        <tr data-testid="registry-row" data-appid=p.appid.clone()>
-                            <td><input type="checkbox" data-testid="registry-select" aria-label=rt.select_row
-                                prop:checked=move || selected.with(|s| s.contains(&ticked))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    selected.update(|s| {
-                                        s.retain(|a| *a != toggled);
-                                        if on {
-                                            s.push(toggled.clone());
-                                        }
-                                    });
-                                } /></td>
-                            <td><a href=format!("/apps/{}", p.appid) data-testid="registry-appid"><code>{p.appid.clone()}</code></a></td>
-                            <td data-testid="registry-name">{p.nick_name}</td>
-                            <td>{p.principal_name}</td>
-                            <td data-testid="registry-subject">{t.subject(p.subject)}</td>
-                            <td data-testid="registry-merchant">{p.merchant_name.unwrap_or_else(|| t.unassigned.to_string())}</td>
-                            <td><span class=format!("status {}", p.status.as_str())>{t.status(p.status)}</span></td>
-                            <td data-testid="registry-readiness" data-state=readiness_state>
-                                <a href=format!("/apps/{}/readiness", p.appid) data-testid="registry-readiness-link">
-                                    {readiness_badge(t, p.readiness)}
-                                </a>
-                            </td>
-                            <td>{format_cst(p.created_at)}</td>
-                        </tr>
-                    }
-                }).collect_view()}
+                {rows.into_iter().map(|p| registry_row(t, p, selected)).collect_view()}
             </tbody>
         </table>
     }.into_any()
+}
+
+/// One mini program's row, built with the element functions rather than `view!`: under
+/// `erase_components` the macro boxes every cell and attribute, and the rows were most of the
+/// page's rendering (issue 16). The browser builds the same typed row, so hydration sees the
+/// same markup.
+fn registry_row(
+    t: &'static Texts,
+    p: MiniProgramRow,
+    selected: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    use leptos::ev;
+    use leptos::html::{a, code, input, span, td, tr};
+    let ticked = p.appid.clone();
+    let toggled = p.appid.clone();
+    let readiness_state = match &p.readiness {
+        None => "unchecked",
+        Some(b) if b.first_blocking.is_none() => "ready",
+        Some(_) => "stuck",
+    };
+    let tick = input()
+        .attr("type", "checkbox")
+        .attr("data-testid", "registry-select")
+        .attr("aria-label", t.readiness.select_row)
+        .prop("checked", move || selected.with(|s| s.contains(&ticked)))
+        .on(ev::change, move |ev| {
+            let on = event_target_checked(&ev);
+            selected.update(|s| {
+                s.retain(|a| *a != toggled);
+                if on {
+                    s.push(toggled.clone());
+                }
+            });
+        });
+    tr().attr("data-testid", "registry-row")
+        .attr("data-appid", p.appid.clone())
+        .child((
+            td().child(tick),
+            td().child(
+                a().attr("href", format!("/apps/{}", p.appid))
+                    .attr("data-testid", "registry-appid")
+                    .child(code().child(p.appid.clone())),
+            ),
+            td().attr("data-testid", "registry-name").child(p.nick_name),
+            td().child(p.principal_name),
+            td().attr("data-testid", "registry-subject")
+                .child(t.subject(p.subject)),
+            td().attr("data-testid", "registry-merchant")
+                .child(p.merchant_name.unwrap_or_else(|| t.unassigned.to_string())),
+            td().child(
+                span()
+                    .class(format!("status {}", p.status.as_str()))
+                    .child(t.status(p.status)),
+            ),
+            td().attr("data-testid", "registry-readiness")
+                .attr("data-state", readiness_state)
+                .child(
+                    a().attr("href", format!("/apps/{}/readiness", p.appid))
+                        .attr("data-testid", "registry-readiness-link")
+                        .child(readiness_badge(t, p.readiness)),
+                ),
+            td().child(format_cst(p.created_at)),
+        ))
 }
 
 /// Re-checks readiness for the ticked mini programs or for the filter's (at most

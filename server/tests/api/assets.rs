@@ -204,3 +204,37 @@ async fn pages_and_server_functions_are_compressed_when_accepted() {
     let plain = c.get(app.url("/login")).send().await.expect("page");
     assert!(plain.headers().get("content-encoding").is_none());
 }
+
+/// An islands page hydrates only its islands, which take their data as props: the page's
+/// resources are not written into it again as JSON. A console page still carries them for its
+/// whole-page hydration.
+#[tokio::test]
+async fn islands_pages_carry_no_hydration_data() {
+    let app = spawn_app().await;
+    let operator = app.signed_in(OPERATOR).await;
+    let page = |path: &'static str| {
+        let (app, operator) = (&app, &operator);
+        async move {
+            let res = operator.get(app.url(path)).send().await.expect(path);
+            assert_eq!(res.status(), 200, "{path}");
+            body(res).await
+        }
+    };
+    let audit = page("/audit").await;
+    // The sign-in above is in the log, with its actor.
+    assert!(audit.contains(r#"data-testid="audit-row""#), "{audit}");
+    assert!(
+        audit.contains(r#"<td data-testid="audit-row-actor">operator<"#),
+        "{audit}"
+    );
+    assert!(audit.contains("__PENDING_RESOURCES=[];"), "{audit}");
+    assert!(!audit.contains("__RESOLVED_RESOURCES["), "{audit}");
+    // The bell, an island, still shows the server's count.
+    assert!(
+        audit.contains("<leptos-island data-component=\"NotificationBell_"),
+        "{audit}"
+    );
+
+    let registry = page("/apps").await;
+    assert!(registry.contains("__RESOLVED_RESOURCES["), "{registry}");
+}

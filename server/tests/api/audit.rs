@@ -67,6 +67,47 @@ async fn the_log_is_append_only() {
         .is_err());
 }
 
+/// `Sql::counted_up_to` on the real database (SQLite, or PostgreSQL when the suite runs on it):
+/// exact below the limit, the limit from there, with and without a filter, and the filter's
+/// argument reused by both halves of the statement.
+#[tokio::test]
+async fn a_capped_count_is_exact_below_its_limit_and_the_limit_from_there() {
+    use app::db::sql::Sql;
+    let app = spawn_app().await;
+    sqlx::query("CREATE TABLE count_probe (a BIGINT NOT NULL)")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    for rows in 0..=5i64 {
+        if rows > 0 {
+            sqlx::query("INSERT INTO count_probe (a) VALUES ($1)")
+                .bind(rows % 2)
+                .execute(&app.db.pool)
+                .await
+                .unwrap();
+        }
+        let odd = (rows + 1) / 2;
+        for limit in [1, 2, 3, 4, 6] {
+            let count = |sql: Sql| {
+                let pool = &app.db.pool;
+                async move {
+                    sql.counted_up_to(limit)
+                        .query_scalar::<i64>()
+                        .fetch_one(pool)
+                        .await
+                        .unwrap()
+                }
+            };
+            let all = count(Sql::new("SELECT 1 FROM count_probe")).await;
+            assert_eq!(all, rows.min(limit), "{rows} rows, limit {limit}");
+            let mut filtered = Sql::new("SELECT 1 FROM count_probe");
+            filtered.and("a = ").bind(1);
+            let filtered = count(filtered).await;
+            assert_eq!(filtered, odd.min(limit), "{rows} rows, limit {limit}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_long_log_is_counted_up_to_the_cap_and_still_paged_to_its_end() {
     use app::domain::pagination::COUNT_CAP;
