@@ -32,10 +32,12 @@ pub fn hydrates_islands_only(path: &str) -> bool {
     ISLAND_PAGES.contains(&path)
 }
 
-/// Whether the page this server render answers loads the islands bundle.
+/// Whether the page this server render answers loads the islands bundle. Reads the request in
+/// place: `use_context` would clone its headers and extensions on every call.
 #[cfg(feature = "ssr")]
 pub fn rendering_islands_page() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|p| hydrates_islands_only(p.uri.path()))
+    with_context::<http::request::Parts, _>(|p| hydrates_islands_only(p.uri.path()))
+        .unwrap_or(false)
 }
 
 /// On the console bundle's pages an island is an ordinary part of the hydrated page, without a
@@ -62,14 +64,14 @@ fn render_without_hydration_data() {
 pub fn page_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .and_then(|p| {
-                p.headers
-                    .get(http::header::COOKIE)
-                    .and_then(|c| c.to_str().ok())
-                    .map(Locale::from_cookie_header)
-            })
-            .unwrap_or_default()
+        with_context::<http::request::Parts, _>(|p| {
+            p.headers
+                .get(http::header::COOKIE)
+                .and_then(|c| c.to_str().ok())
+                .map(Locale::from_cookie_header)
+        })
+        .flatten()
+        .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -52,8 +52,8 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 
 /// During a page render, the user the page guard already checked for this request.
 pub fn checked_by_page_guard() -> Option<CurrentUser> {
-    use_context::<http::request::Parts>()?
-        .extensions
-        .get::<auth::CheckedUser>()
-        .map(|c| c.0.clone())
+    with_context::<http::request::Parts, _>(|p| {
+        p.extensions.get::<auth::CheckedUser>().map(|c| c.0.clone())
+    })
+    .flatten()
 }
