@@ -1,5 +1,5 @@
 use crate::components::layout::ConsoleLayout;
-use crate::i18n::Locale;
+use crate::i18n::{Locale, Texts};
 use crate::pages::{
     audit_log::AuditLogPage, authorize::AuthorizePage, callback_detail::CallbackDetailPage,
     callbacks::CallbacksPage, login::LoginPage, merchants::MerchantsPage,
@@ -17,9 +17,13 @@ use leptos_router::{path, SsrMode};
 /// fraction of the console's bundle (issue 16). Every other page loads the console's bundle.
 /// Paths are matched whole; a page listed here must draw everything that reacts in islands.
 /// The list pages here react only through the layout's islands (the bell, the language switch,
-/// sign-out): their filters are GET forms, their pagers and sort headers links.
+/// sign-out): their filters are GET forms, their pagers and sort headers links. The registry's
+/// table is one island of its own, with its ticks and the fleet re-check; the notifications'
+/// list and their "mark all read" are two.
 pub const ISLAND_PAGES: &[&str] = &[
     "/login",
+    "/apps",
+    "/notifications",
     "/audit",
     "/releases",
     "/rollouts",
@@ -115,6 +119,21 @@ pub fn shell(options: LeptosOptions, bundle: crate::components::bundle::Bundle) 
     }
 }
 
+/// The document's title for a page's own title (a mini program's, a message set's name…). The
+/// server writes it into `<title>` as text, escaped: leptos_meta 0.8 writes the string as
+/// given, so a name with `</title>` would end the element and inject markup into the head. The
+/// browser sets `document.title`, which is text already.
+fn page_title(t: &'static Texts, title: &str) -> String {
+    let full = if title.is_empty() {
+        t.app_name.to_string()
+    } else {
+        format!("{title} · {}", t.app_name)
+    };
+    #[cfg(feature = "ssr")]
+    let full = html_escape::encode_text(&full).into_owned();
+    full
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -122,7 +141,7 @@ pub fn App() -> impl IntoView {
     provide_context(locale);
     let t = locale.texts();
     view! {
-        <Title formatter=move |title: String| if title.is_empty() { t.app_name.to_string() } else { format!("{title} · {}", t.app_name) } />
+        <Title formatter=move |title: String| page_title(t, &title) />
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
@@ -175,7 +194,9 @@ mod tests {
         assert!(hydrates_islands_only("/platform/callbacks"));
         // Whole paths only: a callback's detail page has a retry button outside any island.
         assert!(!hydrates_islands_only("/platform/callbacks/7"));
-        assert!(!hydrates_islands_only("/apps"));
+        assert!(hydrates_islands_only("/apps"));
+        assert!(!hydrates_islands_only("/apps/authorize"));
+        assert!(!hydrates_islands_only("/message-sets"));
         assert!(!hydrates_islands_only("/audit/"));
         assert!(!hydrates_islands_only(""));
     }

@@ -30,19 +30,20 @@ test("the bundle is hashed, brotli-compressed and cached for a year", async ({ p
   expect(old.status()).toBe(404);
 });
 
-/** The wasm files a page asked for to run, leaving out what it only prefetched. */
+/** The wasm files requested since the last call, leaving out what the current page only
+ * prefetches for the page after (its `<link rel="prefetch">`: Chromium sends `Sec-Purpose:
+ * prefetch` with the first such request only, not when a later page prefetches it again). */
 function wasmLoads(page: Page): () => Promise<string[]> {
-  const seen: Promise<{ path: string; prefetch: boolean }>[] = [];
+  const seen: string[] = [];
   page.on("request", (r) => {
     const path = new URL(r.url()).pathname;
-    if (!path.endsWith(".wasm")) return;
-    seen.push(
-      r.allHeaders().then((h) => ({ path, prefetch: /prefetch/.test(h["sec-purpose"] ?? "") })),
-    );
+    if (path.endsWith(".wasm")) seen.push(path);
   });
   return async () => {
-    const all = await Promise.all(seen.splice(0));
-    return all.filter((w) => !w.prefetch).map((w) => w.path);
+    const prefetched = await page
+      .locator('link[rel="prefetch"]')
+      .evaluateAll((links) => links.map((l) => new URL((l as HTMLLinkElement).href).pathname));
+    return seen.splice(0).filter((path) => !prefetched.includes(path));
   };
 }
 
@@ -107,8 +108,8 @@ test("a list page on the islands bundle: its header still works, its filters sti
   await page.getByTestId("locale-switch").click();
   await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
   await hydrated(page);
-  await page.getByTestId("nav-apps").click();
-  await expect(page.getByTestId("registry")).toBeVisible();
+  await page.getByTestId("nav-message-sets").click();
+  await expect(page).toHaveURL(/\/message-sets$/);
   await hydrated(page);
   expect(await loads()).toContainEqual(expect.stringMatching(/^\/pkg\/wxa-console\./));
   await page.goto("/releases");
@@ -117,4 +118,35 @@ test("a list page on the islands bundle: its header still works, its filters sti
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/releases");
   await expect(page).toHaveURL(/\/login\?next=%2Freleases/);
+});
+
+// The registry, the first page after signing in, loads the islands bundle too: its table, pager
+// and fleet re-check are one island, which keeps the ticked rows between them.
+test("the registry is an islands page whose ticks and re-check still answer", async ({ page }) => {
+  const loads = wasmLoads(page);
+  await login(page, "operator");
+  await expect(page).toHaveURL(/\/apps$/);
+  const loaded = await loads();
+  expect(loaded.length, "the wasm the registry loads").toBeGreaterThan(0);
+  for (const path of loaded) expect(path).toMatch(/^\/islands\/pkg\/wxa-islands\./);
+  await expect(page.locator('leptos-island[data-component^="Registry_"]')).toHaveCount(1);
+
+  // Ticking the page ticks every row; unticking one row unticks the page's box.
+  const rows = page.getByTestId("registry-select");
+  const count = await rows.count();
+  expect(count).toBeGreaterThan(1);
+  const selected = page.getByTestId("fleet-recheck-selected");
+  await expect(selected).toBeDisabled();
+  await page.getByTestId("registry-select-page").check();
+  for (let i = 0; i < count; i++) await expect(rows.nth(i)).toBeChecked();
+  await expect(selected).toBeEnabled();
+  await rows.nth(1).uncheck();
+  await expect(page.getByTestId("registry-select-page")).not.toBeChecked();
+  await expect(rows.first()).toBeChecked();
+
+  // Sorting and the pager are links the server answers, still on the islands bundle.
+  await page.getByTestId("sort-name").click();
+  await expect(page).toHaveURL(/[?&]sort=name/);
+  await expect(page.locator('leptos-island[data-component^="Registry_"]')).toHaveCount(1);
+  await expect(page.getByTestId("registry-row").first()).toBeVisible();
 });

@@ -79,6 +79,9 @@ test("the bell counts a merchant's audit notifications and the list marks them r
   }
   await page.goto("/notifications");
   await hydrated(page);
+  // The list and "mark all read" are islands: the page loads the islands bundle (issue 16).
+  await expect(page.locator('leptos-island[data-component^="NotificationList_"]')).toHaveCount(1);
+  await expect(page.locator('leptos-island[data-component^="MarkAllRead_"]')).toHaveCount(1);
 
   // The bell is an SVG icon (no emoji), and it counts down as soon as one is marked read.
   await expect(bell.locator("svg")).toHaveCount(1);
@@ -93,9 +96,11 @@ test("the bell counts a merchant's audit notifications and the list marks them r
   expect(after).toBeLessThanOrEqual(before);
   await expect.poll(async () => Number(await page.getByTestId("bell").getAttribute("data-unread"))).toBe(after);
 
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   await page.getByTestId("notifications-read-all").click();
   await expect(page.locator('[data-testid="notification"][data-read="false"]')).toHaveCount(0);
-  // No navigation, no reload: the bell follows.
+  // No navigation, no reload (the window is the same one): the bell follows.
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   await expect(page.getByTestId("bell")).toHaveAttribute("data-unread", "0");
   await expect(page.getByTestId("bell-count")).toHaveCount(0);
   // Another page shows what the server counts. Audits that tests running beside this one

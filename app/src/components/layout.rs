@@ -228,13 +228,13 @@ fn Header(user: UserResource, unread: UnreadResource) -> impl IntoView {
 
 type UnreadResource = Resource<Result<i64, AppError>>;
 
-/// Asks the bell to count again (after a page marked notifications read, or moved to another
-/// page in the browser); in context on the pages of the console's bundle.
+/// Asks the bell to count again when the console's bundle moved to another page in the
+/// browser; in context on the pages of the console's bundle.
 #[derive(Clone, Copy)]
-pub struct UnreadRefresh(RwSignal<u32>);
+struct UnreadRefresh(RwSignal<u32>);
 
 impl UnreadRefresh {
-    pub fn bump(self) {
+    fn bump(self) {
         self.0.update(|n| *n = n.wrapping_add(1));
     }
 }
@@ -255,12 +255,18 @@ fn unread_resource() -> UnreadResource {
     Resource::new(|| (), |_| unread_notifications())
 }
 
+/// The window event the notifications page sends when it marked notifications read: the bell
+/// counts again, the page's list reads its page again. A window event because they are
+/// separate islands on the islands bundle's pages.
+pub const NOTIFICATIONS_READ: &str = "wxa-notifications-read";
+
 /// Every this often, the bell counts again.
 const BELL_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The bell: an island (on every page, including those that load only the islands bundle),
-/// so it gets the server's count and counts again by itself every [`BELL_EVERY`] and whenever
-/// the console's pages ask ([`UnreadRefresh`]).
+/// so it gets the server's count and counts again by itself every [`BELL_EVERY`], whenever the
+/// console's pages ask ([`UnreadRefresh`]) and when notifications were marked read
+/// ([`NOTIFICATIONS_READ`]).
 #[island]
 fn NotificationBell(count: i64) -> impl IntoView {
     let t = use_texts();
@@ -268,11 +274,12 @@ fn NotificationBell(count: i64) -> impl IntoView {
     let refresh = use_context::<UnreadRefresh>();
     let tick = RwSignal::new(0u32);
     Effect::new(move |_| {
-        if let Ok(timer) =
-            set_interval_with_handle(move || tick.update(|n| *n = n.wrapping_add(1)), BELL_EVERY)
-        {
+        let again = move || tick.update(|n| *n = n.wrapping_add(1));
+        if let Ok(timer) = set_interval_with_handle(again, BELL_EVERY) {
             on_cleanup(move || timer.clear());
         }
+        let listener = window_event_listener_untyped(NOTIFICATIONS_READ, move |_| again());
+        on_cleanup(move || listener.remove());
     });
     // Not on hydration: the server's count is fresh then.
     Effect::new(move |counted: Option<()>| {

@@ -84,22 +84,26 @@ impl TemplateUsage {
     }
 }
 
-/// Counts per template over the fleet. The version in review or in gray release is the
-/// newest commit's, so those count for the committed template.
-pub fn tally<'a>(fleet: impl IntoIterator<Item = &'a CodeFacts>) -> BTreeMap<i64, TemplateUsage> {
+/// Counts per template over the fleet, given as facts with how many mini programs share
+/// each. The version in review or in gray release is the newest commit's, so those count for
+/// the committed template.
+pub fn tally<'a>(
+    fleet: impl IntoIterator<Item = &'a (CodeFacts, i64)>,
+) -> BTreeMap<i64, TemplateUsage> {
     let mut out: BTreeMap<i64, TemplateUsage> = BTreeMap::new();
-    for f in fleet {
+    for (f, programs) in fleet {
+        let programs = *programs;
         if let Some(t) = f.online_template {
-            out.entry(t).or_default().online += 1;
+            out.entry(t).or_default().online += programs;
         }
         if let Some(t) = f.committed_template {
             let u = out.entry(t).or_default();
             if f.in_review {
-                u.in_review += 1;
+                u.in_review += programs;
             } else if f.gray {
-                u.gray += 1;
+                u.gray += programs;
             } else if f.online_template != Some(t) {
-                u.committed_only += 1;
+                u.committed_only += programs;
             }
         }
     }
@@ -233,17 +237,17 @@ mod tests {
     fn usage_counts_each_mini_program_where_its_code_stands() {
         let fleet = [
             // Online on 1, nothing newer.
-            facts(Some(1), Some(1), false, false),
+            (facts(Some(1), Some(1), false, false), 1),
             // Online on 1, version from 2 in review.
-            facts(Some(1), Some(2), true, false),
+            (facts(Some(1), Some(2), true, false), 1),
             // Online on 1, version from 2 in gray release.
-            facts(Some(1), Some(2), false, true),
+            (facts(Some(1), Some(2), false, true), 1),
             // Only committed from 3.
-            facts(None, Some(3), false, false),
+            (facts(None, Some(3), false, false), 1),
             // Online on 2, a newer commit of 3 not submitted.
-            facts(Some(2), Some(3), false, false),
+            (facts(Some(2), Some(3), false, false), 1),
             // Never committed.
-            facts(None, None, false, false),
+            (facts(None, None, false, false), 1),
         ];
         let u = tally(fleet.iter());
         assert_eq!(
@@ -265,6 +269,20 @@ mod tests {
         assert_eq!(u[&3].committed_only, 2);
         assert_eq!(u[&3].total(), 2);
         assert!(!u.contains_key(&4));
+    }
+
+    #[test]
+    fn a_group_of_mini_programs_counts_as_that_many_alone() {
+        let in_review = facts(Some(1), Some(2), true, false);
+        let committed = facts(None, Some(3), false, false);
+        let grouped = tally([(in_review.clone(), 40), (committed.clone(), 2)].iter());
+        let one_by_one: Vec<(CodeFacts, i64)> = std::iter::repeat_n((in_review, 1), 40)
+            .chain(std::iter::repeat_n((committed, 1), 2))
+            .collect();
+        assert_eq!(grouped, tally(one_by_one.iter()));
+        assert_eq!(grouped[&1].online, 40);
+        assert_eq!(grouped[&2].in_review, 40);
+        assert_eq!(grouped[&3].committed_only, 2);
     }
 
     #[test]

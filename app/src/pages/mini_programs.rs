@@ -7,6 +7,7 @@ use crate::components::merchant_filter::MerchantFilter;
 use crate::components::pager::Pager;
 use crate::components::sort_header::sort_header;
 use crate::domain::mini_program::{AppStatus, MiniProgramQuery, MiniProgramSort, SubjectType};
+use crate::domain::pagination::Page;
 use crate::domain::readiness::{ReadinessFilter, FLEET_CHECK_MAX};
 use crate::domain::time::format_cst;
 use crate::error::AppError;
@@ -100,11 +101,7 @@ pub fn MiniProgramsPage() -> impl IntoView {
     let rt = t.readiness;
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| MiniProgramQuery::from_params(|k| p.get(k))));
-    let run = FleetRun::new();
-    let rows = Resource::new(
-        move || (query.get(), run.reload.get()),
-        |(q, _)| list_mini_programs(q),
-    );
+    let rows = Resource::new(move || query.get(), list_mini_programs);
     let me = use_context::<UserResource>();
 
     view! {
@@ -153,16 +150,47 @@ pub fn MiniProgramsPage() -> impl IntoView {
         </FilterForm>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
-                let q = query.get();
+                let query = query.get();
                 match rows.await {
-                    Ok(page) => view! {
-                        <RegistryTable rows=page.items.clone() query=q.clone() run />
-                        <Pager path=PATH params=q.to_params() total=page.total page=page.page per_page=page.per_page shown=page.items.len() />
-                    }.into_any(),
+                    Ok(page) => view! { <Registry page query /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.message(t)}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The table, its pager and the fleet re-check, which share the ticked rows: an island, so the
+/// registry (the first page after signing in) loads the islands bundle, not the console's
+/// (app::app::ISLAND_PAGES, issue 16). The page of rows comes as props; a re-check reads the
+/// page again when it ends.
+#[island]
+fn Registry(page: Page<MiniProgramRow>, query: MiniProgramQuery) -> impl IntoView {
+    let run = FleetRun::new();
+    let page = RwSignal::new(page);
+    let reread = query.clone();
+    Effect::new(move |seen: Option<u32>| {
+        let reloads = run.reload.get();
+        if seen.is_some_and(|before| before != reloads) {
+            let q = reread.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(fresh) = list_mini_programs(q).await {
+                    page.set(fresh);
+                }
+            });
+        }
+        reloads
+    });
+    let table_query = query.clone();
+    view! {
+        {move || {
+            let p = page.get();
+            let q = table_query.clone();
+            view! {
+                <RegistryTable rows=p.items.clone() query=q.clone() run />
+                <Pager path=PATH params=q.to_params() total=p.total page=p.page per_page=p.per_page shown=p.items.len() />
+            }
+        }}
         <FleetRecheck query run />
     }
 }
@@ -290,7 +318,7 @@ fn registry_row(
 /// [`FLEET_CHECK_MAX`]), one by one with progress (JavaScript only; the table shows the
 /// stored results either way).
 #[component]
-fn FleetRecheck(query: Memo<MiniProgramQuery>, run: FleetRun) -> impl IntoView {
+fn FleetRecheck(query: MiniProgramQuery, run: FleetRun) -> impl IntoView {
     let t = use_texts();
     let rt = t.readiness;
     let on_selected = move |_| {
@@ -301,7 +329,7 @@ fn FleetRecheck(query: Memo<MiniProgramQuery>, run: FleetRun) -> impl IntoView {
         run.start(async move { Ok::<_, AppError>(chosen) });
     };
     let on_matching = move |_| {
-        let q = query.get_untracked();
+        let q = query.clone();
         run.start(async move {
             let targets = readiness_targets(q).await?;
             let taken = targets.appids.len();

@@ -1,17 +1,18 @@
 //! 通知 (`/notifications`): the signed-in user's notifications, newest first, paginated on
-//! the server; marking read needs JavaScript, reading does not.
+//! the server; marking read needs JavaScript, reading does not. The list and "mark all read"
+//! are islands (the page loads the islands bundle).
 
 use crate::api::notifications::{
     list_notifications, mark_all_notifications_read, mark_notification_read,
 };
 use crate::components::filter_form::FilterForm;
-use crate::components::layout::UnreadRefresh;
+use crate::components::layout::NOTIFICATIONS_READ;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::components::text::Lines;
 use crate::components::url::with_param;
 use crate::domain::notifications::{NotificationFilter, NotificationView, KINDS};
-use crate::domain::pagination::PageRequest;
+use crate::domain::pagination::{Page, PageRequest};
 use crate::domain::time::format_cst;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
@@ -32,22 +33,10 @@ pub fn NotificationsPage() -> impl IntoView {
             )
         })
     });
-    let version = RwSignal::new(0u32);
     let rows = Resource::new(
-        move || (query.get(), version.get()),
-        |((page, filter), _)| list_notifications(page, filter.unread_only, Some(filter)),
+        move || query.get(),
+        |(page, filter)| list_notifications(page, filter.unread_only, Some(filter)),
     );
-    let mark_all = Action::new(|_: &()| mark_all_notifications_read());
-    // The bell counts again with the list (taken here: contexts are not read in event handlers).
-    let bell = use_context::<UnreadRefresh>();
-    Effect::new(move |_| {
-        if mark_all.value().get().is_some() {
-            version.update(|v| *v += 1);
-            if let Some(b) = bell {
-                b.bump();
-            }
-        }
-    });
     view! {
         <Title text=t.nav_notifications />
         <div class="page-head">
@@ -65,8 +54,7 @@ pub fn NotificationsPage() -> impl IntoView {
                 }>
                 {move || if query.get().1.unread_only { t.all } else { t.unread_only }}
             </a>
-            <button class="primary" data-testid="notifications-read-all"
-                on:click=move |_| { mark_all.dispatch(()); }>{t.mark_all_read}</button>
+            <MarkAllRead />
         </div>
         <FilterForm action=PATH testid="notifications-filters">
             <input name="appid" placeholder=t.col_appid maxlength="32" data-testid="notifications-appid"
@@ -83,17 +71,9 @@ pub fn NotificationsPage() -> impl IntoView {
         </FilterForm>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
-                let params = query.get().1.to_params();
+                let (request, filter) = query.get();
                 match rows.await {
-                    Ok(page) if page.items.is_empty() => view! {
-                        <p class="empty" data-testid="notifications-empty">{t.no_notifications}</p>
-                    }.into_any(),
-                    Ok(page) => view! {
-                        <ul class="notifications" data-testid="notifications-list">
-                            {page.items.clone().into_iter().map(|n| view! { <NotificationItem n version /> }).collect_view()}
-                        </ul>
-                        <Pager path=PATH params total=page.total page=page.page per_page=page.per_page shown=page.items.len() />
-                    }.into_any(),
+                    Ok(page) => view! { <NotificationList page request filter /> }.into_any(),
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
             })}
@@ -101,8 +81,75 @@ pub fn NotificationsPage() -> impl IntoView {
     }
 }
 
+/// Tells the list and the bell that notifications were marked read (they are separate
+/// islands: a window event is what they share).
+fn announce_read() {
+    if let Ok(event) = leptos::web_sys::Event::new(NOTIFICATIONS_READ) {
+        let _ = window().dispatch_event(&event);
+    }
+}
+
+/// Marks every notification read; the list and the bell follow without a reload.
+#[island]
+fn MarkAllRead() -> impl IntoView {
+    let t = use_texts();
+    let mark_all = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = mark_all_notifications_read().await;
+            announce_read();
+        });
+    };
+    view! {
+        <button class="primary" data-testid="notifications-read-all" on:click=mark_all>{t.mark_all_read}</button>
+    }
+}
+
+/// The page of notifications and its pager: an island, so the page loads the islands bundle
+/// (app::app::ISLAND_PAGES, issue 16). It reads its page again whenever notifications were
+/// marked read, here or by [`MarkAllRead`].
+#[island]
+fn NotificationList(
+    page: Page<NotificationView>,
+    request: PageRequest,
+    filter: NotificationFilter,
+) -> impl IntoView {
+    let t = use_texts();
+    let page = RwSignal::new(page);
+    let reread = filter.clone();
+    Effect::new(move |_| {
+        let reread = reread.clone();
+        let listener = window_event_listener_untyped(NOTIFICATIONS_READ, move |_| {
+            let filter = reread.clone();
+            leptos::task::spawn_local(async move {
+                let unread_only = filter.unread_only;
+                if let Ok(fresh) = list_notifications(request, unread_only, Some(filter)).await {
+                    page.set(fresh);
+                }
+            });
+        });
+        on_cleanup(move || listener.remove());
+    });
+    let params = filter.to_params();
+    move || {
+        let p = page.get();
+        if p.items.is_empty() {
+            return view! {
+                <p class="empty" data-testid="notifications-empty">{t.no_notifications}</p>
+            }
+            .into_any();
+        }
+        view! {
+            <ul class="notifications" data-testid="notifications-list">
+                {p.items.iter().cloned().map(|n| view! { <NotificationItem n /> }).collect_view()}
+            </ul>
+            <Pager path=PATH params=params.clone() total=p.total page=p.page per_page=p.per_page shown=p.items.len() />
+        }
+        .into_any()
+    }
+}
+
 #[component]
-fn NotificationItem(n: NotificationView, version: RwSignal<u32>) -> impl IntoView {
+fn NotificationItem(n: NotificationView) -> impl IntoView {
     let t = use_texts();
     let name = n
         .nick_name
@@ -111,16 +158,12 @@ fn NotificationItem(n: NotificationView, version: RwSignal<u32>) -> impl IntoVie
         .unwrap_or_default();
     let text = (t.notification_text)(&n.kind, &name, &n.param("reason"));
     let id = n.id;
-    let mark = Action::new(move |_: &()| mark_notification_read(id));
-    let bell = use_context::<UnreadRefresh>();
-    Effect::new(move |_| {
-        if mark.value().get().is_some() {
-            version.update(|v| *v += 1);
-            if let Some(b) = bell {
-                b.bump();
-            }
-        }
-    });
+    let mark = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = mark_notification_read(id).await;
+            announce_read();
+        });
+    };
     let class = if n.read {
         "notification read"
     } else {
@@ -140,7 +183,7 @@ fn NotificationItem(n: NotificationView, version: RwSignal<u32>) -> impl IntoVie
                     <a href=format!("{PATH}?appid={appid}") data-testid="notification-filter-app">{t.notifications_of_app}</a>
                 })}
                 {(!n.read).then(|| view! {
-                    <button class="link" data-testid="notification-mark-read" on:click=move |_| { mark.dispatch(()); }>{t.mark_read}</button>
+                    <button class="link" data-testid="notification-mark-read" on:click=mark>{t.mark_read}</button>
                 })}
             </span>
         </li>

@@ -90,7 +90,8 @@ pub async fn library(
         templates: rows,
         library_size,
         library_max: LIBRARY_MAX,
-        fleet_size: facts.len(),
+        fleet_size: usize::try_from(facts.iter().map(|(_, programs)| programs).sum::<i64>())
+            .unwrap_or_default(),
     })
 }
 

@@ -235,6 +235,21 @@ async fn islands_pages_carry_no_hydration_data() {
         "{audit}"
     );
 
+    // The registry's table is an island: its rows come as the island's props, and nothing else
+    // of the page is hydrated.
     let registry = page("/apps").await;
-    assert!(registry.contains("__RESOLVED_RESOURCES["), "{registry}");
+    assert!(registry.contains("__PENDING_RESOURCES=[];"), "{registry}");
+    assert!(!registry.contains("__RESOLVED_RESOURCES["), "{registry}");
+    assert!(
+        registry.contains("<leptos-island data-component=\"Registry_"),
+        "{registry}"
+    );
+    assert!(
+        registry.contains(r#"data-testid="registry-row""#),
+        "{registry}"
+    );
+
+    // A page of the console's bundle hydrates whole, from its resources' data.
+    let sets = page("/message-sets").await;
+    assert!(sets.contains("__RESOLVED_RESOURCES["), "{sets}");
 }

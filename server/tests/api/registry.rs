@@ -235,19 +235,17 @@ async fn unauthenticated_calls_are_refused() {
     );
 }
 
-/// The page's data for hydration sits in a `<script>` as a JavaScript string: names with
-/// quotes, backslashes, line breaks, control characters, Chinese and `</script>` arrive
-/// intact and can never end the script early (vendor/hydration_context's escaping).
-#[tokio::test]
-async fn hydration_data_keeps_any_name_inside_its_script() {
+/// A mini program whose names hold quotes, backslashes, line breaks, control characters,
+/// Chinese, `</script>` and an HTML comment.
+const HOSTILE_NAME: &str = "咖啡\"馆\\</script><script>alert(1)</script>\n\t\u{1}\u{7f}\u{2028}é";
+
+async fn insert_hostile(app: &TestApp) {
     use app::db::mini_programs::{insert, NewMiniProgram};
-    let app = spawn_app().await;
-    let name = "咖啡\"馆\\</script><script>alert(1)</script>\n\t\u{1}\u{7f}\u{2028}é";
     insert(
         &app.db.pool,
         &NewMiniProgram {
             appid: "wxescape000000001",
-            nick_name: name,
+            nick_name: HOSTILE_NAME,
             principal_name: "<!-- 主体 -->",
             subject: SubjectType::Enterprise,
             merchant_id: None,
@@ -257,13 +255,38 @@ async fn hydration_data_keeps_any_name_inside_its_script() {
     )
     .await
     .expect("insert");
+}
+
+/// Whether `value` holds the string `wanted` anywhere inside.
+fn holds_string(value: &serde_json::Value, wanted: &str) -> bool {
+    match value {
+        serde_json::Value::String(s) => s == wanted,
+        serde_json::Value::Array(items) => items.iter().any(|v| holds_string(v, wanted)),
+        serde_json::Value::Object(fields) => fields.values().any(|v| holds_string(v, wanted)),
+        _ => false,
+    }
+}
+
+/// A console page's data for hydration sits in a `<script>` as a JavaScript string: the
+/// hostile names arrive intact and can never end the script early (vendor/hydration_context's
+/// escaping).
+#[tokio::test]
+async fn hydration_data_keeps_any_name_inside_its_script() {
+    let app = spawn_app().await;
+    insert_hostile(&app).await;
     let c = app.signed_in(ADMIN).await;
-    let html = body(c.get(app.url("/apps?q=wxescape")).send().await.unwrap()).await;
+    let html = body(
+        c.get(app.url("/apps/wxescape000000001"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(
         !html.contains("<script>alert(1)"),
         "the name closed a script"
     );
-    // Find the resource that carries the registry page and decode it as the browser would.
+    // Find the resource that carries the mini program and decode it as the browser would.
     let data = html
         .split("__RESOLVED_RESOURCES[")
         .skip(1)
@@ -273,10 +296,36 @@ async fn hydration_data_keeps_any_name_inside_its_script() {
             let literal = <String as serde::Deserialize>::deserialize(&mut de).ok()?;
             literal.contains("wxescape000000001").then_some(literal)
         })
-        .expect("the registry's data is in the page as a string literal");
-    let page: serde_json::Value = serde_json::from_str(&data).expect("JSON inside");
-    assert_eq!(page["Ok"]["items"][0]["nick_name"], name);
-    assert_eq!(page["Ok"]["items"][0]["principal_name"], "<!-- 主体 -->");
+        .expect("the mini program's data is in the page as a string literal");
+    let data: serde_json::Value = serde_json::from_str(&data).expect("JSON inside");
+    assert!(holds_string(&data, HOSTILE_NAME), "{data}");
+}
+
+/// On the registry, an islands page, the rows are the props of its island: JSON in an HTML
+/// attribute. The hostile names arrive intact and end neither the attribute nor a script.
+#[tokio::test]
+async fn island_props_keep_any_name_inside_their_attribute() {
+    let app = spawn_app().await;
+    insert_hostile(&app).await;
+    let c = app.signed_in(ADMIN).await;
+    let html = body(c.get(app.url("/apps?q=wxescape")).send().await.unwrap()).await;
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "the name closed a script"
+    );
+    // Read the props back as the browser does: the attribute's entities, then JSON.
+    let props = html
+        .split("<leptos-island data-component=\"Registry_")
+        .nth(1)
+        .and_then(|island| island.split_once(" data-props=\""))
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(attribute, _)| html_escape::decode_html_entities(attribute).into_owned())
+        .expect("the registry's island carries its rows as props");
+    let page: serde_json::Value = serde_json::from_str(&props).expect("JSON inside");
+    assert_eq!(page["page"]["items"][0]["nick_name"], HOSTILE_NAME);
+    assert_eq!(page["page"]["items"][0]["principal_name"], "<!-- 主体 -->");
+    // The same row, as the server rendered it, in the table.
+    assert!(html.contains("data-appid=\"wxescape000000001\""), "{html}");
 }
 
 /// The registry's default order (newest first, AppID as tie-breaker) is read through an index
@@ -328,4 +377,43 @@ async fn newest_first_pages_are_read_in_index_order() {
         app.assert_read_in_index_order(page_sql(scope, &q).text(), index)
             .await;
     }
+}
+
+/// A page titled with a name from the data (here a mini program's detail page) writes it into
+/// `<title>` as text: a name with `</title>` cannot end the element and put markup in the head.
+#[tokio::test]
+async fn a_name_cannot_end_the_page_title() {
+    use app::db::mini_programs::{insert, NewMiniProgram};
+    let app = spawn_app().await;
+    let name = "x</title><script>alert(2)</script><base href=\"https://evil.example/\">";
+    insert(
+        &app.db.pool,
+        &NewMiniProgram {
+            appid: "wxescape000000002",
+            nick_name: name,
+            principal_name: "p",
+            subject: SubjectType::Enterprise,
+            merchant_id: None,
+            status: AppStatus::Authorized,
+            created_at: app::db::now() + 3600,
+        },
+    )
+    .await
+    .expect("insert");
+    let c = app.signed_in(ADMIN).await;
+    let html = body(
+        c.get(app.url("/apps/wxescape000000002"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let head = html.split("</head>").next().unwrap_or_default();
+    assert!(!head.contains("<script>alert(2)"), "{head}");
+    assert!(!head.contains("<base"), "{head}");
+    assert_eq!(head.matches("</title>").count(), 1, "{head}");
+    assert!(
+        head.contains("<title>x&lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "{head}"
+    );
 }
