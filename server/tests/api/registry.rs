@@ -239,14 +239,15 @@ async fn unauthenticated_calls_are_refused() {
 /// Chinese, `</script>` and an HTML comment.
 const HOSTILE_NAME: &str = "咖啡\"馆\\</script><script>alert(1)</script>\n\t\u{1}\u{7f}\u{2028}é";
 
-async fn insert_hostile(app: &TestApp) {
+/// Adds a mini program with these names, newer than the demo's (first in the registry).
+async fn insert_named(app: &TestApp, appid: &str, nick_name: &str, principal_name: &str) {
     use app::db::mini_programs::{insert, NewMiniProgram};
     insert(
         &app.db.pool,
         &NewMiniProgram {
-            appid: "wxescape000000001",
-            nick_name: HOSTILE_NAME,
-            principal_name: "<!-- 主体 -->",
+            appid,
+            nick_name,
+            principal_name,
             subject: SubjectType::Enterprise,
             merchant_id: None,
             status: AppStatus::Authorized,
@@ -255,6 +256,10 @@ async fn insert_hostile(app: &TestApp) {
     )
     .await
     .expect("insert");
+}
+
+async fn insert_hostile(app: &TestApp) {
+    insert_named(app, "wxescape000000001", HOSTILE_NAME, "<!-- 主体 -->").await;
 }
 
 /// Whether `value` holds the string `wanted` anywhere inside.
@@ -383,23 +388,9 @@ async fn newest_first_pages_are_read_in_index_order() {
 /// `<title>` as text: a name with `</title>` cannot end the element and put markup in the head.
 #[tokio::test]
 async fn a_name_cannot_end_the_page_title() {
-    use app::db::mini_programs::{insert, NewMiniProgram};
     let app = spawn_app().await;
     let name = "x</title><script>alert(2)</script><base href=\"https://evil.example/\">";
-    insert(
-        &app.db.pool,
-        &NewMiniProgram {
-            appid: "wxescape000000002",
-            nick_name: name,
-            principal_name: "p",
-            subject: SubjectType::Enterprise,
-            merchant_id: None,
-            status: AppStatus::Authorized,
-            created_at: app::db::now() + 3600,
-        },
-    )
-    .await
-    .expect("insert");
+    insert_named(&app, "wxescape000000002", name, "p").await;
     let c = app.signed_in(ADMIN).await;
     let html = body(
         c.get(app.url("/apps/wxescape000000002"))
