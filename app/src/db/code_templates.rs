@@ -26,9 +26,7 @@ pub async fn fleet_facts(db: &Db) -> Result<Vec<(CodeFacts, i64)>, sqlx::Error> 
          CAST(CASE WHEN rs.gray_status IN (1, 2) THEN 1 ELSE 0 END AS BIGINT) AS gray, \
          COUNT(*) AS programs \
          FROM release_facts f LEFT JOIN release_status rs ON rs.appid = f.appid \
-         GROUP BY rs.online_template_id, f.commit_template_id, \
-             CASE WHEN f.audit_status IN (2, 4) THEN 1 ELSE 0 END, \
-             CASE WHEN rs.gray_status IN (1, 2) THEN 1 ELSE 0 END",
+         GROUP BY 1, 2, 3, 4",
     )
     .fetch_all(&db.pool)
     .await?;

@@ -169,18 +169,19 @@ fn Registry(page: Page<MiniProgramRow>, query: MiniProgramQuery) -> impl IntoVie
     let run = FleetRun::new();
     let page = RwSignal::new(page);
     let reread = query.clone();
-    Effect::new(move |seen: Option<u32>| {
-        let reloads = run.reload.get();
-        if seen.is_some_and(|before| before != reloads) {
+    // On each run's end, not on hydration (the props are fresh then).
+    Effect::watch(
+        move || run.reload.get(),
+        move |_, _, _| {
             let q = reread.clone();
             leptos::task::spawn_local(async move {
                 if let Ok(fresh) = list_mini_programs(q).await {
                     page.set(fresh);
                 }
             });
-        }
-        reloads
-    });
+        },
+        false,
+    );
     let table_query = query.clone();
     view! {
         {move || {

@@ -258,8 +258,17 @@ async fn insert_named(app: &TestApp, appid: &str, nick_name: &str, principal_nam
     .expect("insert");
 }
 
-async fn insert_hostile(app: &TestApp) {
-    insert_named(app, "wxescape000000001", HOSTILE_NAME, "<!-- 主体 -->").await;
+/// The page at `path`, read by an admin once the hostile mini program is in the registry.
+async fn page_with_hostile_names(path: &str) -> String {
+    let app = spawn_app().await;
+    insert_named(&app, "wxescape000000001", HOSTILE_NAME, "<!-- 主体 -->").await;
+    let c = app.signed_in(ADMIN).await;
+    let html = body(c.get(app.url(path)).send().await.unwrap()).await;
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "the name closed a script"
+    );
+    html
 }
 
 /// Whether `value` holds the string `wanted` anywhere inside.
@@ -277,20 +286,7 @@ fn holds_string(value: &serde_json::Value, wanted: &str) -> bool {
 /// escaping).
 #[tokio::test]
 async fn hydration_data_keeps_any_name_inside_its_script() {
-    let app = spawn_app().await;
-    insert_hostile(&app).await;
-    let c = app.signed_in(ADMIN).await;
-    let html = body(
-        c.get(app.url("/apps/wxescape000000001"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert!(
-        !html.contains("<script>alert(1)"),
-        "the name closed a script"
-    );
+    let html = page_with_hostile_names("/apps/wxescape000000001").await;
     // Find the resource that carries the mini program and decode it as the browser would.
     let data = html
         .split("__RESOLVED_RESOURCES[")
@@ -310,14 +306,7 @@ async fn hydration_data_keeps_any_name_inside_its_script() {
 /// attribute. The hostile names arrive intact and end neither the attribute nor a script.
 #[tokio::test]
 async fn island_props_keep_any_name_inside_their_attribute() {
-    let app = spawn_app().await;
-    insert_hostile(&app).await;
-    let c = app.signed_in(ADMIN).await;
-    let html = body(c.get(app.url("/apps?q=wxescape")).send().await.unwrap()).await;
-    assert!(
-        !html.contains("<script>alert(1)"),
-        "the name closed a script"
-    );
+    let html = page_with_hostile_names("/apps?q=wxescape").await;
     // Read the props back as the browser does: the attribute's entities, then JSON.
     let props = html
         .split("<leptos-island data-component=\"Registry_")
