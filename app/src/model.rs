@@ -15,6 +15,14 @@ pub struct CurrentUser {
     pub merchant_name: Option<String>,
 }
 
+/// Whom a console page is shown to: the signed-in user and their unread notifications, as the
+/// page guard found them for the request. The layout renders from it without waiting.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user: CurrentUser,
+    pub unread: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MiniProgramRow {
     pub appid: String,

@@ -1,7 +1,7 @@
 //! Request context for server functions (server only).
 
 use crate::error::AppError;
-use crate::model::CurrentUser;
+use crate::model::{CurrentUser, Viewer};
 use crate::services::{auth, AppState};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -52,6 +52,16 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 
 /// During a page render, the user the page guard already checked for this request.
 pub fn checked_by_page_guard() -> Option<CurrentUser> {
+    with_context::<http::request::Parts, _>(|p| {
+        p.extensions
+            .get::<auth::CheckedUser>()
+            .map(|c| c.0.user.clone())
+    })
+    .flatten()
+}
+
+/// During a page render, whom the page guard checked the request as, with their unread count.
+pub fn page_viewer() -> Option<Viewer> {
     with_context::<http::request::Parts, _>(|p| {
         p.extensions.get::<auth::CheckedUser>().map(|c| c.0.clone())
     })

@@ -1,49 +1,60 @@
-use crate::api::auth::{load_current_user, Logout, SetLocale};
+use crate::api::auth::{Logout, SetLocale};
 use crate::api::notifications::unread_notifications;
 use crate::components::icons::BellIcon;
 use crate::domain::notifications::unread_badge;
-use crate::error::AppError;
 use crate::i18n::{use_texts, Locale, Texts};
-use crate::model::CurrentUser;
+use crate::model::{CurrentUser, Viewer};
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect};
+use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
-/// The signed-in user, loaded once by the layout; pages read it from context.
-pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
+/// The signed-in user, as the layout was rendered for them; pages read it from context.
+#[derive(Clone, Copy)]
+struct SignedIn(RwSignal<Option<CurrentUser>>);
 
-/// Whether the signed-in user is staff, as far as the layout has loaded the user (false until
-/// then). Tracked: a view that calls it in a closure updates when the user arrives. Only for
-/// what to show; the server decides what is allowed.
-pub fn user_is_staff() -> bool {
-    use_context::<UserResource>()
-        .and_then(|u| u.get())
-        .and_then(Result::ok)
-        .flatten()
-        .is_some_and(|u| u.role.sees_whole_fleet())
+/// The signed-in user, tracked: a view that calls it in a closure updates when the user
+/// arrives (only on a page the browser built without the server, see [`ConsoleLayout`]).
+/// Only for what to show; the server decides what is allowed.
+pub fn signed_in_user() -> Option<CurrentUser> {
+    use_context::<SignedIn>().and_then(|u| u.0.get())
 }
 
+/// Whether the signed-in user is staff (false while unknown). Tracked, like [`signed_in_user`].
+pub fn user_is_staff() -> bool {
+    signed_in_as(|u| u.role.sees_whole_fleet())
+}
+
+/// Whether the signed-in user manages users (false while unknown). Tracked.
+pub fn user_is_admin() -> bool {
+    signed_in_as(|u| u.role.manages_users())
+}
+
+fn signed_in_as(rule: impl Fn(&CurrentUser) -> bool) -> bool {
+    use_context::<SignedIn>().is_some_and(|u| u.0.with(|u| u.as_ref().is_some_and(&rule)))
+}
+
+/// The layout renders the user and the bell's count without waiting: the page guard already
+/// looked both up for this request, and a `SharedValue` hands them to the hydrating browser.
+/// Two resources and three `Suspense` boundaries did the same for a quarter of a signed-in
+/// page's server time (issue 16).
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
     let t = use_texts();
-    let user: UserResource = Resource::new(|| (), |_| load_current_user());
-    provide_context(user);
-    // Resources, Suspense and Transition take ids in creation order, and the hydrating
-    // browser must take them in the server's order. So nothing that takes one is created
-    // inside a Suspend (the server runs it later, the hydrating browser at once): the header
-    // and its bell's count are created here, and only plain elements and islands (which take
-    // none) wait for them.
-    let unread = unread_resource();
+    let viewer = SharedValue::new(rendered_for).into_inner();
+    let unread = viewer.as_ref().map_or(0, |v| v.unread);
+    let known = viewer.is_some();
+    let user = RwSignal::new(viewer.map(|v| v.user));
+    provide_context(SignedIn(user));
+    let refresh = unread_refresh();
+    if !known {
+        signed_in_by_the_browser(user, refresh);
+    }
     view! {
         <div class="console">
-            <Suspense fallback=move || view! { <aside class="sidebar"></aside> }>
-                {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(u)) => view! { <Sidebar user=u /> }.into_any(),
-                        _ => view! { <Redirect path="/login" /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || match user.get() {
+                Some(u) => view! { <Sidebar user=u /> }.into_any(),
+                None => view! { <aside class="sidebar"></aside> }.into_any(),
+            }}
             <Header user unread />
             <main class="content">
                 <Outlet />
@@ -51,6 +62,44 @@ pub fn ConsoleLayout() -> impl IntoView {
         </div>
         <footer class="footer">{t.times_in_cst}</footer>
     }
+}
+
+/// Whom the server renders the page for: the page guard's finding. Nobody only if the page
+/// was reached around the guard, and then the browser is sent to sign in.
+#[cfg(feature = "ssr")]
+fn rendered_for() -> Option<Viewer> {
+    let viewer = crate::api::ctx::page_viewer();
+    if viewer.is_none() {
+        leptos_axum::redirect("/login");
+    }
+    viewer
+}
+
+/// In the browser, the hydration data carries the server's finding; without it, the browser
+/// built the layout itself (it came from a page outside the layout) and asks below.
+#[cfg(not(feature = "ssr"))]
+fn rendered_for() -> Option<Viewer> {
+    None
+}
+
+/// For a layout the browser built itself: asks who is signed in (and sends the browser to
+/// sign in when nobody is), then has the bell count.
+fn signed_in_by_the_browser(user: RwSignal<Option<CurrentUser>>, refresh: UnreadRefresh) {
+    #[cfg(not(feature = "ssr"))]
+    leptos::task::spawn_local(async move {
+        match crate::api::auth::load_current_user().await {
+            Ok(Some(u)) => {
+                user.set(Some(u));
+                refresh.bump();
+            }
+            Ok(None) => {
+                let _ = window().location().assign("/login");
+            }
+            Err(_) => {}
+        }
+    });
+    #[cfg(feature = "ssr")]
+    let _ = (user, refresh);
 }
 
 #[component]
@@ -185,7 +234,7 @@ fn mini_program_page(t: &'static Texts, page: &str) -> Option<&'static str> {
 }
 
 #[component]
-fn Header(user: UserResource, unread: UnreadResource) -> impl IntoView {
+fn Header(user: RwSignal<Option<CurrentUser>>, unread: i64) -> impl IntoView {
     let t = use_texts();
     let location = use_location();
     let trail = move || {
@@ -204,29 +253,18 @@ fn Header(user: UserResource, unread: UnreadResource) -> impl IntoView {
                 {trail}
             </ol>
             <div class="who">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        user.await.ok().flatten().map(|user| view! {
-                            <span data-testid="current-user">{user.display_name.clone()}</span>
-                            <span class="badge" data-testid="current-role">{t.role(user.role)}</span>
-                            {user.merchant_name.clone().map(|m| view! { <span class="muted" data-testid="current-merchant">{m}</span> })}
-                        })
-                    })}
-                </Suspense>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let count = unread.await.unwrap_or(0);
-                        view! { <NotificationBell count /> }
-                    })}
-                </Suspense>
+                {move || user.get().map(|user| view! {
+                    <span data-testid="current-user">{user.display_name}</span>
+                    <span class="badge" data-testid="current-role">{t.role(user.role)}</span>
+                    {user.merchant_name.map(|m| view! { <span class="muted" data-testid="current-merchant">{m}</span> })}
+                })}
+                <NotificationBell count=unread />
                 <LocaleSwitch />
                 <LogoutButton />
             </div>
         </header>
     }
 }
-
-type UnreadResource = Resource<Result<i64, AppError>>;
 
 /// Asks the bell to count again when the console's bundle moved to another page in the
 /// browser; in context on the pages of the console's bundle.
@@ -239,9 +277,8 @@ impl UnreadRefresh {
     }
 }
 
-/// The unread count the page is rendered with; the bell keeps it fresh from there. Moving to
-/// another page in the browser asks the bell to count again.
-fn unread_resource() -> UnreadResource {
+/// Moving to another page in the browser asks the bell to count again.
+fn unread_refresh() -> UnreadRefresh {
     let refresh = UnreadRefresh(RwSignal::new(0));
     provide_context(refresh);
     let path = use_location().pathname;
@@ -252,7 +289,7 @@ fn unread_resource() -> UnreadResource {
         }
         now
     });
-    Resource::new(|| (), |_| unread_notifications())
+    refresh
 }
 
 /// The window event the notifications page sends when it marked notifications read: the bell

@@ -5,7 +5,7 @@
 use crate::api::merchants::merchant_options;
 use crate::api::platform::{authorization_status, start_authorization};
 use crate::components::field::{FieldMessage, FormError};
-use crate::components::layout::UserResource;
+use crate::components::layout::user_is_staff;
 use crate::components::page_error::PageError;
 use crate::domain::mini_program::SubjectType;
 use crate::domain::time::format_cst;
@@ -44,25 +44,16 @@ fn svg_only(svg: &str) -> String {
 #[component]
 pub fn AuthorizePage() -> impl IntoView {
     let t = use_texts();
-    let me = use_context::<UserResource>();
     // Resources live with the page, not inside the Suspend below, so that hydration creates
     // them in the order the server did.
     let resources = ScreenResources::new();
     view! {
         <Title text=t.add_mini_program />
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                let staff = match me {
-                    Some(r) => r.await.ok().flatten().is_some_and(|u| u.role.sees_whole_fleet()),
-                    None => false,
-                };
-                if staff {
-                    view! { <AuthorizeScreen resources /> }.into_any()
-                } else {
-                    view! { <PageError error=AppError::Forbidden /> }.into_any()
-                }
-            })}
-        </Suspense>
+        {move || if user_is_staff() {
+            view! { <AuthorizeScreen resources /> }.into_any()
+        } else {
+            view! { <PageError error=AppError::Forbidden /> }.into_any()
+        }}
     }
 }
 

@@ -2,7 +2,7 @@ use crate::api::mini_programs::list_mini_programs;
 use crate::api::readiness::{check_readiness, readiness_targets};
 use crate::components::field::error_text;
 use crate::components::filter_form::FilterForm;
-use crate::components::layout::UserResource;
+use crate::components::layout::user_is_staff;
 use crate::components::merchant_filter::MerchantFilter;
 use crate::components::pager::Pager;
 use crate::components::sort_header::sort_header;
@@ -102,23 +102,14 @@ pub fn MiniProgramsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| MiniProgramQuery::from_params(|k| p.get(k))));
     let rows = Resource::new(move || query.get(), list_mini_programs);
-    let me = use_context::<UserResource>();
 
     view! {
         <Title text=t.nav_mini_programs />
         <div class="page-head">
             <h1>{t.nav_mini_programs}</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let staff = match me {
-                        Some(r) => r.await.ok().flatten().is_some_and(|u| u.role.sees_whole_fleet()),
-                        None => false,
-                    };
-                    staff.then(|| view! {
-                        <a href="/apps/authorize" class="button primary" data-testid="add-mini-program">{t.add_mini_program}</a>
-                    })
-                })}
-            </Suspense>
+            {move || user_is_staff().then(|| view! {
+                <a href="/apps/authorize" class="button primary" data-testid="add-mini-program">{t.add_mini_program}</a>
+            })}
         </div>
         <FilterForm action=PATH testid="filters">
             <input type="search" name="q" maxlength="64" placeholder=t.search_placeholder

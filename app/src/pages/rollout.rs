@@ -11,7 +11,7 @@ use crate::api::rollouts::{
     cancel_rollout, get_rollout, pause_rollout, resume_rollout, retry_rollout, rollout_events,
     rollout_targets,
 };
-use crate::components::layout::UserResource;
+use crate::components::layout::user_is_staff;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::components::text::Lines;
@@ -183,7 +183,6 @@ pub fn RolloutPage() -> impl IntoView {
             }
         },
     );
-    let me = use_context::<UserResource>();
 
     // In the browser only (effects do not run on the server): while the rollout moves, read
     // it again every two seconds; the interval is cleared when it stops moving or the page
@@ -238,23 +237,13 @@ pub fn RolloutPage() -> impl IntoView {
         }
     });
 
-    let staff = move || async move {
-        match me {
-            Some(u) => u
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|u| u.role.sees_whole_fleet()),
-            None => false,
-        }
-    };
+    let staff = untrack(user_is_staff);
 
     view! {
         // Rendered again on every poll (Transition keeps the old content meanwhile); the
         // controls' state lives above, in `controls`.
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
-                let staff = staff().await;
                 let q = query.get();
                 match detail.await {
                     Ok(d) => view! {
@@ -289,7 +278,6 @@ pub fn RolloutPage() -> impl IntoView {
         </Transition>
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
-                let staff = staff().await;
                 let q = query.get();
                 match (detail.await, targets.await) {
                     (Ok(d), Ok(v)) => view! {

@@ -4,7 +4,7 @@
 
 use crate::api::rollouts::list_rollouts;
 use crate::components::filter_form::FilterForm;
-use crate::components::layout::UserResource;
+use crate::components::layout::user_is_staff;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::domain::rollout::{Progress, ReleasePolicy, StateKind};
@@ -74,23 +74,14 @@ pub fn RolloutsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| RolloutListQuery::from_params(|k| p.get(k))));
     let rollouts = Resource::new(move || query.get(), list_rollouts);
-    let me = use_context::<UserResource>();
 
     view! {
         <Title text=r.title />
         <div class="page-head">
             <h1>{r.title}</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let staff = match me {
-                        Some(u) => u.await.ok().flatten().is_some_and(|u| u.role.sees_whole_fleet()),
-                        None => false,
-                    };
-                    staff.then(|| view! {
-                        <a href="/rollouts/new" class="button primary" data-testid="rollout-new">{r.new_rollout}</a>
-                    })
-                })}
-            </Suspense>
+            {move || user_is_staff().then(|| view! {
+                <a href="/rollouts/new" class="button primary" data-testid="rollout-new">{r.new_rollout}</a>
+            })}
         </div>
         <p class="hint">{r.intro}</p>
         <FilterForm action=PATH testid="rollouts-filters">

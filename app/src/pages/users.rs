@@ -3,7 +3,7 @@ use crate::api::users::{
     change_user_role, create_user, list_users, reset_user_password, set_user_disabled,
 };
 use crate::components::field::{FieldMessage, FormError};
-use crate::components::layout::UserResource;
+use crate::components::layout::{signed_in_user, user_is_admin};
 use crate::domain::auth::Role;
 use crate::domain::time::format_cst;
 use crate::domain::user::{validate_new_user, NewUser};
@@ -23,17 +23,13 @@ pub fn UsersPage() -> impl IntoView {
     let version = RwSignal::new(0usize);
     let users = Resource::new(move || version.get(), |_| list_users());
     let merchants = Resource::new(|| (), |_| merchant_options());
-    let me = use_context::<UserResource>();
     view! {
         <Title text=t.nav_users />
         <div class="page-head"><h1>{t.nav_users}</h1></div>
         // The form has its own Suspense so that reloading the table keeps what it shows.
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let admin = match me {
-                    Some(r) => r.await.ok().flatten().is_some_and(|u| u.role.manages_users()),
-                    None => false,
-                };
+                let admin = untrack(user_is_admin);
                 let merchants = merchants.await.unwrap_or_default();
                 admin.then(|| view! { <CreateUserForm merchants version /> })
             })}
@@ -41,7 +37,7 @@ pub fn UsersPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 let merchants = merchants.await.unwrap_or_default();
-                let my_id = match me { Some(r) => r.await.ok().flatten().map(|u| u.id), None => None };
+                let my_id = untrack(signed_in_user).map(|u| u.id);
                 match users.await {
                     Ok(list) => view! {
                         <table class="table" data-testid="users-table">

@@ -298,11 +298,12 @@ pub fn require_staff(user: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
-/// The user a console page request was checked as, kept in the request's extensions by the
-/// page guard: the page's resources ask for the user several times per render, and one
-/// lookup per request is enough (the sign-in state cannot change within a GET).
+/// Whom a console page request was checked as, kept in the request's extensions by the page
+/// guard: the layout renders the user and the bell from it, and the page's server functions
+/// ask for the user several times per render; one lookup per request is enough (the sign-in
+/// state cannot change within a GET).
 #[derive(Clone, Debug)]
-pub struct CheckedUser(pub CurrentUser);
+pub struct CheckedUser(pub crate::model::Viewer);
 
 pub async fn require_user(state: &AppState, session: &Session) -> Result<CurrentUser, AppError> {
     current_user(state, session)

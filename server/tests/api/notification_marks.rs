@@ -303,3 +303,64 @@ async fn parallel_markings_by_one_user_count_each_notification_once() {
         assert_eq!(unread(&app, m, user).await, 0);
     }
 }
+
+/// The `data-unread` the page's bell was rendered with.
+fn bell_count(page: &str) -> i64 {
+    let (_, rest) = page
+        .split_once("data-unread=\"")
+        .unwrap_or_else(|| panic!("no bell on the page: {page}"));
+    rest.split('"')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a count")
+}
+
+/// The layout renders the user and the bell's count from what the page guard looked up (issue
+/// 16), on the islands bundle's pages and on the console's: the count follows what arrives and
+/// what is marked read, and the console's page hands both to the hydrating browser.
+#[tokio::test]
+async fn pages_are_rendered_with_the_signed_in_user_and_their_unread_count() {
+    let app = spawn_app().await;
+    let c = app.signed_in(MERCHANT).await;
+    let me = app.call_ok(&c, "auth/me", json!({})).await;
+    let merchant = me["merchant_id"].as_i64().expect("a merchant user");
+    let name = me["display_name"].as_str().expect("a name").to_string();
+    let counted = || async {
+        app.call_ok(&c, "notifications/unread", json!({}))
+            .await
+            .as_i64()
+            .expect("a count")
+    };
+    let page = |path: &'static str| {
+        let c = c.clone();
+        let url = app.url(path);
+        async move { body(c.get(url).send().await.expect("page")).await }
+    };
+
+    let before = counted().await;
+    notify(&app, merchant, "bell-1").await;
+    notify(&app, merchant, "bell-2").await;
+    assert_eq!(counted().await, before + 2);
+    // `/apps` loads the islands bundle, `/message-sets` the console's.
+    for path in ["/apps", "/message-sets"] {
+        let html = page(path).await;
+        assert_eq!(bell_count(&html), before + 2, "{path}");
+        assert!(
+            html.contains(&format!("data-testid=\"current-user\">{name}<")),
+            "{path}: {html}"
+        );
+    }
+    // The console's page carries whom it was rendered for in its hydration data.
+    let console = page("/message-sets").await;
+    let (_, data) = console
+        .split_once("__RESOLVED_RESOURCES")
+        .expect("hydration data");
+    // JSON inside a JavaScript string: its quotes are escaped.
+    let field = format!(r#"\"display_name\":\"{name}\""#);
+    assert!(data.contains(&field), "{data}");
+
+    app.call_ok(&c, "notifications/read_all", json!({})).await;
+    for path in ["/apps", "/message-sets"] {
+        assert_eq!(bell_count(&page(path).await), 0, "{path}");
+    }
+}

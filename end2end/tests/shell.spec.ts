@@ -1,0 +1,102 @@
+import { expect, Page } from "@playwright/test";
+import { test, demoAppid, hydrated, login, Who } from "./helpers";
+
+// Issue 16: the layout renders who is signed in and the bell's count from what the page guard
+// found, with no resource or Suspense, and the browser reads them back from the page. Every
+// console page, on both bundles, for staff and for a merchant: the header and the sidebar are
+// there, the bell shows the server's count, and hydration throws nothing (the test fixture
+// fails on any panic or hydration error).
+const APP = demoAppid(16);
+const STAFF_PAGES = [
+  "/apps",
+  "/apps/authorize",
+  `/apps/${APP}`,
+  `/apps/${APP}/release`,
+  `/apps/${APP}/widget`,
+  `/apps/${APP}/message-templates`,
+  `/apps/${APP}/subscribe-messages`,
+  `/apps/${APP}/qrcode-rules`,
+  `/apps/${APP}/testers`,
+  `/apps/${APP}/readiness`,
+  `/apps/${APP}/domains`,
+  `/apps/${APP}/plugins`,
+  `/apps/${APP}/plugin-applications`,
+  "/domains/defaults",
+  "/widgets",
+  "/qrcode-rules",
+  "/message-sets",
+  "/message-sets/1",
+  "/audit",
+  "/releases",
+  "/rollouts",
+  "/rollouts/new",
+  "/rollouts/1",
+  "/templates",
+  "/notifications",
+  "/platform/tokens",
+  "/platform/callbacks",
+  "/platform/callbacks/1",
+  "/admin/users",
+  "/admin/merchants",
+];
+const MERCHANT_PAGES = [
+  "/apps",
+  `/apps/${APP}`,
+  `/apps/${APP}/release`,
+  `/apps/${APP}/widget`,
+  `/apps/${APP}/qrcode-rules`,
+  "/widgets",
+  "/message-sets",
+  "/audit",
+  "/releases",
+  "/rollouts",
+  "/notifications",
+];
+
+async function signedIn(page: Page) {
+  const me = await (await page.request.post("/api/auth/me", { form: {} })).json();
+  const unread = Number(await (await page.request.post("/api/notifications/unread", { data: {} })).json());
+  return { name: me.display_name as string, unread };
+}
+
+async function expectShell(page: Page, who: { name: string; unread: number }, staff: boolean) {
+  await expect(page.getByTestId("current-user")).toHaveText(who.name);
+  await expect(page.getByTestId("current-role")).toBeVisible();
+  await expect(page.getByTestId("bell")).toHaveAttribute("data-unread", String(who.unread));
+  await expect(page.getByTestId("nav-apps")).toBeVisible();
+  await expect(page.getByTestId("nav-templates")).toHaveCount(staff ? 1 : 0);
+}
+
+for (const [who, pages, staff] of [
+  ["admin", STAFF_PAGES, true],
+  ["merchant", MERCHANT_PAGES, false],
+] as [Who, string[], boolean][]) {
+  test(`every console page shows ${who} and the bell's count, and hydrates cleanly`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await login(page, who);
+    const me = await signedIn(page);
+    for (const path of pages) {
+      await page.goto(path);
+      await hydrated(page);
+      await expectShell(page, me, staff);
+    }
+    // Hydrated and answering: the language switch (an island on every page) still works.
+    await page.getByTestId("locale-switch").click();
+    await expect(page.locator("html")).not.toHaveAttribute("lang", "zh-CN");
+  });
+}
+
+test("a layout the browser builds itself asks who is signed in and counts the bell", async ({ page }) => {
+  await login(page, "operator");
+  const me = await signedIn(page);
+  // The 404 page has no layout; its link to the registry is followed in the browser, which then
+  // builds the layout with no server render to read from.
+  await page.goto("/no-such-page");
+  await hydrated(page);
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  await page.getByTestId("not-found").getByRole("link").click();
+  await expect(page).toHaveURL(/\/apps$/);
+  await expectShell(page, me, true);
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  await expect(page.getByTestId("add-mini-program")).toBeVisible();
+});
