@@ -118,6 +118,52 @@ test("the bell counts a merchant's audit notifications and the list marks them r
     .toBe(true);
 });
 
+test("two quick marks read: the list keeps the later reading when the earlier one arrives last", async ({ page }) => {
+  // admin: no other test marks admin's notifications read one by one.
+  await login(page, "admin");
+  await page.goto("/notifications");
+  await hydrated(page);
+  const unread = page.locator('[data-testid="notification"][data-read="false"]');
+  await expect(unread.nth(1)).toBeVisible();
+  const ids = await unread.evaluateAll((els) => els.slice(0, 2).map((e) => e.getAttribute("data-id")!));
+  const item = (id: string) => page.locator(`[data-testid="notification"][data-id="${id}"]`);
+
+  // The list's first reading (after the first mark) is held back until the second reading,
+  // which already has both marked, has been shown.
+  let readings = 0;
+  let firstAsked!: () => void;
+  const firstReadingAsked = new Promise<void>((r) => (firstAsked = r));
+  let secondShown!: () => void;
+  const secondReadingShown = new Promise<void>((r) => (secondShown = r));
+  let firstDelivered!: () => void;
+  const firstReadingDelivered = new Promise<void>((r) => (firstDelivered = r));
+  await page.route("**/api/notifications/list", async (route) => {
+    readings += 1;
+    const response = await route.fetch();
+    if (readings === 1) {
+      firstAsked();
+      await secondReadingShown;
+      await route.fulfill({ response });
+      firstDelivered();
+    } else {
+      await route.fulfill({ response });
+    }
+  });
+
+  await item(ids[0]).getByTestId("notification-mark-read").click();
+  await firstReadingAsked;
+  await item(ids[1]).getByTestId("notification-mark-read").click();
+  await expect(item(ids[0])).toHaveAttribute("data-read", "true");
+  await expect(item(ids[1])).toHaveAttribute("data-read", "true");
+  secondShown();
+  await firstReadingDelivered;
+  // The held-back answer (the second still unread) has landed; the list must not go back to it.
+  await page.waitForTimeout(500);
+  await expect(item(ids[0])).toHaveAttribute("data-read", "true");
+  await expect(item(ids[1])).toHaveAttribute("data-read", "true");
+  await expect(item(ids[1]).getByTestId("notification-mark-read")).toHaveCount(0);
+});
+
 test("every page has an icon: /favicon.ico and the SVG linked from the head", async ({ page }) => {
   await login(page, "operator");
   const ico = await page.request.get("/favicon.ico");

@@ -1,6 +1,7 @@
 //! The wxa-console server: configuration, start-up, routing and request guards.
 
 pub mod assets;
+pub mod bell;
 pub mod config;
 pub mod exports;
 pub mod media;

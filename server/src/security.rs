@@ -191,17 +191,8 @@ pub async fn guard_pages(
         }
         (Some(_), false) if path == "/" => Redirect::to("/apps").into_response(),
         (Some(user), false) => {
-            // The bell's count, rendered with the page; the bell counts again by itself, so a
-            // failed count shows none rather than failing the page.
-            let unread = app::services::notifications::unread_count(&state, &user)
-                .await
-                .unwrap_or_else(|e| {
-                    tracing::warn!(error = %e, "the bell's count for a page failed");
-                    0
-                });
             let mut req = req;
-            req.extensions_mut()
-                .insert(auth::CheckedUser(app::model::Viewer { user, unread }));
+            req.extensions_mut().insert(auth::CheckedUser(user));
             next.run(req).await
         }
         (None, true) => next.run(req).await,

@@ -1,5 +1,6 @@
 //! Builds the whole application: database, sessions, routes, background tasks.
 
+use crate::bell;
 use crate::config::Config;
 use crate::exports;
 use crate::security::{self, SESSION_COOKIE};
@@ -206,17 +207,23 @@ pub fn router(
     let shell_options = leptos_options.clone();
     let bundle = app::components::bundle::Bundle::of_site(&leptos_options);
     let error_bundle = bundle.clone();
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .merge(wechat)
-        .merge(release)
-        .merge(exports::routes(state.clone()))
+    let pages = Router::new()
         .leptos_routes_with_context(
             &leptos_options,
             routes,
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone(), bundle.clone()),
         )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            bell::count_unread_for_pages,
+        ));
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(wechat)
+        .merge(release)
+        .merge(exports::routes(state.clone()))
+        .merge(pages)
         .fallback(crate::assets::fallback(move |options| {
             shell(options, error_bundle.clone())
         }))

@@ -53,17 +53,18 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 /// During a page render, the user the page guard already checked for this request.
 pub fn checked_by_page_guard() -> Option<CurrentUser> {
     with_context::<http::request::Parts, _>(|p| {
-        p.extensions
-            .get::<auth::CheckedUser>()
-            .map(|c| c.0.user.clone())
+        p.extensions.get::<auth::CheckedUser>().map(|c| c.0.clone())
     })
     .flatten()
 }
 
-/// During a page render, whom the page guard checked the request as, with their unread count.
+/// During a page render, whom the page guard checked the request as, with the unread count the
+/// page routes' layer added (none counted reads as 0: the bell counts again by itself).
 pub fn page_viewer() -> Option<Viewer> {
     with_context::<http::request::Parts, _>(|p| {
-        p.extensions.get::<auth::CheckedUser>().map(|c| c.0.clone())
+        let user = p.extensions.get::<auth::CheckedUser>()?.0.clone();
+        let unread = p.extensions.get::<auth::PageUnread>().map_or(0, |u| u.0);
+        Some(Viewer { user, unread })
     })
     .flatten()
 }

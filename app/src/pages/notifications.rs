@@ -115,15 +115,22 @@ fn NotificationList(
 ) -> impl IntoView {
     let t = use_texts();
     let page = RwSignal::new(page);
+    // Two quick marks read the page twice: only the later reading may show, whichever answer
+    // arrives last.
+    let readings = StoredValue::new(0_u64);
     let reread = filter.clone();
     Effect::new(move |_| {
         let reread = reread.clone();
         let listener = window_event_listener_untyped(NOTIFICATIONS_READ, move |_| {
             let filter = reread.clone();
+            readings.update_value(|n| *n += 1);
+            let this_reading = readings.get_value();
             leptos::task::spawn_local(async move {
                 let unread_only = filter.unread_only;
                 if let Ok(fresh) = list_notifications(request, unread_only, Some(filter)).await {
-                    page.set(fresh);
+                    if readings.get_value() == this_reading {
+                        page.set(fresh);
+                    }
                 }
             });
         });
@@ -170,7 +177,7 @@ fn NotificationItem(n: NotificationView) -> impl IntoView {
         "notification unread"
     };
     view! {
-        <li class=class data-testid="notification" data-kind=n.kind.clone() data-read=n.read.to_string()>
+        <li class=class data-testid="notification" data-id=id data-kind=n.kind.clone() data-read=n.read.to_string()>
             <span class="muted small-text">{format_cst(n.created_at)}</span>
             " "
             <span data-testid="notification-text"><Lines text /></span>

@@ -299,11 +299,16 @@ pub fn require_staff(user: &CurrentUser) -> Result<(), AppError> {
 }
 
 /// Whom a console page request was checked as, kept in the request's extensions by the page
-/// guard: the layout renders the user and the bell from it, and the page's server functions
-/// ask for the user several times per render; one lookup per request is enough (the sign-in
-/// state cannot change within a GET).
+/// guard: the layout renders the user from it, and the page's server functions ask for the
+/// user several times per render; one lookup per request is enough (the sign-in state cannot
+/// change within a GET).
 #[derive(Clone, Debug)]
-pub struct CheckedUser(pub crate::model::Viewer);
+pub struct CheckedUser(pub CurrentUser);
+
+/// The checked user's unread notifications, counted for the page routes only (the layout's
+/// bell); files served under the same paths, such as a release's QR code, have no bell.
+#[derive(Clone, Copy, Debug)]
+pub struct PageUnread(pub i64);
 
 pub async fn require_user(state: &AppState, session: &Session) -> Result<CurrentUser, AppError> {
     current_user(state, session)

@@ -30,6 +30,7 @@ mod rollouts;
 mod security;
 mod security_review;
 mod session_user;
+mod statements;
 mod subscribe_messages;
 mod testers;
 mod wechat_layer;

@@ -3,12 +3,14 @@
 //! notification still being written when the mark moves is never skipped. Each test uses
 //! merchants of its own, so the demo's audits (which notify too) cannot change its counts.
 
-use crate::helpers::{body, spawn_app, TestApp, MERCHANT};
+use crate::helpers::{body, spawn_app, TestApp, MERCHANT, OPERATOR};
+use crate::statements;
 use app::db::notifications::{self, NewNotification};
 use app::db::users::NewUserRecord;
 use app::db::{self, DbKind};
 use app::domain::auth::Role;
 use app::domain::notifications::{NotificationFilter, UNREAD_COUNT_CAP};
+use app::services::demo::demo_appid;
 use serde_json::json;
 use std::time::Duration;
 
@@ -362,5 +364,40 @@ async fn pages_are_rendered_with_the_signed_in_user_and_their_unread_count() {
     app.call_ok(&c, "notifications/read_all", json!({})).await;
     for path in ["/apps", "/message-sets"] {
         assert_eq!(bell_count(&page(path).await), 0, "{path}");
+    }
+}
+
+/// The bell's count is made for the page routes only: the files served under a mini program's
+/// pages (the release page's experience QR code, fetched with every view of that page, and the
+/// QR-jump rules' verification file) pass the same sign-in guard but render no bell.
+#[tokio::test]
+async fn only_pages_count_the_bell() {
+    let app = spawn_app().await;
+    let c = app.signed_in(OPERATOR).await;
+    let appid = demo_appid(0);
+    let counts_unread = |path: &str| {
+        let ran = statements::ran_for(path);
+        assert!(!ran.is_empty(), "{path}: no statements recorded");
+        ran.iter().any(|sql| sql.contains("notification"))
+    };
+
+    let page = format!("/apps/{appid}/release");
+    statements::watch(&page);
+    let res = c.get(app.url(&page)).send().await.expect("page");
+    assert_eq!(res.status(), 200);
+    assert!(counts_unread(&page), "{:?}", statements::ran_for(&page));
+
+    for file in [
+        format!("/apps/{appid}/release/qrcode.jpg"),
+        format!("/apps/{appid}/qrcode-rules/verify-file"),
+    ] {
+        statements::watch(&file);
+        let res = c.get(app.url(&file)).send().await.expect("file");
+        assert!(!res.status().is_redirection(), "{file}: {}", res.status());
+        assert!(
+            !counts_unread(&file),
+            "{file}: {:?}",
+            statements::ran_for(&file)
+        );
     }
 }
