@@ -144,14 +144,15 @@ pub async fn list(
     Ok((rows, total))
 }
 
-/// The user's unread notifications, counted up to [`UNREAD_COUNT_CAP`]: this runs on every
-/// page, so it reads at most that many rows above the user's mark.
-pub async fn unread_count(db: &Db, scope: Option<i64>, user_id: i64) -> Result<i64, sqlx::Error> {
-    unread_of("SELECT 1", scope, user_id)
-        .counted_up_to(UNREAD_COUNT_CAP)
-        .query_scalar::<i64>()
-        .fetch_one(&db.pool)
-        .await
+/// The user's unread notifications as the triggers keep them (migration 0025), up to
+/// [`UNREAD_COUNT_CAP`]: every page shows it, so it is one row, not a count of notifications.
+pub async fn unread_count(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
+    let kept: Option<i64> =
+        sqlx::query_scalar("SELECT unread FROM notification_unread WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(kept.unwrap_or(0).clamp(0, UNREAD_COUNT_CAP))
 }
 
 /// Marks one notification read for `user_id`, if the user may see it; true when visible.
