@@ -330,6 +330,7 @@ pub async fn start(
         }
     });
     spawn_session_sweeper(state.clone());
+    spawn_state_count_folder(state.clone());
     spawn_platform_worker(state.clone(), platform.clone(), config.token_worker_secs);
     spawn_rollout_worker(
         state.clone(),
@@ -499,6 +500,20 @@ fn spawn_session_sweeper(state: AppState) {
             tick.tick().await;
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+}
+
+/// Folds the fleet's kept counts per state on PostgreSQL (db::fleet_release::fold_state_counts):
+/// every release state change appends two rows there.
+fn spawn_state_count_folder(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::db::fleet_release::fold_state_counts(&state.db).await {
+                tracing::warn!(error = %e, "could not fold the release state counts");
             }
         }
     });

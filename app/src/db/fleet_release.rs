@@ -4,7 +4,7 @@
 //! database.
 
 use super::sql::Sql;
-use super::Db;
+use super::{Db, DbKind};
 use crate::domain::fleet_release::{FleetQuery, FleetRow, FleetSort, STATES};
 use crate::domain::mini_program::like_pattern;
 
@@ -186,8 +186,60 @@ pub async fn appids(
     sql.query_scalar::<String>().fetch_all(&db.pool).await
 }
 
-/// Mini programs per state under the filters other than the state, in STATES order.
+/// Mini programs per state under the filters other than the state, in STATES order: the kept
+/// counts for the whole fleet unfiltered (what the view opens with), else counted.
 pub async fn counts(
+    db: &Db,
+    scope: Option<i64>,
+    q: &FleetQuery,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let whole_fleet = scope.is_none()
+        && q.merchant_id.is_none()
+        && q.template_id.is_none()
+        && q.version.is_empty();
+    if whole_fleet {
+        kept_counts(db).await
+    } else {
+        counted(db, scope, q).await
+    }
+}
+
+/// The whole fleet's mini programs per state as migration 0026's triggers keep them, in
+/// STATES order.
+pub async fn kept_counts(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let kept: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT release_state, CAST(SUM(programs) AS BIGINT) FROM release_state_counts \
+         GROUP BY release_state",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(STATES
+        .iter()
+        .map(|state| {
+            let n = kept.iter().find(|(s, _)| s == state).map_or(0, |(_, n)| *n);
+            ((*state).to_owned(), n)
+        })
+        .collect())
+}
+
+/// Folds PostgreSQL's appended changes of the kept counts into one row per state (migration
+/// 0026). One statement: the rows it sums are the rows it deletes, so a change committed
+/// meanwhile stays for the next fold. SQLite keeps one row per state already.
+pub async fn fold_state_counts(db: &Db) -> Result<(), sqlx::Error> {
+    if db.kind == DbKind::Postgres {
+        sqlx::query(
+            "WITH gone AS (DELETE FROM release_state_counts RETURNING release_state, programs) \
+             INSERT INTO release_state_counts (release_state, programs) \
+             SELECT release_state, SUM(programs) FROM gone GROUP BY release_state",
+        )
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Mini programs per state under the filters other than the state, counted.
+pub async fn counted(
     db: &Db,
     scope: Option<i64>,
     q: &FleetQuery,
