@@ -6,7 +6,7 @@ use crate::exports;
 use crate::security::{self, SESSION_COOKIE};
 use crate::wechat_routes;
 use app::app::{shell, App};
-use app::db::{session_store::DbSessionStore, Db};
+use app::db::{session_store::DbSessionStore, Db, DbKind};
 use app::services::platform::Platform;
 use app::services::secrets::SecretBox;
 use app::services::tokens::{ComponentCredentials, TokenCenter};
@@ -494,26 +494,47 @@ fn spawn_rollout_worker(state: AppState, owner: String, tick_ms: i64, lease_secs
 
 fn spawn_session_sweeper(state: AppState) {
     let store = DbSessionStore::new(state.db.clone());
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            if let Err(e) = store.delete_expired().await {
-                tracing::warn!(error = %e, "could not delete expired sessions");
-            }
-        }
-    });
+    spawn_every(
+        Duration::from_secs(600),
+        "could not delete expired sessions",
+        move || {
+            let store = store.clone();
+            async move { store.delete_expired().await }
+        },
+    );
 }
 
-/// Folds the fleet's kept counts per state on PostgreSQL (db::fleet_release::fold_state_counts):
-/// every release state change appends two rows there.
+/// Folds the fleet's kept counts per state (db::fleet_release::fold_state_counts): on
+/// PostgreSQL every release state change appends two rows there. SQLite keeps one row per
+/// state already, so nothing is spawned there.
 fn spawn_state_count_folder(state: AppState) {
+    if state.db.kind != DbKind::Postgres {
+        return;
+    }
+    spawn_every(
+        Duration::from_secs(60),
+        "could not fold the release state counts",
+        move || {
+            let state = state.clone();
+            async move { app::db::fleet_release::fold_state_counts(&state.db).await }
+        },
+    );
+}
+
+/// Runs `task` now and then every `period` for the life of the process; a failure is logged
+/// with `failure` and the next period tries again.
+fn spawn_every<F, Fut, T, E>(period: Duration, failure: &'static str, task: F)
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<T, E>> + Send,
+    E: std::fmt::Display,
+{
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        let mut tick = tokio::time::interval(period);
         loop {
             tick.tick().await;
-            if let Err(e) = app::db::fleet_release::fold_state_counts(&state.db).await {
-                tracing::warn!(error = %e, "could not fold the release state counts");
+            if let Err(e) = task().await {
+                tracing::warn!(error = %e, "{failure}");
             }
         }
     });

@@ -123,8 +123,12 @@ fn NotificationList(
         let reread = reread.clone();
         let listener = window_event_listener_untyped(NOTIFICATIONS_READ, move |_| {
             let filter = reread.clone();
-            readings.update_value(|n| *n += 1);
-            let this_reading = readings.get_value();
+            let this_reading = readings
+                .try_update_value(|n| {
+                    *n += 1;
+                    *n
+                })
+                .unwrap_or_default();
             leptos::task::spawn_local(async move {
                 let unread_only = filter.unread_only;
                 if let Ok(fresh) = list_notifications(request, unread_only, Some(filter)).await {

@@ -14,6 +14,12 @@ pub fn scope_of(user: &CurrentUser) -> Result<Option<i64>, AppError> {
     }
 }
 
+/// Refuses a merchant's user without a merchant, who sees nothing anywhere: for reads that
+/// need no scope of their own because they are the user's (the bell's kept count).
+pub fn ensure_scoped(user: &CurrentUser) -> Result<(), AppError> {
+    scope_of(user).map(|_| ())
+}
+
 pub async fn list(
     db: &Db,
     user: &CurrentUser,
