@@ -5,7 +5,7 @@
 
 use super::sql::Sql;
 use super::{Db, DbKind};
-use crate::domain::notifications::{NotificationFilter, UNREAD_COUNT_CAP};
+use crate::domain::notifications::{bell_count, NotificationFilter};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct NotificationRow {
@@ -145,14 +145,14 @@ pub async fn list(
 }
 
 /// The user's unread notifications as the triggers keep them (migration 0025), up to
-/// [`UNREAD_COUNT_CAP`]: every page shows it, so it is one row, not a count of notifications.
+/// [`UNREAD_COUNT_CAP`](crate::domain::notifications::UNREAD_COUNT_CAP): every page shows it, so it is one row, not a count of notifications.
 pub async fn unread_count(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
     let kept: Option<i64> =
         sqlx::query_scalar("SELECT unread FROM notification_unread WHERE user_id = $1")
             .bind(user_id)
             .fetch_optional(&db.pool)
             .await?;
-    Ok(kept.unwrap_or(0).clamp(0, UNREAD_COUNT_CAP))
+    Ok(bell_count(kept))
 }
 
 /// Marks one notification read for `user_id`, if the user may see it; true when visible.

@@ -3,7 +3,9 @@
 //!
 //! Loading a session also reads its signed-in user (one query instead of two on every signed-in
 //! request, issue 16): the user row travels in the loaded record under [`USER_ROW_KEY`], is
-//! never written back, and is only trusted for the user id the session names.
+//! never written back, and is only trusted for the user id the session names. The user's kept
+//! unread count (`notification_unread`, the bell every console page renders) comes along under
+//! [`UNREAD_KEY`] the same way: one statement per page fewer (issue 16).
 
 use super::{now, Db};
 use async_trait::async_trait;
@@ -16,6 +18,10 @@ use tower_sessions::session_store::{Error, Result, SessionStore};
 pub const USER_ID_KEY: &str = "uid";
 /// The key under which [`DbSessionStore::load`] hands over the user row it joined.
 pub const USER_ROW_KEY: &str = "_user_row";
+/// The key under which [`DbSessionStore::load`] hands over the joined user's kept unread count.
+pub const UNREAD_KEY: &str = "_unread";
+/// What `load` puts in and `encode` leaves out.
+const LOADED_KEYS: [&str; 2] = [USER_ROW_KEY, UNREAD_KEY];
 
 /// The signed-in user as read with the session: what deciding whether the session still holds
 /// and who it is needs, and nothing else (no password hash).
@@ -43,6 +49,7 @@ struct LoadedRow {
     merchant_name: Option<String>,
     disabled: Option<i64>,
     auth_version: Option<i64>,
+    unread: Option<i64>,
 }
 
 impl LoadedRow {
@@ -84,11 +91,13 @@ fn backend(e: sqlx::Error) -> Error {
     Error::Backend(e.to_string())
 }
 
-/// The record as stored: without the user row [`DbSessionStore::load`] put in.
+/// The record as stored: without what [`DbSessionStore::load`] put in.
 fn encode(record: &Record) -> Result<String> {
-    let stored = if record.data.contains_key(USER_ROW_KEY) {
+    let stored = if LOADED_KEYS.iter().any(|k| record.data.contains_key(*k)) {
         let mut copy = record.clone();
-        copy.data.remove(USER_ROW_KEY);
+        for key in LOADED_KEYS {
+            copy.data.remove(key);
+        }
         Cow::Owned(copy)
     } else {
         Cow::Borrowed(record)
@@ -143,9 +152,10 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         let Some(row) = sqlx::query_as::<_, LoadedRow>(
             "SELECT s.data, u.id, u.username, u.display_name, u.role, u.merchant_id, \
-             m.name AS merchant_name, u.disabled, u.auth_version \
+             m.name AS merchant_name, u.disabled, u.auth_version, nu.unread \
              FROM sessions s LEFT JOIN users u ON u.id = s.user_id \
              LEFT JOIN merchants m ON m.id = u.merchant_id \
+             LEFT JOIN notification_unread nu ON nu.user_id = u.id \
              WHERE s.id = $1 AND s.expiry_date > $2",
         )
         .bind(id.to_string())
@@ -159,10 +169,16 @@ impl SessionStore for DbSessionStore {
         let mut record: Record =
             serde_json::from_str(&row.data).map_err(|e| Error::Decode(e.to_string()))?;
         // Only what was joined just now is handed over, and only for the user the data names.
-        record.data.remove(USER_ROW_KEY);
+        for key in LOADED_KEYS {
+            record.data.remove(key);
+        }
+        let unread = row.unread;
         if let Some(user) = row.user().filter(|u| Some(u.id) == user_id(&record)) {
             let value = serde_json::to_value(user).map_err(|e| Error::Encode(e.to_string()))?;
             record.data.insert(USER_ROW_KEY.to_string(), value);
+            if let Some(unread) = unread {
+                record.data.insert(UNREAD_KEY.to_string(), unread.into());
+            }
         }
         Ok(Some(record))
     }

@@ -101,6 +101,12 @@ impl NotificationFilter {
 /// who never reads (issue 16).
 pub const UNREAD_COUNT_CAP: i64 = 100;
 
+/// The bell's count from the kept one (`notification_unread`; none kept reads as none unread),
+/// within 0..=[`UNREAD_COUNT_CAP`].
+pub fn bell_count(kept: Option<i64>) -> i64 {
+    kept.unwrap_or(0).clamp(0, UNREAD_COUNT_CAP)
+}
+
 /// What the bell shows for `count` unread notifications (counted up to [`UNREAD_COUNT_CAP`]).
 pub fn unread_badge(count: i64) -> String {
     if count >= UNREAD_COUNT_CAP {
@@ -119,6 +125,15 @@ pub fn safe_link(link: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bell_count_stays_within_none_and_the_cap() {
+        assert_eq!(bell_count(None), 0);
+        assert_eq!(bell_count(Some(-3)), 0);
+        assert_eq!(bell_count(Some(7)), 7);
+        assert_eq!(bell_count(Some(UNREAD_COUNT_CAP)), UNREAD_COUNT_CAP);
+        assert_eq!(bell_count(Some(UNREAD_COUNT_CAP + 5_000)), UNREAD_COUNT_CAP);
+    }
 
     #[test]
     fn the_badge_counts_to_ninety_nine_then_says_more() {

@@ -1,13 +1,15 @@
 //! In-console notifications: `notify` stores one per event (its dedupe key), scoped to the
 //! merchant the event concerns; users list theirs and mark them read.
 
-use super::mini_programs::scope_of;
+use super::mini_programs::{ensure_scoped, scope_of};
 use super::AppState;
+use crate::db::session_store::UNREAD_KEY;
 use crate::db::{self, notifications::NewNotification, Db};
-use crate::domain::notifications::{safe_link, NotificationFilter, NotificationView};
+use crate::domain::notifications::{bell_count, safe_link, NotificationFilter, NotificationView};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::error::AppError;
 use crate::model::CurrentUser;
+use tower_sessions::Session;
 
 /// What happened, for whom.
 pub struct Notice<'a> {
@@ -114,9 +116,23 @@ pub async fn list(
 
 /// Unread notifications, counted up to `UNREAD_COUNT_CAP` (the bell shows "99+" from there).
 pub async fn unread_count(state: &AppState, user: &CurrentUser) -> Result<i64, AppError> {
-    // A merchant's user without a merchant sees nothing, as everywhere else.
-    scope_of(user)?;
+    ensure_scoped(user)?;
     Ok(db::notifications::unread_count(&state.db, user.id).await?)
+}
+
+/// The bell's count for a console page: the kept count the session store read with this
+/// session's user (`UNREAD_KEY`, issue 16), or read now when it read none (a session signed in
+/// to within this request).
+pub async fn unread_count_for_page(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+) -> Result<i64, AppError> {
+    ensure_scoped(user)?;
+    match session.get::<i64>(UNREAD_KEY).await {
+        Ok(Some(kept)) => Ok(bell_count(Some(kept))),
+        _ => Ok(db::notifications::unread_count(&state.db, user.id).await?),
+    }
 }
 
 /// Marks one read; NotFound for a notification the user may not see.

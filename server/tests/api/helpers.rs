@@ -205,6 +205,15 @@ impl TestApp {
     }
 }
 
+/// A demo user's id.
+pub async fn user_id_of(app: &TestApp, username: &str) -> i64 {
+    app::db::users::find_by_username(&app.db, username)
+        .await
+        .expect("user")
+        .expect("a demo user")
+        .id
+}
+
 pub async fn body(res: Response) -> String {
     res.text().await.unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 //! notification still being written when the mark moves is never skipped. Each test uses
 //! merchants of its own, so the demo's audits (which notify too) cannot change its counts.
 
-use crate::helpers::{body, spawn_app, TestApp, MERCHANT, OPERATOR};
+use crate::helpers::{body, spawn_app, user_id_of, TestApp, MERCHANT, OPERATOR};
 use crate::statements;
 use app::db;
 use app::db::notifications::{self, NewNotification};
@@ -414,7 +414,7 @@ async fn parallel_markings_by_one_user_count_each_notification_once() {
 }
 
 /// The `data-unread` the page's bell was rendered with.
-fn bell_count(page: &str) -> i64 {
+pub(crate) fn bell_count(page: &str) -> i64 {
     let (_, rest) = page
         .split_once("data-unread=\"")
         .unwrap_or_else(|| panic!("no bell on the page: {page}"));
@@ -474,25 +474,38 @@ async fn pages_are_rendered_with_the_signed_in_user_and_their_unread_count() {
     }
 }
 
-/// The bell's count is made for the page routes only: the files served under a mini program's
-/// pages (the release page's experience QR code, fetched with every view of that page, and the
-/// QR-jump rules' verification file) pass the same sign-in guard but render no bell.
+/// The bell's count comes with the session (issue 16): a page runs no statement of its own
+/// for it, only the session's load reads the kept count. The files served under a mini
+/// program's pages (the release page's experience QR code, fetched with every view of that
+/// page, and the QR-jump rules' verification file) pass the same sign-in guard and count
+/// nothing either.
 #[tokio::test]
-async fn only_pages_count_the_bell() {
+async fn the_bell_is_read_with_the_session() {
     let app = spawn_app().await;
     let c = app.signed_in(OPERATOR).await;
     let appid = demo_appid(0);
-    let counts_unread = |path: &str| {
+    let reading_unread = |path: &str| {
         let ran = statements::ran_for(path);
         assert!(!ran.is_empty(), "{path}: no statements recorded");
-        ran.iter().any(|sql| sql.contains("notification"))
+        ran.into_iter()
+            .filter(|sql| sql.contains("notification"))
+            .collect::<Vec<_>>()
     };
 
     let page = format!("/apps/{appid}/release");
     statements::watch(&page);
     let res = c.get(app.url(&page)).send().await.expect("page");
     assert_eq!(res.status(), 200);
-    assert!(counts_unread(&page), "{:?}", statements::ran_for(&page));
+    let read = reading_unread(&page);
+    assert_eq!(read.len(), 1, "{read:?}");
+    assert!(
+        read[0].contains("FROM sessions") && read[0].contains("notification_unread"),
+        "{read:?}"
+    );
+    let kept = app::db::notifications::unread_count(&app.db, user_id_of(&app, OPERATOR.0).await)
+        .await
+        .expect("kept count");
+    assert_eq!(bell_count(&body(res).await), kept);
 
     for file in [
         format!("/apps/{appid}/release/qrcode.jpg"),
@@ -501,10 +514,10 @@ async fn only_pages_count_the_bell() {
         statements::watch(&file);
         let res = c.get(app.url(&file)).send().await.expect("file");
         assert!(!res.status().is_redirection(), "{file}: {}", res.status());
+        let read = reading_unread(&file);
         assert!(
-            !counts_unread(&file),
-            "{file}: {:?}",
-            statements::ran_for(&file)
+            read.iter().all(|sql| sql.contains("FROM sessions")),
+            "{file}: {read:?}"
         );
     }
 }

@@ -3,19 +3,12 @@
 //! what a session may do is decided on the user as the database has it now.
 
 use crate::helpers::*;
-use app::db::session_store::{DbSessionStore, USER_ROW_KEY};
+use crate::notification_marks::bell_count;
+use app::db::session_store::{DbSessionStore, UNREAD_KEY, USER_ROW_KEY};
 use serde_json::{json, Value};
 use std::str::FromStr;
 use tower_sessions::session::Id;
 use tower_sessions::session_store::SessionStore;
-
-async fn user_id(app: &TestApp, username: &str) -> i64 {
-    app::db::users::find_by_username(&app.db, username)
-        .await
-        .expect("user")
-        .expect("a demo user")
-        .id
-}
 
 /// The one stored session: (id, data as stored, user_id column).
 async fn stored(app: &TestApp) -> (String, String, Option<i64>) {
@@ -33,7 +26,7 @@ async fn me(app: &TestApp, client: &reqwest::Client) -> Value {
 async fn a_session_is_loaded_with_its_user_and_stored_without_it() {
     let app = spawn_app().await;
     let c = app.signed_in(OPERATOR).await;
-    let operator = user_id(&app, OPERATOR.0).await;
+    let operator = user_id_of(&app, OPERATOR.0).await;
     let (id, data, column) = stored(&app).await;
     assert_eq!(column, Some(operator));
     assert!(
@@ -53,11 +46,17 @@ async fn a_session_is_loaded_with_its_user_and_stored_without_it() {
     assert_eq!(row["username"], json!("operator"));
     assert_eq!(row["role"], json!("operator"));
     assert!(row.get("password_hash").is_none(), "{row}");
+    // And the user's kept unread count, for the page's bell.
+    let kept = app::db::notifications::unread_count(&app.db, operator)
+        .await
+        .expect("kept count");
+    assert_eq!(record.data[UNREAD_KEY], json!(kept));
 
-    // Saving it back (as a request that changed the session would) stores no user row.
+    // Saving it back (as a request that changed the session would) stores neither.
     store.save(&record).await.expect("save");
     let (_, data, column) = stored(&app).await;
     assert!(!data.contains(USER_ROW_KEY), "{data}");
+    assert!(!data.contains(UNREAD_KEY), "{data}");
     assert_eq!(column, Some(operator));
 
     // The user is read again with every request: a change shows at once.
@@ -97,14 +96,14 @@ async fn a_session_without_its_user_column_still_finds_its_user() {
     assert_eq!(res.status(), 200);
 }
 
-/// The joined row counts only for the user the session's data names, and a user row found in
-/// the stored data (which the store never writes) is dropped on load.
+/// The joined row counts only for the user the session's data names, and a user row or an
+/// unread count found in the stored data (which the store never writes) is dropped on load.
 #[tokio::test]
 async fn only_the_user_the_session_names_is_taken_from_the_join() {
     let app = spawn_app().await;
     let c = app.signed_in(MERCHANT).await;
-    let merchant = user_id(&app, MERCHANT.0).await;
-    let admin = user_id(&app, ADMIN.0).await;
+    let merchant = user_id_of(&app, MERCHANT.0).await;
+    let admin = user_id_of(&app, ADMIN.0).await;
     let (_, data, _) = stored(&app).await;
     // Edited as text: a JSON round trip would turn the 128-bit session id into a float.
     let forged = json!({
@@ -114,7 +113,7 @@ async fn only_the_user_the_session_names_is_taken_from_the_join() {
     assert!(data.contains(r#""data":{"#), "{data}");
     let data = data.replacen(
         r#""data":{"#,
-        &format!(r#""data":{{"{USER_ROW_KEY}":{forged},"#),
+        &format!(r#""data":{{"{USER_ROW_KEY}":{forged},"{UNREAD_KEY}":42,"#),
         1,
     );
     // The column names another user than the data does.
@@ -128,6 +127,13 @@ async fn only_the_user_the_session_names_is_taken_from_the_join() {
     assert_eq!(who["username"], json!("merchant"), "{who}");
     assert_eq!(who["role"], json!("Merchant"), "{who}");
     assert_ne!(who["display_name"], json!("forged"), "{who}");
+    // The bell counts the merchant's own notifications, not the forged count nor the admin's.
+    let page = body(c.get(app.url("/apps")).send().await.expect("page")).await;
+    let own = app::db::notifications::unread_count(&app.db, merchant)
+        .await
+        .expect("kept count");
+    assert_ne!(own, 42);
+    assert_eq!(bell_count(&page), own);
 }
 
 /// Signing in as someone else within a session: the new user from that request on.
@@ -138,6 +144,13 @@ async fn signing_in_again_as_another_user_switches_the_user() {
     assert_eq!(me(&app, &c).await["username"], json!("merchant"));
     assert_eq!(app.login(&c, ADMIN).await.status(), 200);
     assert_eq!(me(&app, &c).await["username"], json!("admin"));
+    let admin = user_id_of(&app, ADMIN.0).await;
     let (_, _, column) = stored(&app).await;
-    assert_eq!(column, Some(user_id(&app, ADMIN.0).await));
+    assert_eq!(column, Some(admin));
+    // The bell is the admin's too.
+    let page = body(c.get(app.url("/apps")).send().await.expect("page")).await;
+    let kept = app::db::notifications::unread_count(&app.db, admin)
+        .await
+        .expect("kept count");
+    assert_eq!(bell_count(&page), kept);
 }
