@@ -103,40 +103,110 @@ fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
                     <th>{t.col_target}</th><th>{t.col_outcome}</th><th>{t.col_detail}</th>
                 </tr>
             </thead>
-            <tbody>
-                {entries.into_iter().map(|e| audit_row(t, e)).collect_view()}
-            </tbody>
+            <tbody inner_html=audit_rows_html(t, &entries) />
         </table>
     }.into_any()
 }
 
-/// One row of the log, built with the element functions rather than `view!`: under
-/// `erase_components` the macro boxes every cell and attribute (`AnyView`, `AnyAttribute`),
-/// which made the rows most of the page's rendering (issue 16). The browser builds the same
-/// typed row, so hydration sees the same markup.
-fn audit_row(t: &'static Texts, e: AuditEntry) -> impl IntoView {
-    use leptos::html::{code, span, td, tr};
-    let role = e
-        .actor_role
-        .as_deref()
-        .and_then(Role::parse)
-        .map(|r| t.role(r))
-        .unwrap_or(t.none);
-    let ok = e.outcome == "success";
-    let (status, outcome) = if ok {
-        ("status authorized", t.outcome_success)
-    } else {
-        ("status unauthorized", t.outcome_failure)
-    };
-    tr().attr("data-testid", "audit-row").child((
-        td().child(format_cst(e.at)),
-        td().attr("data-testid", "audit-row-actor")
-            .child(e.actor_name),
-        td().child(role),
-        td().attr("data-testid", "audit-row-action")
-            .child(code().child(e.action)),
-        td().child((e.target_type, " ", code().child(e.target_id))),
-        td().child(span().class(status).child(outcome)),
-        td().class("detail").child(e.detail),
-    ))
+/// The log's rows as HTML, written by maud's compile-time template (issue 16). The table is
+/// read-only, so its cells need no views of their own: as views (under `erase_components`, in
+/// `view!` or the element functions alike) every cell and attribute was boxed and rendered
+/// through `AnyView`, the larger part of the page's rendering. maud escapes every value it
+/// writes; the `<tbody>` takes the rows as its inner HTML, which hydration leaves as the
+/// server wrote it and a render in the browser writes the same way.
+pub fn audit_rows_html(t: &'static Texts, entries: &[AuditEntry]) -> String {
+    maud::html! {
+        @for e in entries {
+            @let role = e.actor_role.as_deref().and_then(Role::parse).map(|r| t.role(r)).unwrap_or(t.none);
+            @let (status, outcome) = if e.outcome == "success" {
+                ("status authorized", t.outcome_success)
+            } else {
+                ("status unauthorized", t.outcome_failure)
+            };
+            tr data-testid="audit-row" {
+                td { (format_cst(e.at)) }
+                td data-testid="audit-row-actor" { (e.actor_name) }
+                td { (role) }
+                td data-testid="audit-row-action" { code { (e.action) } }
+                td { (e.target_type) " " code { (e.target_id) } }
+                td { span class=(status) { (outcome) } }
+                td class="detail" { (e.detail) }
+            }
+        }
+    }
+    .into_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    fn entry(actor_name: &str, outcome: &str, detail: &str) -> AuditEntry {
+        AuditEntry {
+            id: 1,
+            at: 0,
+            actor_name: actor_name.to_string(),
+            actor_role: Some("operator".to_string()),
+            action: "auth.login".to_string(),
+            target_type: "user".to_string(),
+            target_id: "7".to_string(),
+            outcome: outcome.to_string(),
+            detail: detail.to_string(),
+        }
+    }
+
+    #[test]
+    fn every_value_in_a_row_is_escaped() {
+        let t = Locale::En.texts();
+        let html = audit_rows_html(
+            t,
+            &[entry(
+                "<img src=x onerror=alert(1)>",
+                "failure",
+                "\"><script>alert(2)</script>&",
+            )],
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(2)&lt;/script&gt;&amp;"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_row_has_its_cells_in_the_headers_order() {
+        let t = Locale::En.texts();
+        let html = audit_rows_html(
+            t,
+            &[
+                entry("operator", "success", "ok"),
+                entry("b", "failure", ""),
+            ],
+        );
+        assert_eq!(
+            html.matches(r#"<tr data-testid="audit-row">"#).count(),
+            2,
+            "{html}"
+        );
+        assert!(
+            html.starts_with(&format!(
+                r#"<tr data-testid="audit-row"><td>{}</td><td data-testid="audit-row-actor">operator</td><td>{}</td><td data-testid="audit-row-action"><code>auth.login</code></td><td>user <code>7</code></td><td><span class="status authorized">{}</span></td><td class="detail">ok</td></tr>"#,
+                format_cst(0),
+                t.role(Role::Operator),
+                t.outcome_success
+            )),
+            "{html}"
+        );
+        assert!(html.contains(&format!(
+            r#"<span class="status unauthorized">{}</span>"#,
+            t.outcome_failure
+        )));
+        assert!(audit_rows_html(t, &[]).is_empty());
+    }
 }

@@ -461,3 +461,48 @@ async fn filters_typed_wrong_are_named_on_their_field_by_the_page_and_refused_by
     assert!(html.contains("data-testid=\"audit-row\""));
     assert!(!html.contains("field-error"));
 }
+
+/// The log's rows are written as HTML by a template (issue 16), not as views: whatever an entry
+/// holds (a name someone typed at the sign-in form, a target id, a detail from WeChat) shows as
+/// text, never as markup.
+#[tokio::test]
+async fn hostile_values_in_the_log_show_as_text() {
+    use app::domain::audit_log::Outcome;
+    use app::services::audit_log::{record, Actor, Event};
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    record(
+        &app.db,
+        Actor {
+            id: None,
+            name: "<img src=x onerror=alert(1)>",
+            role: None,
+            merchant_id: None,
+        },
+        Event {
+            action: action::LOGIN_FAILED,
+            target_type: "user",
+            target_id: "\"><svg onload=alert(2)>",
+            merchant_id: None,
+            outcome: Outcome::Failure,
+            detail: "</td></tr></tbody><script>alert(3)</script>",
+        },
+    )
+    .await
+    .expect("recorded");
+    let res = admin.get(app.url("/audit")).send().await.expect("page");
+    assert_eq!(res.status(), 200);
+    let html = body(res).await;
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("&lt;svg onload=alert(2)&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;/td&gt;&lt;/tr&gt;&lt;/tbody&gt;&lt;script&gt;alert(3)"),
+        "{html}"
+    );
+    for raw in ["<img src=x", "<svg onload", "<script>alert(3)"] {
+        assert!(!html.contains(raw), "{raw} in {html}");
+    }
+}
