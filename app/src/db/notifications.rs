@@ -145,7 +145,8 @@ pub async fn list(
 }
 
 /// The user's unread notifications as the triggers keep them (migration 0025), up to
-/// [`UNREAD_COUNT_CAP`](crate::domain::notifications::UNREAD_COUNT_CAP): every page shows it, so it is one row, not a count of notifications.
+/// [`UNREAD_COUNT_CAP`](crate::domain::notifications::UNREAD_COUNT_CAP): every page shows it,
+/// so it is one row, not a count of notifications.
 pub async fn unread_count(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
     let kept: Option<i64> =
         sqlx::query_scalar("SELECT unread FROM notification_unread WHERE user_id = $1")

@@ -20,8 +20,9 @@ pub const USER_ID_KEY: &str = "uid";
 pub const USER_ROW_KEY: &str = "_user_row";
 /// The key under which [`DbSessionStore::load`] hands over the joined user's kept unread count.
 pub const UNREAD_KEY: &str = "_unread";
-/// What `load` puts in and `encode` leaves out.
-const LOADED_KEYS: [&str; 2] = [USER_ROW_KEY, UNREAD_KEY];
+/// What `load` puts in, `encode` leaves out and a sign-in drops (it belongs to the user
+/// signed in before).
+pub const LOADED_KEYS: [&str; 2] = [USER_ROW_KEY, UNREAD_KEY];
 
 /// The signed-in user as read with the session: what deciding whether the session still holds
 /// and who it is needs, and nothing else (no password hash).

@@ -1,7 +1,7 @@
 use super::audit_log::{self, Actor, Event};
 use super::password;
 use super::AppState;
-use crate::db::session_store::{SessionUser, UNREAD_KEY, USER_ID_KEY as KEY_USER, USER_ROW_KEY};
+use crate::db::session_store::{SessionUser, LOADED_KEYS, USER_ID_KEY as KEY_USER, USER_ROW_KEY};
 use crate::db::{self, login_failures, users::UserRecord};
 use crate::domain::audit_log::{action, Outcome};
 use crate::domain::auth::validate_login;
@@ -190,9 +190,8 @@ pub async fn login(
     }
 
     session.cycle_id().await.map_err(session_error)?;
-    // The user read with the session, and the count read with it, belong to whoever was
-    // signed in before.
-    for key in [USER_ROW_KEY, UNREAD_KEY] {
+    // What was read with the session belongs to whoever was signed in before.
+    for key in LOADED_KEYS {
         session.remove_value(key).await.map_err(session_error)?;
     }
     session
