@@ -63,6 +63,8 @@ test("an operator re-checks readiness, binds a tester from the checklist, and th
   await page.getByTestId("fleet-recheck-selected").click();
   await expect(page.getByTestId("fleet-progress")).toHaveText("已检查 1 / 1");
   await expect(page.getByTestId("fleet-outcome")).toContainText("未就绪 1 个");
+  // The run's end reads the table again; the ticked row stays ticked.
+  await expect(page.getByTestId("registry-select")).toBeChecked();
 
   // From the registry to the checklist, and from its testers item to the testers page.
   await page.getByTestId("registry-readiness-link").click();

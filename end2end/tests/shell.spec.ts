@@ -118,4 +118,23 @@ test("a layout the browser builds itself asks who is signed in and counts the be
   await expectShell(page, name, unread, true);
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   await expect(page.getByTestId("add-mini-program")).toBeVisible();
+
+  // The registry built in the browser: its rows written by the browser's template, their boxes
+  // wired the same way as on the server's page.
+  const ticks = page.getByTestId("registry-select");
+  expect(await ticks.count()).toBeGreaterThan(1);
+  await page.getByTestId("registry-select-page").check();
+  await expect(ticks.nth(1)).toBeChecked();
+  await ticks.first().uncheck();
+  await expect(page.getByTestId("registry-select-page")).not.toBeChecked();
+  await expect(ticks.nth(1)).toBeChecked();
+  // The sidebar and the breadcrumb follow a move made in the browser.
+  await expect(page.getByTestId("nav-apps")).toHaveAttribute("aria-current", "page");
+  await page.getByTestId("nav-notifications").click();
+  await expect(page).toHaveURL(/\/notifications$/);
+  await expect(page.getByTestId("nav-notifications")).toHaveAttribute("aria-current", "page");
+  await expect(page.getByTestId("nav-apps")).not.toHaveAttribute("aria-current", "page");
+  await expect(page.getByTestId("breadcrumb")).toContainText("通知");
+  await expect(page.locator('[data-testid="notification"], [data-testid="notifications-empty"]').first()).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
 });

@@ -107,40 +107,49 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
     let t = use_texts();
     let admin = user.role.manages_users();
     let staff = user.role.sees_whole_fleet();
-    // One memo of the path for every entry: a router `<A>` per entry took its own memos and
-    // context lookups on every server render (issue 16). The router still handles the clicks.
+    // The entries are a template (a view per entry cost every page its views and memos, issue
+    // 16), written again when the browser moves to another page. The router still handles the
+    // clicks: it listens on the window.
     let path = use_location().pathname;
-    let entry = move |href: &'static str, testid: &'static str, label: &'static str| {
-        let current = move || path.with(|p| is_within(p, href)).then_some("page");
-        view! { <a href=href data-testid=testid aria-current=current>{label}</a> }
-    };
     view! {
         <aside class="sidebar" data-testid="sidebar">
             <a class="brand" href="/apps">{t.app_name}</a>
-            <nav>
-                {entry("/apps", "nav-apps", t.nav_mini_programs)}
-                {entry("/releases", "nav-releases", t.nav_releases)}
-                {entry("/rollouts", "nav-rollouts", t.rollouts.nav)}
-                {entry("/notifications", "nav-notifications", t.nav_notifications)}
-                {entry("/widgets", "nav-widgets", t.nav_widgets)}
-                {entry("/qrcode-rules", "nav-qrcode-rules", t.qrcode.nav)}
-                {entry("/message-sets", "nav-message-sets", t.sets.nav)}
-                {entry("/audit", "nav-audit", t.nav_audit_log)}
-                {staff.then(|| view! {
-                    <p class="nav-group">{t.nav_platform}</p>
-                    {entry("/templates", "nav-templates", t.templates.nav)}
-                    {entry("/domains/defaults", "nav-domain-defaults", t.domains.nav_defaults)}
-                    {entry("/platform/tokens", "nav-tokens", t.nav_tokens)}
-                    {entry("/platform/callbacks", "nav-callbacks", t.nav_callbacks)}
-                })}
-                {admin.then(|| view! {
-                    <p class="nav-group">{t.nav_admin}</p>
-                    {entry("/admin/users", "nav-users", t.nav_users)}
-                    {entry("/admin/merchants", "nav-merchants", t.nav_merchants)}
-                })}
-            </nav>
+            <nav inner_html=move || path.with(|p| sidebar_html(t, staff, admin, p)) />
         </aside>
     }
+}
+
+/// The sidebar's entries for a user who is `staff` or `admin`, the one `path` is within marked
+/// current.
+fn sidebar_html(t: &'static Texts, staff: bool, admin: bool, path: &str) -> String {
+    let entry = |href: &'static str, testid: &'static str, label: &'static str| {
+        maud::html! {
+            a href=(href) data-testid=(testid) aria-current=[is_within(path, href).then_some("page")] { (label) }
+        }
+    };
+    maud::html! {
+        (entry("/apps", "nav-apps", t.nav_mini_programs))
+        (entry("/releases", "nav-releases", t.nav_releases))
+        (entry("/rollouts", "nav-rollouts", t.rollouts.nav))
+        (entry("/notifications", "nav-notifications", t.nav_notifications))
+        (entry("/widgets", "nav-widgets", t.nav_widgets))
+        (entry("/qrcode-rules", "nav-qrcode-rules", t.qrcode.nav))
+        (entry("/message-sets", "nav-message-sets", t.sets.nav))
+        (entry("/audit", "nav-audit", t.nav_audit_log))
+        @if staff {
+            p class="nav-group" { (t.nav_platform) }
+            (entry("/templates", "nav-templates", t.templates.nav))
+            (entry("/domains/defaults", "nav-domain-defaults", t.domains.nav_defaults))
+            (entry("/platform/tokens", "nav-tokens", t.nav_tokens))
+            (entry("/platform/callbacks", "nav-callbacks", t.nav_callbacks))
+        }
+        @if admin {
+            p class="nav-group" { (t.nav_admin) }
+            (entry("/admin/users", "nav-users", t.nav_users))
+            (entry("/admin/merchants", "nav-merchants", t.nav_merchants))
+        }
+    }
+    .into_string()
 }
 
 /// Whether `path` is the entry `href` or a page under it (the router's `<A>` rule).
@@ -216,6 +225,22 @@ fn crumbs(t: &'static Texts, path: &str) -> Vec<(String, Option<String>)> {
     }
 }
 
+/// The breadcrumb trail's items for `path`, from the console's home.
+fn breadcrumb_html(t: &'static Texts, path: &str) -> String {
+    maud::html! {
+        li { a href="/apps" { (t.home) } }
+        @for (label, href) in crumbs(t, path) {
+            li {
+                @match href {
+                    Some(h) => a href=(h) { (label) },
+                    None => (label),
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
 /// The label of a page under one mini program (`/apps/:appid/<page>`).
 fn mini_program_page(t: &'static Texts, page: &str) -> Option<&'static str> {
     Some(match page {
@@ -237,21 +262,10 @@ fn mini_program_page(t: &'static Texts, page: &str) -> Option<&'static str> {
 fn Header(user: RwSignal<Option<CurrentUser>>, unread: i64) -> impl IntoView {
     let t = use_texts();
     let location = use_location();
-    let trail = move || {
-        crumbs(t, &location.pathname.get())
-            .into_iter()
-            .map(|(label, href)| match href {
-                Some(h) => view! { <li><a href=h>{label}</a></li> }.into_any(),
-                None => view! { <li>{label}</li> }.into_any(),
-            })
-            .collect_view()
-    };
     view! {
         <header class="topbar">
-            <ol class="breadcrumb" data-testid="breadcrumb">
-                <li><a href="/apps">{t.home}</a></li>
-                {trail}
-            </ol>
+            <ol class="breadcrumb" data-testid="breadcrumb"
+                inner_html=move || location.pathname.with(|p| breadcrumb_html(t, p)) />
             <div class="who">
                 {move || user.get().map(|user| view! {
                     <span data-testid="current-user">{user.display_name}</span>
@@ -396,6 +410,59 @@ mod tests {
         assert!(!is_within("/apps-archive", "/apps"));
         assert!(!is_within("/releases", "/apps"));
         assert!(is_within("/platform/tokens", "/platform/tokens"));
+    }
+
+    #[test]
+    fn the_sidebar_shows_each_role_its_entries_and_marks_the_current_one() {
+        let t = Locale::En.texts();
+        let merchant = sidebar_html(t, false, false, "/apps/wx1/release");
+        assert!(merchant.starts_with(&format!(
+            r#"<a href="/apps" data-testid="nav-apps" aria-current="page">{}</a><a href="/releases" data-testid="nav-releases">"#,
+            t.nav_mini_programs
+        )), "{merchant}");
+        assert_eq!(merchant.matches("aria-current").count(), 1, "{merchant}");
+        assert!(
+            !merchant.contains("nav-templates") && !merchant.contains("nav-users"),
+            "{merchant}"
+        );
+        let operator = sidebar_html(t, true, false, "/platform/callbacks/42");
+        assert!(
+            operator.contains(r#"data-testid="nav-callbacks" aria-current="page""#),
+            "{operator}"
+        );
+        assert!(
+            operator.contains("nav-templates") && !operator.contains("nav-users"),
+            "{operator}"
+        );
+        let admin = sidebar_html(t, true, true, "/nowhere");
+        assert!(
+            admin.contains("nav-users") && admin.contains("nav-merchants"),
+            "{admin}"
+        );
+        assert!(!admin.contains("aria-current"), "{admin}");
+    }
+
+    #[test]
+    fn the_breadcrumb_writes_a_typed_path_as_text() {
+        let t = Locale::En.texts();
+        assert_eq!(
+            breadcrumb_html(t, "/apps/wx1/release"),
+            format!(
+                r#"<li><a href="/apps">{}</a></li><li><a href="/apps">{}</a></li><li><a href="/apps/wx1">wx1</a></li><li>{}</li>"#,
+                t.home, t.nav_mini_programs, t.release.title
+            )
+        );
+        // A path is whatever was typed in the address bar.
+        let hostile = breadcrumb_html(t, "/apps/\"><img src=x onerror=alert(1)>/release");
+        assert!(!hostile.contains("<img"), "{hostile}");
+        assert!(
+            hostile.contains(r#"<a href="/apps/&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">"#),
+            "{hostile}"
+        );
+        assert_eq!(
+            breadcrumb_html(t, "/nowhere"),
+            format!(r#"<li><a href="/apps">{}</a></li>"#, t.home)
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod merchant_filter;
 pub mod page_error;
 pub mod pager;
+pub mod rows_html;
 pub mod sort_header;
 pub mod text;
 pub mod url;

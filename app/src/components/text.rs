@@ -19,6 +19,16 @@ pub fn Lines(#[prop(into)] text: String) -> impl IntoView {
         .collect_view()
 }
 
+/// [`Lines`] for maud's templates: each line escaped, `<br>` between them.
+pub fn lines_markup(text: &str) -> maud::Markup {
+    maud::html! {
+        @for (i, line) in lines(text).iter().enumerate() {
+            @if i > 0 { br; }
+            (line)
+        }
+    }
+}
+
 /// The trimmed text, or None when nothing is left (optional form fields).
 pub fn none_if_blank(s: String) -> Option<String> {
     let s = s.trim().to_string();

@@ -143,6 +143,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The same page with each row mapped (an island's props: the rows' keys only).
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+
     pub fn total_pages(&self) -> u32 {
         let per = i64::from(self.per_page.max(1));
         u32::try_from(((self.total + per - 1) / per).max(1)).unwrap_or(u32::MAX)
@@ -160,6 +170,19 @@ impl<T> Page<T> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_mapped_page_keeps_its_figures() {
+        let page = super::Page {
+            items: vec![("wx1", 1), ("wx2", 2)],
+            total: 42,
+            page: 3,
+            per_page: 2,
+        };
+        let keys = page.map(|(appid, _)| appid.to_string());
+        assert_eq!(keys.items, ["wx1", "wx2"]);
+        assert_eq!((keys.total, keys.page, keys.per_page), (42, 3, 2));
+    }
 
     #[test]
     fn deserialising_normalises() {

@@ -9,11 +9,11 @@ use crate::components::merchant_filter::MerchantFilter;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::components::sort_header::sort_header;
+use crate::components::text::lines_markup;
 use crate::components::url::{with_param, with_params};
 use crate::domain::fleet_release::{
     shows_audit_version, FleetQuery, FleetRow, FleetSort, FleetView, STATES,
 };
-use crate::domain::text::lines;
 use crate::i18n::{use_texts, Texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -225,10 +225,7 @@ pub fn fleet_rows_html(t: &'static Texts, rows: &[FleetRow], now: i64) -> String
                 td { (audit_cell(t, r, now)) }
                 td { @if let Some(g) = r.gray_percentage { (g) "%" } }
                 td class="small-text" data-testid="fleet-rejection" {
-                    @for (i, line) in lines(r.last_rejection.as_deref().unwrap_or_default()).iter().enumerate() {
-                        @if i > 0 { br; }
-                        (line)
-                    }
+                    (lines_markup(r.last_rejection.as_deref().unwrap_or_default()))
                 }
                 td { @if let Some(v) = r.template_id { (v) } }
                 td { (r.merchant_name.as_deref().unwrap_or_default()) }

@@ -121,7 +121,7 @@ fn Home(h: MiniProgramHome) -> impl IntoView {
         <div class="home-grid">
             <section class="panel home-card" data-testid="home-readiness">
                 <h2>{t.readiness.nav}</h2>
-                <p data-testid="home-readiness-summary">{readiness_badge(t, p.readiness.clone())}</p>
+                <p data-testid="home-readiness-summary" inner_html=readiness_badge(t, p.readiness.as_ref()).into_string()></p>
                 <p class="muted">{t.readiness.home_hint}</p>
                 <a href=readiness_link class="button primary" data-testid="home-readiness-link">{t.readiness.open}</a>
             </section>

@@ -9,12 +9,13 @@ use crate::components::filter_form::FilterForm;
 use crate::components::layout::NOTIFICATIONS_READ;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
-use crate::components::text::Lines;
+use crate::components::rows_html::{provide_rows_html, rows_html};
+use crate::components::text::lines_markup;
 use crate::components::url::with_param;
 use crate::domain::notifications::{NotificationFilter, NotificationView, KINDS};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::domain::time::format_cst;
-use crate::i18n::use_texts;
+use crate::i18n::{use_texts, Texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -73,7 +74,10 @@ pub fn NotificationsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let (request, filter) = query.get();
                 match rows.await {
-                    Ok(page) => view! { <NotificationList page request filter /> }.into_any(),
+                    Ok(page) => {
+                        provide_rows_html(notification_items_html(t, &page.items));
+                        view! { <NotificationList page=page.map(|n| n.id) request filter /> }.into_any()
+                    }
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
             })}
@@ -105,16 +109,17 @@ fn MarkAllRead() -> impl IntoView {
 }
 
 /// The page of notifications and its pager: an island, so the page loads the islands bundle
-/// (app::app::ISLAND_PAGES, issue 16). It reads its page again whenever notifications were
-/// marked read, here or by [`MarkAllRead`].
+/// (app::app::ISLAND_PAGES, issue 16). Its props are the pager's figures (and the shown ids);
+/// the items' HTML comes from the page (`components::rows_html`). It reads its page again
+/// whenever notifications were marked read, here or by [`MarkAllRead`].
 #[island]
 fn NotificationList(
-    page: Page<NotificationView>,
+    page: Page<i64>,
     request: PageRequest,
     filter: NotificationFilter,
 ) -> impl IntoView {
     let t = use_texts();
-    let page = RwSignal::new(page);
+    let shown = RwSignal::new((page, rows_html()));
     // Two quick marks read the page twice: only the later reading may show, whichever answer
     // arrives last.
     let readings = StoredValue::new(0_u64);
@@ -133,16 +138,27 @@ fn NotificationList(
                 let unread_only = filter.unread_only;
                 if let Ok(fresh) = list_notifications(request, unread_only, Some(filter)).await {
                     if readings.get_value() == this_reading {
-                        page.set(fresh);
+                        let items = notification_items_html(t, &fresh.items);
+                        shown.set((fresh.map(|n| n.id), items));
                     }
                 }
             });
         });
         on_cleanup(move || listener.remove());
     });
+    // The items are a template: a click on a "mark read" button bubbles up to the list.
+    let mark = move |ev: leptos::ev::MouseEvent| {
+        let target: leptos::web_sys::Element = event_target(&ev);
+        if let Some(id) = marked_notification(&target) {
+            leptos::task::spawn_local(async move {
+                let _ = mark_notification_read(id).await;
+                announce_read();
+            });
+        }
+    };
     let params = filter.to_params();
     move || {
-        let p = page.get();
+        let (p, items) = shown.get();
         if p.items.is_empty() {
             return view! {
                 <p class="empty" data-testid="notifications-empty">{t.no_notifications}</p>
@@ -150,53 +166,143 @@ fn NotificationList(
             .into_any();
         }
         view! {
-            <ul class="notifications" data-testid="notifications-list">
-                {p.items.iter().cloned().map(|n| view! { <NotificationItem n /> }).collect_view()}
-            </ul>
+            <ul class="notifications" data-testid="notifications-list" on:click=mark
+                inner_html=items />
             <Pager path=PATH params=params.clone() total=p.total page=p.page per_page=p.per_page shown=p.items.len() />
         }
         .into_any()
     }
 }
 
-#[component]
-fn NotificationItem(n: NotificationView) -> impl IntoView {
-    let t = use_texts();
-    let name = n
-        .nick_name
-        .clone()
-        .or_else(|| n.appid.clone())
-        .unwrap_or_default();
-    let text = (t.notification_text)(&n.kind, &name, &n.param("reason"));
-    let id = n.id;
-    let mark = move |_| {
-        leptos::task::spawn_local(async move {
-            let _ = mark_notification_read(id).await;
-            announce_read();
-        });
-    };
-    let class = if n.read {
-        "notification read"
-    } else {
-        "notification unread"
-    };
-    view! {
-        <li class=class data-testid="notification" data-id=id data-kind=n.kind.clone() data-read=n.read.to_string()>
-            <span class="muted small-text">{format_cst(n.created_at)}</span>
-            " "
-            <span data-testid="notification-text"><Lines text /></span>
-            <span class="notification-actions">
-                {n.link.clone().map(|href| {
-                    let label = if href.ends_with("/widget") { t.nav_widgets } else { t.open_release };
-                    view! { <a href=href data-testid="notification-link">{label}</a> }
-                })}
-                {n.appid.clone().map(|appid| view! {
-                    <a href=format!("{PATH}?appid={appid}") data-testid="notification-filter-app">{t.notifications_of_app}</a>
-                })}
-                {(!n.read).then(|| view! {
-                    <button class="link" data-testid="notification-mark-read" on:click=mark>{t.mark_read}</button>
-                })}
-            </span>
-        </li>
+/// The page's notifications as HTML, written by maud's compile-time template like the audit
+/// log's rows (`audit_log::audit_rows_html`, which says why). Their "mark read" buttons are
+/// plain markup: [`NotificationList`] wires them by the click that bubbles up to the list. The
+/// browser writes the same string when it hydrates or reads the page again.
+pub fn notification_items_html(t: &'static Texts, items: &[NotificationView]) -> String {
+    maud::html! {
+        @for n in items {
+            @let name = n.nick_name.as_deref().or(n.appid.as_deref()).unwrap_or_default();
+            @let text = (t.notification_text)(&n.kind, name, &n.param("reason"));
+            @let class = if n.read { "notification read" } else { "notification unread" };
+            li class=(class) data-testid="notification" data-id=(n.id) data-kind=(n.kind) data-read=(n.read) {
+                span class="muted small-text" { (format_cst(n.created_at)) }
+                " "
+                span data-testid="notification-text" { (lines_markup(&text)) }
+                span class="notification-actions" {
+                    @if let Some(href) = &n.link {
+                        a href=(href) data-testid="notification-link" {
+                            (if href.ends_with("/widget") { t.nav_widgets } else { t.open_release })
+                        }
+                    }
+                    @if let Some(appid) = &n.appid {
+                        a href={ (PATH) "?appid=" (appid) } data-testid="notification-filter-app" { (t.notifications_of_app) }
+                    }
+                    @if !n.read {
+                        button class="link" data-testid="notification-mark-read" data-id=(n.id) { (t.mark_read) }
+                    }
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
+/// The notification whose "mark read" button `target` is or is inside.
+fn marked_notification(target: &leptos::web_sys::Element) -> Option<i64> {
+    target
+        .closest("[data-testid=notification-mark-read]")
+        .ok()
+        .flatten()?
+        .get_attribute("data-id")?
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    fn notification(id: i64, kind: &str, params: &str, read: bool) -> NotificationView {
+        NotificationView {
+            id,
+            created_at: 0,
+            appid: Some("wx1".to_string()),
+            nick_name: Some("青禾".to_string()),
+            kind: kind.to_string(),
+            params: params.to_string(),
+            link: Some("/apps/wx1/release".to_string()),
+            read,
+        }
+    }
+
+    #[test]
+    fn an_unread_notification_has_its_text_links_and_mark_read_button() {
+        let t = Locale::ZhCn.texts();
+        let html = notification_items_html(t, &[notification(7, "audit_approved", "{}", false)]);
+        assert_eq!(
+            html,
+            format!(
+                concat!(
+                    r#"<li class="notification unread" data-testid="notification" data-id="7" data-kind="audit_approved" data-read="false">"#,
+                    r#"<span class="muted small-text">{}</span> "#,
+                    r#"<span data-testid="notification-text">青禾 的代码审核已通过</span>"#,
+                    r#"<span class="notification-actions">"#,
+                    r#"<a href="/apps/wx1/release" data-testid="notification-link">{}</a>"#,
+                    r#"<a href="/notifications?appid=wx1" data-testid="notification-filter-app">{}</a>"#,
+                    r#"<button class="link" data-testid="notification-mark-read" data-id="7">{}</button>"#,
+                    r#"</span></li>"#,
+                ),
+                format_cst(0),
+                t.open_release,
+                t.notifications_of_app,
+                t.mark_read,
+            )
+        );
+    }
+
+    #[test]
+    fn a_read_notification_has_no_button_and_a_widget_link_says_so() {
+        let t = Locale::En.texts();
+        let mut n = notification(8, "widget_approved", "{}", true);
+        n.link = Some("/apps/wx1/widget".to_string());
+        n.nick_name = None;
+        let html = notification_items_html(t, &[n]);
+        assert!(
+            html.starts_with(r#"<li class="notification read""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"data-read="true""#), "{html}");
+        assert!(!html.contains("notification-mark-read"), "{html}");
+        assert!(
+            html.contains(&format!(
+                r#"data-testid="notification-link">{}</a>"#,
+                t.nav_widgets
+            )),
+            "{html}"
+        );
+        // Without a name, the AppID names the mini program.
+        assert!(
+            html.contains((t.notification_text)("widget_approved", "wx1", "").as_str()),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_rejection_keeps_its_lines_and_markup_in_it_stays_text() {
+        let t = Locale::ZhCn.texts();
+        let html = notification_items_html(
+            t,
+            &[notification(
+                9,
+                "audit_rejected",
+                r#"{"reason": "1:<img src=x onerror=alert(1)><br>(2):</span></li><script>alert(2)</script>"}"#,
+                false,
+            )],
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("1:&lt;img src=x onerror=alert(1)&gt;<br>(2):&lt;/span&gt;&lt;/li&gt;&lt;script&gt;"), "{html}");
+        assert!(notification_items_html(t, &[]).is_empty());
     }
 }

@@ -35,25 +35,23 @@ fn errcode_line(t: &Texts, e: &ErrcodeText) -> String {
 }
 
 /// "就绪 6/8 · 体验者" for the registry and the mini program's home; "not checked" without a
-/// check.
-pub fn readiness_badge(t: &'static Texts, brief: Option<ReadinessBrief>) -> AnyView {
+/// check. Markup from maud's template, as the registry's rows are (`mini_programs::registry_rows_html`).
+pub fn readiness_badge(t: &'static Texts, brief: Option<&ReadinessBrief>) -> maud::Markup {
     let rt = t.readiness;
-    match brief {
-        None => view! { <span class="muted" data-testid="readiness-badge" data-state="unchecked">{rt.not_checked}</span> }
-            .into_any(),
-        Some(b) => {
-            let state = if b.first_blocking.is_none() { "ready" } else { "stuck" };
-            view! {
-                <span class=format!("readiness-badge {state}") data-testid="readiness-badge" data-state=state>
-                    {(rt.brief)(b.ready, b.total)}
-                </span>
-                {b.first_blocking.map(|kind| view! {
-                    <span class="muted small-text" data-testid="readiness-badge-blocking" data-item=kind.as_str()>
-                        " · "{(rt.item)(kind)}
-                    </span>
-                })}
+    maud::html! {
+        @match brief {
+            None => span class="muted" data-testid="readiness-badge" data-state="unchecked" { (rt.not_checked) },
+            Some(b) => {
+                @let state = if b.first_blocking.is_none() { "ready" } else { "stuck" };
+                span class={ "readiness-badge " (state) } data-testid="readiness-badge" data-state=(state) {
+                    ((rt.brief)(b.ready, b.total))
+                }
+                @if let Some(kind) = b.first_blocking {
+                    span class="muted small-text" data-testid="readiness-badge-blocking" data-item=(kind.as_str()) {
+                        " · " ((rt.item)(kind))
+                    }
+                }
             }
-            .into_any()
         }
     }
 }

@@ -302,10 +302,11 @@ async fn hydration_data_keeps_any_name_inside_its_script() {
     assert!(holds_string(&data, HOSTILE_NAME), "{data}");
 }
 
-/// On the registry, an islands page, the rows are the props of its island: JSON in an HTML
-/// attribute. The hostile names arrive intact and end neither the attribute nor a script.
+/// On the registry, an islands page, the island's props are the page's AppIDs and the pager's
+/// figures (JSON in an HTML attribute); the rows are the table's HTML, written once by the
+/// template. The hostile names arrive intact as text and end neither an element nor a script.
 #[tokio::test]
-async fn island_props_keep_any_name_inside_their_attribute() {
+async fn island_props_carry_keys_and_the_rows_carry_any_name_as_text() {
     let html = page_with_hostile_names("/apps?q=wxescape").await;
     // Read the props back as the browser does: the attribute's entities, then JSON.
     let props = html
@@ -314,12 +315,28 @@ async fn island_props_keep_any_name_inside_their_attribute() {
         .and_then(|island| island.split_once(" data-props=\""))
         .and_then(|(_, rest)| rest.split_once('"'))
         .map(|(attribute, _)| html_escape::decode_html_entities(attribute).into_owned())
-        .expect("the registry's island carries its rows as props");
+        .expect("the registry's island carries its props");
     let page: serde_json::Value = serde_json::from_str(&props).expect("JSON inside");
-    assert_eq!(page["page"]["items"][0]["nick_name"], HOSTILE_NAME);
-    assert_eq!(page["page"]["items"][0]["principal_name"], "<!-- 主体 -->");
-    // The same row, as the server rendered it, in the table.
+    assert_eq!(
+        page["page"]["items"],
+        serde_json::json!(["wxescape000000001"])
+    );
+    assert_eq!(page["page"]["total"], 1);
+    assert!(!props.contains("咖啡"), "no row in the props: {props}");
+    // The row, as the template wrote it: the names are text, read back as the browser does.
+    let cell = |testid: &str| {
+        html.split(&format!("<td data-testid=\"{testid}\">"))
+            .nth(1)
+            .and_then(|rest| rest.split_once("</td>"))
+            .map(|(text, _)| text.to_string())
+            .unwrap_or_default()
+    };
+    let name = cell("registry-name");
+    assert!(!name.contains('<'), "{name}");
+    assert_eq!(html_escape::decode_html_entities(&name), HOSTILE_NAME);
+    assert!(html.contains("<td>&lt;!-- 主体 --&gt;</td>"), "{html}");
     assert!(html.contains("data-appid=\"wxescape000000001\""), "{html}");
+    assert_eq!(html.matches("<script>alert(1)").count(), 0, "{html}");
 }
 
 /// The registry's default order (newest first, AppID as tie-breaker) is read through an index
