@@ -118,6 +118,9 @@ test("an operator adds domains, meets the console's and WeChat's refusals, and a
     await expect(result(appid)).toHaveAttribute("data-added", appid === PERSONAL ? "3" : "4");
     await expect(result(appid)).toHaveAttribute("data-failed", "0");
   }
+  // The results written into the rows and the table read again keep the ticks.
+  for (const appid of TARGETS) await expect(row(appid).getByTestId("dd-row-check")).toBeChecked();
+  await expect(row(APP).getByTestId("dd-row-check")).not.toBeChecked();
   // The personal mini program gets the server domains only.
   await expect(result(PERSONAL)).toContainText("89231");
   await expect(row(TARGETS[0])).toHaveAttribute("data-state", "complete");
@@ -134,6 +137,15 @@ test("an operator adds domains, meets the console's and WeChat's refusals, and a
   await expect(page).toHaveURL(/filter=complete/);
   for (const appid of TARGETS) await expect(row(appid)).toBeVisible();
   await expect(row(APP)).toHaveCount(0);
+  // The page's box ticks every row shown; unticking a row unticks the page's box.
+  await hydrated(page);
+  await page.getByTestId("dd-select-page").uncheck();
+  await page.getByTestId("dd-select-page").check();
+  const checks = page.getByTestId("dd-row-check");
+  for (let i = 0; i < (await checks.count()); i++) await expect(checks.nth(i)).toBeChecked();
+  await row(TARGETS[1]).getByTestId("dd-row-check").uncheck();
+  await expect(page.getByTestId("dd-select-page")).not.toBeChecked();
+  await expect(row(TARGETS[0]).getByTestId("dd-row-check")).toBeChecked();
 });
 
 test("a merchant reaches its own mini program's domains and no one else's", async ({ page }) => {

@@ -16,4 +16,5 @@ pub mod pager;
 pub mod rows_html;
 pub mod sort_header;
 pub mod text;
+pub mod ticks;
 pub mod url;

@@ -12,6 +12,7 @@ use crate::components::field::{error_text, field_messages, show_messages};
 use crate::components::filter_form::FilterForm;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
+use crate::components::ticks::{keep_ticks_shown, on_row_tick};
 use crate::domain::domains::{
     check_defaults, ApplyReport, DefaultSet, DefaultsForm, DomainKind, PartOutcome, RejectReason,
     TargetFilter, TargetQuery, TargetRow,
@@ -179,13 +180,10 @@ impl RunState {
 }
 
 /// One part of an apply's result, as a list item (nothing when the set has none of it).
-fn part_view(t: &'static Texts, label: &'static str, part: &PartOutcome) -> Option<AnyView> {
+fn part_markup(t: &'static Texts, label: &'static str, part: &PartOutcome) -> maud::Markup {
     let dt = t.domains;
-    let item = |class: &'static str, text: String| {
-        view! { <li data-testid="dd-part" class=class>{label}{t.colon}{text}</li> }.into_any()
-    };
-    match part {
-        PartOutcome::Nothing => None,
+    let (class, text) = match part {
+        PartOutcome::Nothing => return maud::html! {},
         PartOutcome::Done {
             added,
             present,
@@ -205,60 +203,93 @@ fn part_view(t: &'static Texts, label: &'static str, part: &PartOutcome) -> Opti
                 text.push_str(t.list_separator);
                 text.push_str(&format!("{}{}{reason}", r.domain, t.colon));
             }
-            Some(item("", text))
+            (None, text)
         }
         PartOutcome::NotApplicable { errcode } => {
-            Some(item("muted", (dt.part_not_applicable)(*errcode)))
+            (Some("muted"), (dt.part_not_applicable)(*errcode))
         }
-        PartOutcome::Failed { error } => Some(item("field-error", error_text(t, error))),
-    }
+        PartOutcome::Failed { error } => (Some("field-error"), error_text(t, error)),
+    };
+    maud::html! { li data-testid="dd-part" class=[class] { (label) (t.colon) (text) } }
 }
 
-fn report_view(t: &'static Texts, r: &Result<ApplyReport, AppError>) -> AnyView {
+/// What an apply in this browser found on a row.
+fn report_markup(t: &'static Texts, r: &Result<ApplyReport, AppError>) -> maud::Markup {
     let dt = t.domains;
     match r {
-        Ok(report) => view! {
-            <div data-testid="dd-result" data-added=report.added().to_string() data-present=report.present().to_string()
-                data-rejected=report.rejected().to_string() data-failed=report.failed().to_string()>
-                <strong data-testid="dd-result-summary">
-                    {(dt.summary)(report.added(), report.present(), report.rejected(), report.failed())}
-                </strong>
-                <ul class="plain">
-                    {part_view(t, dt.part_server, &report.server)}
-                    {part_view(t, dt.part_webview, &report.webview)}
-                </ul>
-            </div>
+        Ok(report) => maud::html! {
+            div data-testid="dd-result" data-added=(report.added()) data-present=(report.present())
+                data-rejected=(report.rejected()) data-failed=(report.failed()) {
+                strong data-testid="dd-result-summary" {
+                    ((dt.summary)(report.added(), report.present(), report.rejected(), report.failed()))
+                }
+                ul class="plain" {
+                    (part_markup(t, dt.part_server, &report.server))
+                    (part_markup(t, dt.part_webview, &report.webview))
+                }
+            }
+        },
+        Err(e) => {
+            maud::html! { p class="field-error" data-testid="dd-result-error" { (error_text(t, e)) } }
         }
-        .into_any(),
-        Err(e) => view! { <p class="field-error" data-testid="dd-result-error">{error_text(t, e)}</p> }.into_any(),
     }
 }
 
 /// What the last apply found on a row.
-fn last_view(t: &'static Texts, r: &TargetRow) -> AnyView {
+fn last_markup(t: &'static Texts, r: &TargetRow) -> maud::Markup {
     let dt = t.domains;
-    match r.applied_at {
-        None => view! { <span class="muted">{dt.never}</span> }.into_any(),
-        Some(_) => {
-            let summary = (dt.summary)(
-                usize::try_from(r.added).unwrap_or(0),
-                usize::try_from(r.present).unwrap_or(0),
-                usize::try_from(r.rejected).unwrap_or(0),
-                usize::try_from(r.failed).unwrap_or(0),
-            );
-            let class = if r.state() == TargetFilter::Complete.as_str() {
-                ""
-            } else {
-                "field-error"
-            };
-            view! {
-                <span class=class data-testid="dd-last">{summary}
-                    {r.errcode.map(|code| format!("{}{}", t.list_separator, (t.paren)(&format!("{} {code}", t.release.errcode))))}
-                </span>
+    if r.applied_at.is_none() {
+        return maud::html! { span class="muted" { (dt.never) } };
+    }
+    let summary = (dt.summary)(
+        usize::try_from(r.added).unwrap_or(0),
+        usize::try_from(r.present).unwrap_or(0),
+        usize::try_from(r.rejected).unwrap_or(0),
+        usize::try_from(r.failed).unwrap_or(0),
+    );
+    let class = (r.state() != TargetFilter::Complete.as_str()).then_some("field-error");
+    maud::html! {
+        span class=[class] data-testid="dd-last" {
+            (summary)
+            @if let Some(code) = r.errcode {
+                (t.list_separator) ((t.paren)(&format!("{} {code}", t.release.errcode)))
             }
-            .into_any()
         }
     }
+}
+
+/// The page's rows as HTML, written by maud's compile-time template like the audit log's
+/// (`audit_log::audit_rows_html`, which says why): the boxes of the rows in `ticked` ticked,
+/// each row's result from this browser's `results`. The body is written again when a result
+/// arrives; the boxes are wired by the change event that bubbles up to it
+/// (`components::ticks`).
+pub fn target_rows_html(
+    t: &'static Texts,
+    rows: &[TargetRow],
+    results: &[(String, Result<ApplyReport, AppError>)],
+    ticked: &[String],
+) -> String {
+    maud::html! {
+        @for r in rows {
+            tr data-testid="dd-row" data-appid=(r.appid) data-state=(r.state()) {
+                td {
+                    input type="checkbox" data-testid="dd-row-check" data-appid=(r.appid)
+                        checked[ticked.contains(&r.appid)];
+                }
+                td { a href={ "/apps/" (r.appid) "/domains" } { code { (r.appid) } } }
+                td { (r.nick_name) }
+                td { (r.merchant_name.as_deref().unwrap_or(t.unassigned)) }
+                td { (last_markup(t, r)) }
+                td { @if let Some(at) = r.applied_at { (format_cst(at)) } }
+                td {
+                    @if let Some((_, report)) = results.iter().find(|(a, _)| *a == r.appid) {
+                        (report_markup(t, report))
+                    }
+                }
+            }
+        }
+    }
+    .into_string()
 }
 
 #[component]
@@ -281,6 +312,10 @@ fn Targets(
         total,
     } = state;
     let page_appids: Vec<String> = page.items.iter().map(|r| r.appid.clone()).collect();
+    // The rows are a template: their boxes are wired through the body (components::ticks).
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    keep_ticks_shown(body, selected);
+    let rows = page.items.clone();
     let run = move || {
         let chosen = selected.get_untracked();
         if chosen.is_empty() || running.get_untracked() {
@@ -300,14 +335,6 @@ fn Targets(
             // The table shows what the run found.
             reload.update(|n| *n += 1);
         });
-    };
-    let toggle = move |appid: String, on: bool| {
-        selected.update(|s| {
-            s.retain(|a| *a != appid);
-            if on {
-                s.push(appid);
-            }
-        })
     };
     let filters = [
         (TargetFilter::All, dt.filter_all),
@@ -346,26 +373,10 @@ fn Targets(
                             <th>{t.col_appid}</th><th>{t.col_name}</th><th>{t.col_merchant}</th>
                             <th>{dt.col_last}</th><th>{dt.col_applied}</th><th>{dt.col_result}</th>
                         </tr></thead>
-                        <tbody>
-                            {page.items.clone().into_iter().map(|r| {
-                                let a1 = r.appid.clone();
-                                let a2 = r.appid.clone();
-                                let a3 = r.appid.clone();
-                                view! {
-                                    <tr data-testid="dd-row" data-appid=r.appid.clone() data-state=r.state()>
-                                        <td><input type="checkbox" data-testid="dd-row-check"
-                                            prop:checked=move || selected.with(|s| s.contains(&a1))
-                                            on:change=move |ev| toggle(a2.clone(), event_target_checked(&ev)) /></td>
-                                        <td><a href=format!("/apps/{}/domains", r.appid)><code>{r.appid.clone()}</code></a></td>
-                                        <td>{r.nick_name.clone()}</td>
-                                        <td>{r.merchant_name.clone().unwrap_or_else(|| t.unassigned.to_string())}</td>
-                                        <td>{last_view(t, &r)}</td>
-                                        <td>{r.applied_at.map(format_cst).unwrap_or_default()}</td>
-                                        <td>{move || results.with(|list| list.iter().find(|(a, _)| *a == a3).map(|(_, rep)| report_view(t, rep)))}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
+                        <tbody node_ref=body on:change=move |ev| on_row_tick(&ev, selected)
+                            inner_html=move || results.with(|res| {
+                                selected.with_untracked(|ticked| target_rows_html(t, &rows, res, ticked))
+                            }) />
                     </table>
                     </div>
                     <Pager path=PATH params=query.to_params() total=page.total page=page.page per_page=page.per_page shown=page.items.len() />
@@ -380,5 +391,124 @@ fn Targets(
                 })}
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    fn row(appid: &str, nick_name: &str, applied_at: Option<i64>, rejected: i64) -> TargetRow {
+        TargetRow {
+            appid: appid.to_string(),
+            nick_name: nick_name.to_string(),
+            merchant_name: None,
+            applied_at,
+            added: 2,
+            present: 1,
+            rejected,
+            failed: 0,
+            errcode: None,
+        }
+    }
+
+    #[test]
+    fn a_row_has_its_box_cells_and_the_last_apply() {
+        let t = Locale::En.texts();
+        let dt = t.domains;
+        let html = target_rows_html(
+            t,
+            &[row("wx1", "Shop", None, 0), row("wx2", "B", Some(0), 1)],
+            &[],
+            &[],
+        );
+        assert!(
+            html.starts_with(&format!(
+                concat!(
+                    r#"<tr data-testid="dd-row" data-appid="wx1" data-state="unapplied">"#,
+                    r#"<td><input type="checkbox" data-testid="dd-row-check" data-appid="wx1"></td>"#,
+                    r#"<td><a href="/apps/wx1/domains"><code>wx1</code></a></td>"#,
+                    r#"<td>Shop</td><td>{}</td><td><span class="muted">{}</span></td><td></td><td></td></tr>"#,
+                ),
+                t.unassigned, dt.never
+            )),
+            "{html}"
+        );
+        assert!(html.contains(&format!(
+            r#"<tr data-testid="dd-row" data-appid="wx2" data-state="problems"><td><input type="checkbox" data-testid="dd-row-check" data-appid="wx2"></td><td><a href="/apps/wx2/domains"><code>wx2</code></a></td><td>B</td><td>{}</td><td><span class="field-error" data-testid="dd-last">{}</span></td><td>{}</td>"#,
+            t.unassigned,
+            (dt.summary)(2, 1, 1, 0),
+            format_cst(0)
+        )), "{html}");
+    }
+
+    #[test]
+    fn ticked_rows_stay_ticked_and_a_result_shows_on_its_row() {
+        let t = Locale::ZhCn.texts();
+        let report = ApplyReport {
+            appid: "wx2".to_string(),
+            server: PartOutcome::Done {
+                added: vec!["https://a.example.com".to_string()],
+                present: 3,
+                rejected: vec![],
+            },
+            webview: PartOutcome::NotApplicable { errcode: 89231 },
+        };
+        let html = target_rows_html(
+            t,
+            &[row("wx1", "A", None, 0), row("wx2", "B", None, 0)],
+            &[("wx2".to_string(), Ok(report))],
+            &["wx2".to_string()],
+        );
+        assert!(
+            html.contains(r#"data-testid="dd-row-check" data-appid="wx1">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"data-testid="dd-row-check" data-appid="wx2" checked>"#),
+            "{html}"
+        );
+        let wx2 = &html[html.find(r#"data-appid="wx2""#).unwrap_or(0)..];
+        assert!(wx2.contains(r#"<div data-testid="dd-result" data-added="1" data-present="3" data-rejected="0" data-failed="0">"#), "{html}");
+        assert!(wx2.contains("https://a.example.com"), "{html}");
+        assert!(
+            wx2.contains(r#"<li data-testid="dd-part" class="muted">业务域名："#),
+            "{html}"
+        );
+        assert!(wx2.contains("89231"), "{html}");
+        let wx1 = &html[..html.find(r#"data-appid="wx2""#).unwrap_or(html.len())];
+        assert!(!wx1.contains("dd-result"), "{html}");
+    }
+
+    #[test]
+    fn names_and_errors_are_written_as_text() {
+        let t = Locale::En.texts();
+        let html = target_rows_html(
+            t,
+            &[row("wx1", "<img src=x onerror=alert(1)>", None, 0)],
+            &[(
+                "wx1".to_string(),
+                Err(AppError::Wechat {
+                    errcode: 40001,
+                    zh: "</td><script>alert(2)</script>".to_string(),
+                    en: "</td><script>alert(2)</script>".to_string(),
+                    rid: None,
+                }),
+            )],
+            &[],
+        );
+        assert!(
+            !html.contains("<img") && !html.contains("<script"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<p class="field-error" data-testid="dd-result-error">"#),
+            "{html}"
+        );
     }
 }

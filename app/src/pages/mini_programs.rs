@@ -7,6 +7,7 @@ use crate::components::merchant_filter::MerchantFilter;
 use crate::components::pager::Pager;
 use crate::components::rows_html::{provide_rows_html, rows_html};
 use crate::components::sort_header::sort_header;
+use crate::components::ticks::{keep_ticks_shown, on_row_tick};
 use crate::domain::mini_program::{AppStatus, MiniProgramQuery, MiniProgramSort, SubjectType};
 use crate::domain::pagination::Page;
 use crate::domain::readiness::{ReadinessFilter, FLEET_CHECK_MAX};
@@ -233,19 +234,8 @@ fn RegistryTable(
     // The rows are a template, so their boxes are wired here: a tick bubbles up to the body,
     // and the body's boxes follow the ticked set (the page's box, a table read again).
     let body = NodeRef::<leptos::html::Tbody>::new();
-    let tick_row = move |ev: leptos::ev::Event| {
-        let target: leptos::web_sys::Element = event_target(&ev);
-        if let Some(appid) = target.get_attribute(TICK_APPID) {
-            let on = event_target_checked(&ev);
-            selected.update(|s| toggle(s, appid, on));
-        }
-    };
-    Effect::new(move |_| {
-        let ticked = selected.get();
-        if let Some(body) = body.get() {
-            show_ticks(&body, &ticked);
-        }
-    });
+    let tick_row = move |ev: leptos::ev::Event| on_row_tick(&ev, selected);
+    keep_ticks_shown(body, selected);
     view! {
         <table class="table" data-testid="registry">
             <thead>
@@ -265,34 +255,6 @@ fn RegistryTable(
             <tbody node_ref=body on:change=tick_row inner_html=rows />
         </table>
     }.into_any()
-}
-
-/// The attribute that names a row's box's mini program.
-const TICK_APPID: &str = "data-appid";
-
-/// Adds `appid` to the ticked set or takes it out, once.
-fn toggle(ticked: &mut Vec<String>, appid: String, on: bool) {
-    ticked.retain(|a| *a != appid);
-    if on {
-        ticked.push(appid);
-    }
-}
-
-/// Ticks the boxes of the rows in `ticked` and unticks the others (browser only: effects do not
-/// run on the server).
-fn show_ticks(body: &leptos::web_sys::HtmlTableSectionElement, ticked: &[String]) {
-    use leptos::wasm_bindgen::JsCast;
-    let mut row = body.first_element_child();
-    while let Some(tr) = row {
-        if let Ok(Some(tick)) = tr.query_selector("input[type=checkbox]") {
-            let on = tick
-                .get_attribute(TICK_APPID)
-                .is_some_and(|a| ticked.contains(&a));
-            tick.unchecked_into::<leptos::web_sys::HtmlInputElement>()
-                .set_checked(on);
-        }
-        row = tr.next_element_sibling();
-    }
 }
 
 /// The page's rows as HTML, written by maud's compile-time template like the audit log's
@@ -502,17 +464,5 @@ mod tests {
             html.contains("&lt;img src=x onerror=alert(2)&gt;"),
             "{html}"
         );
-    }
-
-    #[test]
-    fn a_tick_adds_a_mini_program_once_and_an_untick_takes_it_out() {
-        let mut ticked = vec!["wx1".to_string()];
-        toggle(&mut ticked, "wx2".to_string(), true);
-        toggle(&mut ticked, "wx2".to_string(), true);
-        assert_eq!(ticked, ["wx1", "wx2"]);
-        toggle(&mut ticked, "wx1".to_string(), false);
-        assert_eq!(ticked, ["wx2"]);
-        toggle(&mut ticked, "wx9".to_string(), false);
-        assert_eq!(ticked, ["wx2"]);
     }
 }
