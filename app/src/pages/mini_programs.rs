@@ -260,7 +260,8 @@ fn RegistryTable(
 /// The page's rows as HTML, written by maud's compile-time template like the audit log's
 /// (`audit_log::audit_rows_html`, which says why). Their boxes are plain markup: the island
 /// wires them by the change event that bubbles up to the table's body (`RegistryTable`). The
-/// browser writes the same string when it hydrates or reads the page again.
+/// page hands the string to its island (`components::rows_html`); the browser writes it again
+/// when it reads the page again.
 pub fn registry_rows_html(t: &'static Texts, rows: &[MiniProgramRow]) -> String {
     maud::html! {
         @for p in rows {

@@ -177,7 +177,8 @@ fn NotificationList(
 /// The page's notifications as HTML, written by maud's compile-time template like the audit
 /// log's rows (`audit_log::audit_rows_html`, which says why). Their "mark read" buttons are
 /// plain markup: [`NotificationList`] wires them by the click that bubbles up to the list. The
-/// browser writes the same string when it hydrates or reads the page again.
+/// page hands the string to its island (`components::rows_html`); the browser writes it again
+/// when it reads the page again.
 pub fn notification_items_html(t: &'static Texts, items: &[NotificationView]) -> String {
     maud::html! {
         @for n in items {
