@@ -20,6 +20,8 @@ test("the fleet view filters by state, shows the chart and exports CSV", async (
   await page.getByTestId("fleet-state").selectOption("rejected");
   await page.getByTestId("fleet-apply").click();
   await expect(page).toHaveURL(/state=rejected/);
+  // The page read again shows the filter it was filtered by.
+  await expect(page.getByTestId("fleet-state")).toHaveValue("rejected");
   // No nameless field from the submit button (URLs used to end in `&=`).
   expect(page.url()).not.toMatch(/[?&]=/);
   const rows = page.getByTestId("fleet-row");
@@ -64,6 +66,7 @@ test("the bell counts a merchant's audit notifications and the list marks them r
   await page.getByTestId("notifications-kind").selectOption("audit_rejected");
   await page.getByTestId("notifications-apply").click();
   await expect(page).toHaveURL(/kind=audit_rejected/);
+  await expect(page.getByTestId("notifications-kind")).toHaveValue("audit_rejected");
   expect(page.url()).not.toMatch(/[?&]=/);
   await expect(page.getByTestId("notification").first()).toBeVisible();
   for (const kind of await page.getByTestId("notification").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")))) {

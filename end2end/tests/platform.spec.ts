@@ -77,6 +77,7 @@ test("an admin adds a mini program through the authorization link", async ({ pag
   await page.getByTestId("callbacks-appid").fill(appid);
   await page.getByTestId("callbacks-apply").click();
   await expect(page).toHaveURL(/kind=authorized/);
+  await expect(page.getByTestId("callbacks-kind")).toHaveValue("authorized");
   const push = page.getByTestId("callback-row");
   await expect(push).toHaveCount(1);
   await expect(push.getByTestId("callback-appid")).toHaveText(appid);

@@ -12,6 +12,8 @@ test("the registry paginates, filters and sorts on the server", async ({ page })
   await page.getByTestId("filter-subject").selectOption("enterprise");
   await page.getByTestId("filter-apply").click();
   await expect(page).toHaveURL(/subject=enterprise/);
+  await expect(page.getByTestId("filter-subject")).toHaveValue("enterprise");
+  await expect(page.getByTestId("filter-status")).toHaveValue("");
   // The URL changes before the new rows arrive: wait for the rows themselves.
   await expect
     .poll(async () => [...new Set(await page.getByTestId("registry-subject").allTextContents())])

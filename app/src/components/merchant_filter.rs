@@ -1,4 +1,5 @@
 use crate::api::merchants::merchant_options;
+use crate::components::options::options_html;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
 
@@ -13,14 +14,13 @@ pub fn MerchantFilter(current: Signal<Option<i64>>, testid: &'static str) -> imp
             {move || Suspend::new(async move {
                 let options = merchants.await.unwrap_or_default();
                 let current = current.get_untracked();
-                view! {
-                    <select name="merchant" data-testid=testid>
-                        <option value="">{t.col_merchant}": "{t.all}</option>
-                        {options.into_iter().map(|m| view! {
-                            <option value=m.id.to_string() selected=current == Some(m.id)>{m.name}</option>
-                        }).collect_view()}
-                    </select>
-                }
+                let current = current.map(|id| id.to_string()).unwrap_or_default();
+                let html = options_html(
+                    &format!("{}: {}", t.col_merchant, t.all),
+                    options.iter().map(|m| (m.id.to_string(), m.name.as_str())),
+                    &current,
+                );
+                view! { <select name="merchant" data-testid=testid inner_html=html /> }
             })}
         </Suspense>
     }

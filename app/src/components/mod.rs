@@ -11,6 +11,7 @@ pub mod filter_form;
 pub mod icons;
 pub mod layout;
 pub mod merchant_filter;
+pub mod options;
 pub mod page_error;
 pub mod pager;
 pub mod rows_html;

@@ -1,6 +1,7 @@
 use crate::api::audit_log::list_audit_log;
 use crate::components::field::{field_messages, show_messages};
 use crate::components::filter_form::FilterForm;
+use crate::components::options::options_html;
 use crate::components::pager::Pager;
 use crate::domain::audit_log::{action, AuditQuery, FIRST_DAY, LAST_DAY};
 use crate::domain::auth::Role;
@@ -50,12 +51,11 @@ pub fn AuditLogPage() -> impl IntoView {
                 <input name="actor" placeholder=t.col_actor title=t.audit_actor_hint value=move || raw("actor") maxlength=FILTER_MAX_CHARS data-testid="audit-actor" />
                 {move || problems("actor")}
             </span>
-            <select name="action" data-testid="audit-action">
-                <option value="">{t.col_action}": "{t.all}</option>
-                {action::ALL.into_iter().chain(action::RELEASE_ACTIONS).map(|a| view! {
-                    <option value=a selected=move || raw("action") == a>{(t.audit_action)(a).unwrap_or(a)}</option>
-                }).collect_view()}
-            </select>
+            <select name="action" data-testid="audit-action" inner_html=move || options_html(
+                &format!("{}: {}", t.col_action, t.all),
+                action::ALL.into_iter().chain(action::RELEASE_ACTIONS).map(|a| (a, (t.audit_action)(a).unwrap_or(a))),
+                &raw("action"),
+            ) />
             {move || problems("action")}
             <span class="filter-field">
                 <input name="target" placeholder=t.col_target title=t.audit_target_hint value=move || raw("target") maxlength=FILTER_MAX_CHARS data-testid="audit-target" />

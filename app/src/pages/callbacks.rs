@@ -2,6 +2,7 @@
 
 use crate::api::platform::{callback_kinds, list_callbacks};
 use crate::components::filter_form::FilterForm;
+use crate::components::options::options_html;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::domain::callbacks::{CallbackQuery, OUTCOMES};
@@ -37,15 +38,12 @@ pub fn CallbacksPage() -> impl IntoView {
         Suspend::new(async move {
             let kinds = kinds.await.unwrap_or_default();
             let current = query.get_untracked().kind;
-            view! {
-                <select name="kind" data-testid="callbacks-kind">
-                    <option value="">{t.col_kind}": "{t.all}</option>
-                    {kinds.into_iter().map(|k| {
-                        let selected = k == current;
-                        view! { <option value=k.clone() selected=selected>{k.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            }
+            let html = options_html(
+                &format!("{}: {}", t.col_kind, t.all),
+                kinds.iter().map(|k| (k, k)),
+                &current,
+            );
+            view! { <select name="kind" data-testid="callbacks-kind" inner_html=html /> }
         })
     };
 
@@ -55,12 +53,11 @@ pub fn CallbacksPage() -> impl IntoView {
         <FilterForm action=PATH testid="callbacks-filters">
             <Suspense fallback=|| ()>{kind_select}</Suspense>
             <input name="appid" placeholder=t.col_appid maxlength="64" value=move || query.get().appid data-testid="callbacks-appid" />
-            <select name="outcome" data-testid="callbacks-outcome">
-                <option value="">{t.col_outcome}": "{t.all}</option>
-                {OUTCOMES.into_iter().map(|o| view! {
-                    <option value=o selected=move || query.get().outcome == o>{t.callback_outcome(o)}</option>
-                }).collect_view()}
-            </select>
+            <select name="outcome" data-testid="callbacks-outcome" inner_html=move || query.with(|q| options_html(
+                &format!("{}: {}", t.col_outcome, t.all),
+                OUTCOMES.into_iter().map(|o| (o, t.callback_outcome(o))),
+                &q.outcome,
+            )) />
             <input type="hidden" name="per_page" value=move || query.get().page.per_page.to_string() />
             <button type="submit" class="primary" data-testid="callbacks-apply">{t.apply_filters}</button>
             <a href=PATH class="button" data-testid="callbacks-reset">{t.reset_filters}</a>

@@ -6,6 +6,7 @@ use crate::api::fleet_release::fleet_release;
 use crate::components::filter_form::FilterForm;
 use crate::components::layout::user_is_staff;
 use crate::components::merchant_filter::MerchantFilter;
+use crate::components::options::options_html;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::components::sort_header::sort_header;
@@ -63,12 +64,11 @@ pub fn FleetReleasePage() -> impl IntoView {
             })}
         </div>
         <FilterForm action=PATH testid="fleet-filters">
-            <select name="state" data-testid="fleet-state">
-                <option value="">{t.fleet_col_state}": "{t.all}</option>
-                {STATES.into_iter().map(|s| view! {
-                    <option value=s selected=move || query.get().state == s>{(t.fleet_state)(s)}</option>
-                }).collect_view()}
-            </select>
+            <select name="state" data-testid="fleet-state" inner_html=move || query.with(|q| options_html(
+                &format!("{}: {}", t.fleet_col_state, t.all),
+                STATES.into_iter().map(|s| (s, (t.fleet_state)(s))),
+                &q.state,
+            )) />
             <MerchantFilter current=Signal::derive(move || query.get().merchant_id) testid="fleet-merchant" />
             <input name="template" type="number" min="0" placeholder=t.fleet_col_template data-testid="fleet-template"
                 value=move || query.get().template_id.map(|v| v.to_string()).unwrap_or_default() />

@@ -4,6 +4,7 @@ use crate::components::field::error_text;
 use crate::components::filter_form::FilterForm;
 use crate::components::layout::user_is_staff;
 use crate::components::merchant_filter::MerchantFilter;
+use crate::components::options::options_html;
 use crate::components::pager::Pager;
 use crate::components::rows_html::{provide_rows_html, rows_html};
 use crate::components::sort_header::sort_header;
@@ -116,24 +117,21 @@ pub fn MiniProgramsPage() -> impl IntoView {
         <FilterForm action=PATH testid="filters">
             <input type="search" name="q" maxlength="64" placeholder=t.search_placeholder
                 value=move || query.get().search data-testid="filter-search" />
-            <select name="subject" data-testid="filter-subject">
-                <option value="">{t.col_subject}": "{t.all}</option>
-                {SubjectType::ALL.into_iter().map(|s| view! {
-                    <option value=s.as_str() selected=move || query.get().subject == Some(s)>{t.subject(s)}</option>
-                }).collect_view()}
-            </select>
-            <select name="status" data-testid="filter-status">
-                <option value="">{t.col_status}": "{t.all}</option>
-                {AppStatus::ALL.into_iter().map(|s| view! {
-                    <option value=s.as_str() selected=move || query.get().status == Some(s)>{t.status(s)}</option>
-                }).collect_view()}
-            </select>
-            <select name="readiness" data-testid="filter-readiness">
-                <option value="">{rt.filter_any}</option>
-                {ReadinessFilter::all().into_iter().map(|f| view! {
-                    <option value=f.as_param() selected=move || query.get().readiness == Some(f)>{(rt.filter)(f)}</option>
-                }).collect_view()}
-            </select>
+            <select name="subject" data-testid="filter-subject" inner_html=move || query.with(|q| options_html(
+                &format!("{}: {}", t.col_subject, t.all),
+                SubjectType::ALL.into_iter().map(|s| (s.as_str(), t.subject(s))),
+                q.subject.map_or("", SubjectType::as_str),
+            )) />
+            <select name="status" data-testid="filter-status" inner_html=move || query.with(|q| options_html(
+                &format!("{}: {}", t.col_status, t.all),
+                AppStatus::ALL.into_iter().map(|s| (s.as_str(), t.status(s))),
+                q.status.map_or("", AppStatus::as_str),
+            )) />
+            <select name="readiness" data-testid="filter-readiness" inner_html=move || query.with(|q| options_html(
+                rt.filter_any,
+                ReadinessFilter::all().into_iter().map(|f| (f.as_param(), (rt.filter)(f))),
+                &q.readiness.map(|f| f.as_param()).unwrap_or_default(),
+            )) />
             <MerchantFilter current=Signal::derive(move || query.get().merchant_id) testid="filter-merchant" />
             <input type="hidden" name="sort" value=move || query.get().sort.as_str() />
             <input type="hidden" name="dir" value=move || query.get().dir.as_str() />

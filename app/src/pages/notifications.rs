@@ -7,6 +7,7 @@ use crate::api::notifications::{
 };
 use crate::components::filter_form::FilterForm;
 use crate::components::layout::NOTIFICATIONS_READ;
+use crate::components::options::options_html;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
 use crate::components::rows_html::{provide_rows_html, rows_html};
@@ -60,12 +61,11 @@ pub fn NotificationsPage() -> impl IntoView {
         <FilterForm action=PATH testid="notifications-filters">
             <input name="appid" placeholder=t.col_appid maxlength="32" data-testid="notifications-appid"
                 value=move || query.get().1.appid />
-            <select name="kind" data-testid="notifications-kind">
-                <option value="">{t.notification_kind_label}{t.colon}{t.all}</option>
-                {KINDS.into_iter().map(|k| view! {
-                    <option value=k selected=move || query.get().1.kind == k>{(t.notification_kind)(k)}</option>
-                }).collect_view()}
-            </select>
+            <select name="kind" data-testid="notifications-kind" inner_html=move || query.with(|q| options_html(
+                &format!("{}{}{}", t.notification_kind_label, t.colon, t.all),
+                KINDS.into_iter().map(|k| (k, (t.notification_kind)(k))),
+                &q.1.kind,
+            )) />
             {move || query.get().1.unread_only.then(|| view! { <input type="hidden" name="unread" value="1" /> })}
             <button type="submit" class="primary" data-testid="notifications-apply">{t.apply_filters}</button>
             <a href=PATH class="button" data-testid="notifications-reset">{t.reset_filters}</a>

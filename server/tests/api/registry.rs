@@ -339,6 +339,43 @@ async fn island_props_carry_keys_and_the_rows_carry_any_name_as_text() {
     assert_eq!(html.matches("<script>alert(1)").count(), 0, "{html}");
 }
 
+/// The filters' options are written by a template: a merchant's name (typed by an admin) is
+/// text, and the page read again selects the merchant it was filtered by.
+#[tokio::test]
+async fn the_merchant_filter_selects_the_filtered_merchant_and_writes_names_as_text() {
+    let app = spawn_app().await;
+    let name = "\"><script>alert(1)</script>商户";
+    let merchant = app::db::merchants::insert(&app.db, name, app::db::now())
+        .await
+        .expect("merchant");
+    let c = app.signed_in(ADMIN).await;
+    let html = body(
+        c.get(app.url(&format!("/apps?merchant={merchant}&subject=enterprise")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(!html.contains("<script>alert(1)"), "{html}");
+    assert!(
+        html.contains(&format!(
+            r#"<option value="{merchant}" selected>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;商户</option>"#
+        )),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("<option value=\"enterprise\" selected>")
+            .count(),
+        1,
+        "{html}"
+    );
+    assert_eq!(
+        html.matches(" selected>").count(),
+        2,
+        "only the two filters used: {html}"
+    );
+}
+
 /// The registry's default order (newest first, AppID as tie-breaker) is read through an index
 /// in that order for the whole fleet, a merchant (a merchant user's own list or the filter), a
 /// status and a subject: SQLite never sorts a page (migration 0024).
