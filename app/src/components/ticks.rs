@@ -25,6 +25,23 @@ pub fn on_row_tick(ev: &leptos::ev::Event, selected: RwSignal<Vec<String>>) {
     }
 }
 
+/// Whether every row of the page (its mini programs `page`) is ticked: the page's box.
+pub fn page_ticked(
+    selected: RwSignal<Vec<String>>,
+    page: Vec<String>,
+) -> impl Fn() -> bool + Send + Sync + 'static {
+    move || selected.with(|s| !page.is_empty() && page.iter().all(|a| s.contains(a)))
+}
+
+/// A change of the page's box: ticks every row of the page, or none.
+pub fn on_page_tick(ev: &leptos::ev::Event, selected: RwSignal<Vec<String>>, page: &[String]) {
+    selected.set(if event_target_checked(ev) {
+        page.to_vec()
+    } else {
+        Vec::new()
+    });
+}
+
 /// Ticks the boxes of the rows in `ticked` and unticks the others (browser only: effects do not
 /// run on the server).
 pub fn show_ticks(body: &leptos::web_sys::HtmlTableSectionElement, ticked: &[String]) {

@@ -12,7 +12,7 @@ use crate::components::field::{error_text, field_messages, show_messages};
 use crate::components::filter_form::FilterForm;
 use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
-use crate::components::ticks::{keep_ticks_shown, on_row_tick};
+use crate::components::ticks::{keep_ticks_shown, on_page_tick, on_row_tick, page_ticked};
 use crate::domain::domains::{
     check_defaults, ApplyReport, DefaultSet, DefaultsForm, DomainKind, PartOutcome, RejectReason,
     TargetFilter, TargetQuery, TargetRow,
@@ -365,10 +365,10 @@ fn Targets(
                     <table class="table" data-testid="dd-table">
                         <thead><tr>
                             <th><label class="check"><input type="checkbox" data-testid="dd-select-page"
-                                prop:checked=move || selected.with(|s| !s.is_empty() && all.iter().all(|a| s.contains(a)))
+                                prop:checked=page_ticked(selected, all)
                                 on:change={
                                     let all = page_appids.clone();
-                                    move |ev| selected.set(if event_target_checked(&ev) { all.clone() } else { Vec::new() })
+                                    move |ev| on_page_tick(&ev, selected, &all)
                                 } />{dt.select_page}</label></th>
                             <th>{t.col_appid}</th><th>{t.col_name}</th><th>{t.col_merchant}</th>
                             <th>{dt.col_last}</th><th>{dt.col_applied}</th><th>{dt.col_result}</th>

@@ -8,7 +8,7 @@ use crate::components::options::options_html;
 use crate::components::pager::Pager;
 use crate::components::rows_html::{provide_rows_html, rows_html};
 use crate::components::sort_header::sort_header;
-use crate::components::ticks::{keep_ticks_shown, on_row_tick};
+use crate::components::ticks::{keep_ticks_shown, on_page_tick, on_row_tick, page_ticked};
 use crate::domain::mini_program::{AppStatus, MiniProgramQuery, MiniProgramSort, SubjectType};
 use crate::domain::pagination::Page;
 use crate::domain::readiness::{ReadinessFilter, FLEET_CHECK_MAX};
@@ -220,15 +220,8 @@ fn RegistryTable(
         return view! { <p class="empty" data-testid="registry-empty">{t.no_rows}</p> }.into_any();
     }
     let selected = run.selected;
-    let page_appids = appids;
-    let all_ticked = {
-        let all = page_appids.clone();
-        move || selected.with(|s| !all.is_empty() && all.iter().all(|a| s.contains(a)))
-    };
-    let tick_page = move |ev| {
-        let on = event_target_checked(&ev);
-        selected.set(if on { page_appids.clone() } else { Vec::new() });
-    };
+    let all_ticked = page_ticked(selected, appids.clone());
+    let tick_page = move |ev: leptos::ev::Event| on_page_tick(&ev, selected, &appids);
     // The rows are a template, so their boxes are wired here: a tick bubbles up to the body,
     // and the body's boxes follow the ticked set (the page's box, a table read again).
     let body = NodeRef::<leptos::html::Tbody>::new();
