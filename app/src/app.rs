@@ -16,8 +16,9 @@ use leptos_router::{path, SsrMode};
 /// the browser hydrates only their `#[island]` components, so their first load is a small
 /// fraction of the console's bundle (issue 16). Every other page loads the console's bundle.
 /// Paths are matched whole; a page listed here must draw everything that reacts in islands.
-/// The list pages here react only through the layout's islands (the bell, the language switch,
-/// sign-out): their filters are GET forms, their pagers and sort headers links. The registry's
+/// The list pages here react only through the layout's island (the bell; the language switch
+/// and sign-out are plain forms): their filters are GET forms, their pagers and sort headers
+/// links. The registry's
 /// table is one island of its own, with its ticks and the fleet re-check; the notifications'
 /// list and their "mark all read" are two.
 pub const ISLAND_PAGES: &[&str] = &[

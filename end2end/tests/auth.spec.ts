@@ -65,3 +65,28 @@ test("the language switch turns the console into English and back", async ({ pag
   await page.getByTestId("locale-switch").click();
   await expect(page.getByTestId("nav-apps")).toHaveText("小程序");
 });
+
+// The header's language switch and sign-out are plain forms: they answer without JavaScript
+// too, and the language switch keeps the page and its filter.
+test("without JavaScript the language switch keeps the page and sign-out signs out", async ({ page, browser }) => {
+  await login(page, "operator");
+  const plain = await browser.newContext({
+    javaScriptEnabled: false,
+    storageState: await page.context().storageState(),
+  });
+  const noJs = await plain.newPage();
+  await noJs.goto("/audit?action=auth.login");
+  await expect(noJs.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await noJs.getByTestId("locale-switch").click();
+  await expect(noJs).toHaveURL(/\/audit\?action=auth\.login$/);
+  await expect(noJs.locator("html")).toHaveAttribute("lang", "en");
+  await expect(noJs.getByTestId("nav-audit")).toHaveText("Audit log");
+  await expect(noJs.getByTestId("audit-action")).toHaveValue("auth.login");
+  await noJs.getByTestId("locale-switch").click();
+  await expect(noJs.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await noJs.getByTestId("logout").click();
+  await expect(noJs).toHaveURL(/\/login$/);
+  await noJs.goto("/audit");
+  await expect(noJs).toHaveURL(/\/login\?next=%2Faudit/);
+  await plain.close();
+});

@@ -98,7 +98,7 @@ for (const [who, pages, staff] of [
       await hydrated(page);
       await expectShell(page, name, unread, staff);
     }
-    // Hydrated and answering: the language switch (an island on every page) still works.
+    // Hydrated and answering: the language switch (a plain form on every page) still works.
     await page.getByTestId("locale-switch").click();
     await expect(page.locator("html")).not.toHaveAttribute("lang", "zh-CN");
   });

@@ -41,6 +41,11 @@ async fn client_ip(state: &crate::services::AppState) -> Option<std::net::IpAddr
     Some(addr.ip())
 }
 
+/// The sign-out's endpoint under `/api`, for the header's plain form (a test keeps it equal to
+/// the server function's).
+pub const LOGOUT_ENDPOINT: &str = "auth/logout";
+
+/// Signs out. A form post is sent on to the sign-in page; a call from code gets `()`.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     use super::ctx;
@@ -50,6 +55,9 @@ pub async fn logout() -> Result<(), AppError> {
         crate::services::auth::logout(&state, &session).await
     }
     .await;
+    if result.is_ok() {
+        leptos_axum::redirect("/login");
+    }
     ctx::respond(result)
 }
 
@@ -68,7 +76,12 @@ pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {
     ctx::respond(result)
 }
 
-/// Remembers the interface language in a cookie (a year; the page reloads after).
+/// The language switch's endpoint under `/api`, for the header's plain form (a test keeps it
+/// equal to the server function's).
+pub const LOCALE_ENDPOINT: &str = "locale";
+
+/// Remembers the interface language in a cookie (a year). A form post is sent back to the page
+/// it came from (Leptos answers a form post with a redirect to its `Referer`).
 #[server(endpoint = "locale")]
 pub async fn set_locale(locale: String) -> Result<(), AppError> {
     use crate::domain::validation::FieldProblem;
@@ -90,4 +103,16 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
         None => Err(field_error("locale", FieldProblem::UnknownValue)),
     };
     super::ctx::respond(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leptos::server_fn::ServerFn;
+
+    #[test]
+    fn the_header_forms_post_to_the_server_functions() {
+        assert_eq!(Logout::PATH, format!("/api/{LOGOUT_ENDPOINT}"));
+        assert_eq!(SetLocale::PATH, format!("/api/{LOCALE_ENDPOINT}"));
+    }
 }

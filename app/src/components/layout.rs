@@ -1,4 +1,4 @@
-use crate::api::auth::{Logout, SetLocale};
+use crate::api::auth::{LOCALE_ENDPOINT, LOGOUT_ENDPOINT};
 use crate::api::notifications::unread_notifications;
 use crate::components::icons::BellIcon;
 use crate::domain::notifications::unread_badge;
@@ -273,8 +273,7 @@ fn Header(user: RwSignal<Option<CurrentUser>>, unread: i64) -> impl IntoView {
                     {user.merchant_name.map(|m| view! { <span class="muted" data-testid="current-merchant">{m}</span> })}
                 })}
                 <NotificationBell count=unread />
-                <LocaleSwitch />
-                <LogoutButton />
+                <span class="who-forms" inner_html=header_forms_html(t) />
             </div>
         </header>
     }
@@ -358,45 +357,39 @@ fn NotificationBell(count: i64) -> impl IntoView {
     }
 }
 
-/// Sets the language cookie and reloads; without JavaScript the form post does the same. An
-/// island, like the sign-out button: the header's controls work on every page.
-#[island]
-pub fn LocaleSwitch() -> impl IntoView {
-    let t = use_texts();
+/// The header's language switch and sign-out (see [`locale_form_html`]). Two islands did the
+/// same through `ActionForm`s, with an owner, props and a hydration on every page (issue 16).
+fn header_forms_html(t: &'static Texts) -> String {
+    locale_form_html(t) + &logout_form_html(t)
+}
+
+/// The language switch: a plain form that posts to the server function, which answers a form
+/// post with a redirect back to the page (its `Referer`), now in the other language. The same
+/// with or without JavaScript.
+pub fn locale_form_html(t: &'static Texts) -> String {
     let other = match t.locale {
         Locale::ZhCn => Locale::En,
         Locale::En => Locale::ZhCn,
     };
-    let action = ServerAction::<SetLocale>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            let _ = window().location().reload();
+    maud::html! {
+        form method="post" action={ "/api/" (LOCALE_ENDPOINT) } class="inline-form" {
+            input type="hidden" name="locale" value=(other.tag());
+            button type="submit" class="link" title=(t.switch_language) data-testid="locale-switch" {
+                (t.other_language_name)
+            }
         }
-    });
-    view! {
-        <ActionForm action=action attr:class="inline-form">
-            <input type="hidden" name="locale" value=other.tag() />
-            <button type="submit" class="link" title=t.switch_language data-testid="locale-switch">
-                {t.other_language_name}
-            </button>
-        </ActionForm>
     }
+    .into_string()
 }
 
-#[island]
-fn LogoutButton() -> impl IntoView {
-    let t = use_texts();
-    let action = ServerAction::<Logout>::new();
-    Effect::new(move |_| {
-        if action.value().get().is_some() {
-            let _ = window().location().assign("/login");
+/// Sign-out: a plain form; the server function sends a form post on to the sign-in page.
+fn logout_form_html(t: &'static Texts) -> String {
+    maud::html! {
+        form method="post" action={ "/api/" (LOGOUT_ENDPOINT) } class="inline-form" {
+            button type="submit" class="link" data-testid="logout" { (t.logout) }
         }
-    });
-    view! {
-        <ActionForm action=action attr:class="inline-form">
-            <button type="submit" class="link" data-testid="logout">{t.logout}</button>
-        </ActionForm>
     }
+    .into_string()
 }
 
 #[cfg(test)]
@@ -440,6 +433,25 @@ mod tests {
             "{admin}"
         );
         assert!(!admin.contains("aria-current"), "{admin}");
+    }
+
+    #[test]
+    fn the_header_forms_post_to_the_language_switch_and_sign_out() {
+        let zh = header_forms_html(Locale::ZhCn.texts());
+        assert!(
+            zh.starts_with(r#"<form method="post" action="/api/locale" class="inline-form"><input type="hidden" name="locale" value="en">"#),
+            "{zh}"
+        );
+        assert!(zh.contains(r#"<form method="post" action="/api/auth/logout" class="inline-form"><button type="submit" class="link" data-testid="logout">"#), "{zh}");
+        let en = locale_form_html(Locale::En.texts());
+        assert!(en.contains(r#"name="locale" value="zh-CN""#), "{en}");
+        assert!(
+            en.contains(&format!(
+                ">{}</button>",
+                Locale::En.texts().other_language_name
+            )),
+            "{en}"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use crate::api::auth::Login;
 use crate::components::field::FieldMessage;
-use crate::components::layout::LocaleSwitch;
+use crate::components::layout::locale_form_html;
 use crate::error::AppError;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
@@ -63,7 +63,7 @@ fn LoginCard(next: String, expired: bool) -> impl IntoView {
                         {move || if login.pending().get() { t.signing_in } else { t.sign_in }}
                     </button>
                 </ActionForm>
-                <div class="login-footer"><LocaleSwitch /></div>
+                <div class="login-footer" inner_html=locale_form_html(t) />
             </div>
     }
 }

@@ -266,3 +266,54 @@ async fn language_switch_sets_a_cookie_and_the_page_follows() {
         .unwrap();
     assert_eq!(res.status(), 422);
 }
+
+/// The header's language switch and sign-out are plain forms: posted as a browser posts a form
+/// (with or without JavaScript), the language switch comes back to the page it was on and
+/// sign-out goes to the sign-in page, the session gone.
+#[tokio::test]
+async fn the_header_forms_post_as_plain_forms() {
+    let app = spawn_app().await;
+    let c = app.signed_in(ADMIN).await;
+    let page = app.url("/audit?action=auth.login&page=1");
+    let html = body(c.get(&page).send().await.unwrap()).await;
+    assert!(html.contains(r#"<form method="post" action="/api/locale" class="inline-form"><input type="hidden" name="locale" value="en">"#));
+    assert!(html.contains(r#"<form method="post" action="/api/auth/logout" class="inline-form">"#));
+    assert!(
+        !html.contains("LocaleSwitch") && !html.contains("LogoutButton"),
+        "no island for either"
+    );
+    let as_a_form = |path: &str| {
+        c.post(app.url(path))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", &page)
+            .header("origin", app.url("").trim_end_matches('/'))
+    };
+
+    let res = as_a_form("/api/locale")
+        .form(&[("locale", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], page.as_str(), "back to the page");
+    assert!(res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("wxa_lang=en"));
+
+    let res = as_a_form("/api/auth/logout")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/login");
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    let res = c.get(&page).send().await.unwrap();
+    assert_eq!(res.status(), 303, "signed out");
+}
