@@ -273,7 +273,7 @@ fn Header(user: RwSignal<Option<CurrentUser>>, unread: i64) -> impl IntoView {
                     {user.merchant_name.map(|m| view! { <span class="muted" data-testid="current-merchant">{m}</span> })}
                 })}
                 <NotificationBell count=unread />
-                <span class="who-forms" inner_html=header_forms_html(t) />
+                <div class="who-forms" inner_html=header_forms_html(t) />
             </div>
         </header>
     }
