@@ -18,9 +18,8 @@ use leptos_router::{path, SsrMode};
 /// Paths are matched whole; a page listed here must draw everything that reacts in islands.
 /// The list pages here react only through the layout's island (the bell; the language switch
 /// and sign-out are plain forms): their filters are GET forms, their pagers and sort headers
-/// links. The registry's
-/// table is one island of its own, with its ticks and the fleet re-check; the notifications'
-/// list and their "mark all read" are two.
+/// links. The registry's table is one island of its own, with its ticks and the fleet
+/// re-check; the notifications' list and their "mark all read" are two.
 pub const ISLAND_PAGES: &[&str] = &[
     "/login",
     "/apps",
