@@ -62,3 +62,95 @@ async fn a_connection_goes_back_clean_after_an_abandoned_transaction_or_query() 
         .expect("rows");
     assert_eq!(kept, vec![7]);
 }
+
+/// Reads run on the caller's thread between the connection thread's commands (vendor/sqlx-sqlite,
+/// issue 16). A read must still see every write sent before it, on its own connection and on
+/// the others, and a read abandoned halfway must leave the connection usable.
+#[tokio::test]
+async fn reads_see_every_write_before_them_and_an_abandoned_read_leaves_the_connection_usable() {
+    let app = spawn_app().await;
+    let db = app::db::Db::connect(&app.database_url, 1)
+        .await
+        .expect("pool");
+    sqlx::query("CREATE TABLE read_probe (n BIGINT NOT NULL)")
+        .execute(&db.pool)
+        .await
+        .expect("table");
+    for n in 1..=20_i64 {
+        sqlx::query("INSERT INTO read_probe (n) VALUES ($1)")
+            .bind(n)
+            .execute(&db.pool)
+            .await
+            .expect("insert");
+        let (count, sum): (i64, i64) =
+            sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM read_probe")
+                .fetch_one(&db.pool)
+                .await
+                .expect("read after the write");
+        assert_eq!((count, sum), (n, n * (n + 1) / 2), "after insert {n}");
+    }
+
+    let mut rows =
+        sqlx::query_scalar::<_, i64>("SELECT n FROM read_probe ORDER BY n").fetch(&db.pool);
+    assert_eq!(rows.try_next().await.expect("first row"), Some(1));
+    drop(rows);
+    let mut tx = db.pool.begin().await.expect("begin");
+    sqlx::query("DELETE FROM read_probe WHERE n > 10")
+        .execute(&mut *tx)
+        .await
+        .expect("delete");
+    let inside: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM read_probe")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("read inside the transaction");
+    assert_eq!(inside, 10, "a read inside the transaction sees its delete");
+    tx.commit().await.expect("commit");
+    let after: Vec<i64> = sqlx::query_scalar("SELECT n FROM read_probe ORDER BY n")
+        .fetch_all(&db.pool)
+        .await
+        .expect("read after the commit");
+    assert_eq!(after, (1..=10).collect::<Vec<_>>());
+}
+
+/// Many tasks writing and reading at once on a pool of several connections: no error, and each
+/// task reads its own write back (another connection's commit is visible to the next read).
+#[tokio::test]
+async fn concurrent_writes_and_reads_on_several_connections_stay_consistent() {
+    let app = spawn_app().await;
+    let db = app::db::Db::connect(&app.database_url, 4)
+        .await
+        .expect("pool");
+    sqlx::query("CREATE TABLE busy_probe (task BIGINT NOT NULL, n BIGINT NOT NULL)")
+        .execute(&db.pool)
+        .await
+        .expect("table");
+    let tasks: Vec<_> = (0..16_i64)
+        .map(|task| {
+            let pool = db.pool.clone();
+            tokio::spawn(async move {
+                for n in 0..10_i64 {
+                    sqlx::query("INSERT INTO busy_probe (task, n) VALUES ($1, $2)")
+                        .bind(task)
+                        .bind(n)
+                        .execute(&pool)
+                        .await?;
+                    let mine: i64 =
+                        sqlx::query_scalar("SELECT COUNT(*) FROM busy_probe WHERE task = $1")
+                            .bind(task)
+                            .fetch_one(&pool)
+                            .await?;
+                    assert_eq!(mine, n + 1, "task {task} reads its own writes");
+                }
+                Ok::<_, sqlx::Error>(())
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("task").expect("queries");
+    }
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM busy_probe")
+        .fetch_one(&db.pool)
+        .await
+        .expect("total");
+    assert_eq!(total, 160);
+}
