@@ -9,17 +9,23 @@ use futures::TryStreamExt;
 const MANY_ROWS: &str = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c \
                          WHERE x < 5000) SELECT x FROM c";
 
-#[tokio::test]
-async fn a_connection_goes_back_clean_after_an_abandoned_transaction_or_query() {
+/// A pool of `connections` on a fresh console database, with a probe table made by `create_table`.
+async fn probe_pool(connections: u32, create_table: &str) -> (TestApp, app::db::Db) {
     let app = spawn_app().await;
-    // One connection, so every step below reuses the one the step before gave back.
-    let db = app::db::Db::connect(&app.database_url, 1)
+    let db = app::db::Db::connect(&app.database_url, connections)
         .await
         .expect("pool");
-    sqlx::query("CREATE TABLE pool_probe (n BIGINT NOT NULL)")
+    sqlx::query(create_table)
         .execute(&db.pool)
         .await
         .expect("table");
+    (app, db)
+}
+
+#[tokio::test]
+async fn a_connection_goes_back_clean_after_an_abandoned_transaction_or_query() {
+    // One connection, so every step below reuses the one the step before gave back.
+    let (_app, db) = probe_pool(1, "CREATE TABLE pool_probe (n BIGINT NOT NULL)").await;
 
     for round in 0..3 {
         let mut tx = db.pool.begin().await.expect("begin");
@@ -68,14 +74,7 @@ async fn a_connection_goes_back_clean_after_an_abandoned_transaction_or_query() 
 /// the others, and a read abandoned halfway must leave the connection usable.
 #[tokio::test]
 async fn reads_see_every_write_before_them_and_an_abandoned_read_leaves_the_connection_usable() {
-    let app = spawn_app().await;
-    let db = app::db::Db::connect(&app.database_url, 1)
-        .await
-        .expect("pool");
-    sqlx::query("CREATE TABLE read_probe (n BIGINT NOT NULL)")
-        .execute(&db.pool)
-        .await
-        .expect("table");
+    let (_app, db) = probe_pool(1, "CREATE TABLE read_probe (n BIGINT NOT NULL)").await;
     for n in 1..=20_i64 {
         sqlx::query("INSERT INTO read_probe (n) VALUES ($1)")
             .bind(n)
@@ -116,14 +115,11 @@ async fn reads_see_every_write_before_them_and_an_abandoned_read_leaves_the_conn
 /// task reads its own write back (another connection's commit is visible to the next read).
 #[tokio::test]
 async fn concurrent_writes_and_reads_on_several_connections_stay_consistent() {
-    let app = spawn_app().await;
-    let db = app::db::Db::connect(&app.database_url, 4)
-        .await
-        .expect("pool");
-    sqlx::query("CREATE TABLE busy_probe (task BIGINT NOT NULL, n BIGINT NOT NULL)")
-        .execute(&db.pool)
-        .await
-        .expect("table");
+    let (_app, db) = probe_pool(
+        4,
+        "CREATE TABLE busy_probe (task BIGINT NOT NULL, n BIGINT NOT NULL)",
+    )
+    .await;
     let tasks: Vec<_> = (0..16_i64)
         .map(|task| {
             let pool = db.pool.clone();

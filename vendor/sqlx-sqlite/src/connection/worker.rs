@@ -342,8 +342,7 @@ impl ConnectionWorker {
 
         let (tx, rx) = flume::bounded(chan_size);
 
-        self.shared.pending_commands.fetch_add(1, Ordering::AcqRel);
-        self.command_tx
+        self.counted_sender()
             .send_async((
                 Command::Execute {
                     query: query.into(),
@@ -379,8 +378,7 @@ impl ConnectionWorker {
     }
 
     pub(crate) fn start_rollback(&mut self) -> Result<(), Error> {
-        self.shared.pending_commands.fetch_add(1, Ordering::AcqRel);
-        self.command_tx
+        self.counted_sender()
             .send((Command::Rollback { tx: None }, Span::current()))
             .map_err(|_| Error::WorkerCrashed)
     }
@@ -412,14 +410,22 @@ impl ConnectionWorker {
             .await?
     }
 
+    /// Patched in wxa-console: the one way to send a command to the thread. It is counted
+    /// before it is sent, so a read on the caller's thread never overtakes it. A send that
+    /// fails or is cancelled stays counted: the connection then keeps its reads on the thread,
+    /// which is slower but never out of order.
+    fn counted_sender(&self) -> &flume::Sender<(Command, tracing::Span)> {
+        self.shared.pending_commands.fetch_add(1, Ordering::AcqRel);
+        &self.command_tx
+    }
+
     async fn oneshot_cmd<F, T>(&mut self, command: F) -> Result<T, Error>
     where
         F: FnOnce(oneshot::Sender<T>) -> Command,
     {
         let (tx, rx) = oneshot::channel();
 
-        self.shared.pending_commands.fetch_add(1, Ordering::AcqRel);
-        self.command_tx
+        self.counted_sender()
             .send_async((command(tx), Span::current()))
             .await
             .map_err(|_| Error::WorkerCrashed)?;
@@ -433,8 +439,7 @@ impl ConnectionWorker {
     {
         let (tx, rx) = rendezvous_oneshot::channel();
 
-        self.shared.pending_commands.fetch_add(1, Ordering::AcqRel);
-        self.command_tx
+        self.counted_sender()
             .send_async((command(tx), Span::current()))
             .await
             .map_err(|_| Error::WorkerCrashed)?;
@@ -459,9 +464,8 @@ impl ConnectionWorker {
     pub(crate) fn shutdown(&mut self) -> impl Future<Output = Result<(), Error>> {
         let (tx, rx) = oneshot::channel();
 
-        self.shared.pending_commands.fetch_add(1, Ordering::AcqRel);
         let send_res = self
-            .command_tx
+            .counted_sender()
             .send((Command::Shutdown { tx }, Span::current()))
             .map_err(|_| Error::WorkerCrashed);
 
