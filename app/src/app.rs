@@ -1,12 +1,10 @@
 use crate::components::layout::ConsoleLayout;
 use crate::i18n::{Locale, Texts};
 use crate::pages::{
-    audit_log::AuditLogPage, authorize::AuthorizePage, callback_detail::CallbackDetailPage,
-    callbacks::CallbacksPage, login::LoginPage, merchants::MerchantsPage,
-    mini_program_detail::MiniProgramDetailPage, mini_programs::MiniProgramsPage,
+    authorize::AuthorizePage, callback_detail::CallbackDetailPage, callbacks::CallbacksPage,
+    login::LoginPage, merchants::MerchantsPage, mini_program_detail::MiniProgramDetailPage,
     not_found::NotFound, tokens::TokensPage, users::UsersPage,
 };
-use crate::pages::{fleet_release::FleetReleasePage, notifications::NotificationsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
@@ -30,6 +28,11 @@ pub const ISLAND_PAGES: &[&str] = &[
     "/widgets",
     "/platform/callbacks",
 ];
+
+/// The pages the server writes whole with templates (`components::template_page`, issue 16):
+/// islands pages whose every part but their islands is server HTML. The console's router loads
+/// them from the server ([`ServerPage`]).
+pub const TEMPLATE_PAGES: &[&str] = &["/apps", "/audit", "/releases", "/notifications"];
 
 /// Whether the page at `path` loads the islands bundle (see [`ISLAND_PAGES`]).
 pub fn hydrates_islands_only(path: &str) -> bool {
@@ -124,14 +127,19 @@ pub fn shell(options: LeptosOptions, bundle: crate::components::bundle::Bundle) 
 /// given, so a name with `</title>` would end the element and inject markup into the head. The
 /// browser sets `document.title`, which is text already.
 fn page_title(t: &'static Texts, title: &str) -> String {
-    let full = if title.is_empty() {
-        t.app_name.to_string()
-    } else {
-        format!("{title} · {}", t.app_name)
-    };
+    let full = document_title(t, title);
     #[cfg(feature = "ssr")]
     let full = html_escape::encode_text(&full).into_owned();
     full
+}
+
+/// The document's title for a page's own title, as text.
+pub fn document_title(t: &'static Texts, title: &str) -> String {
+    if title.is_empty() {
+        t.app_name.to_string()
+    } else {
+        format!("{title} · {}", t.app_name)
+    }
 }
 
 #[component]
@@ -140,6 +148,9 @@ pub fn App() -> impl IntoView {
     let locale = page_locale();
     provide_context(locale);
     let t = locale.texts();
+    // Before the router, so that its click listener runs first.
+    #[cfg(feature = "hydrate")]
+    links_to_template_pages_leave_the_router();
     view! {
         <Title formatter=move |title: String| page_title(t, &title) />
         <Router>
@@ -147,7 +158,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/apps" /> } ssr=SsrMode::Async />
-                    <Route path=path!("apps") view=MiniProgramsPage ssr=SsrMode::Async />
+                    <Route path=path!("apps") view=ServerPage />
                     <Route path=path!("apps/authorize") view=AuthorizePage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid") view=MiniProgramDetailPage ssr=SsrMode::Async />
                     <Route path=path!("apps/:appid/release") view=crate::pages::release::ReleasePage ssr=SsrMode::Async />
@@ -165,13 +176,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("qrcode-rules") view=crate::pages::qrcode_fleet::QrcodeFleetPage ssr=SsrMode::Async />
                     <Route path=path!("message-sets") view=crate::pages::message_sets::MessageSetsPage ssr=SsrMode::Async />
                     <Route path=path!("message-sets/:id") view=crate::pages::message_set::MessageSetPage ssr=SsrMode::Async />
-                    <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
-                    <Route path=path!("releases") view=FleetReleasePage ssr=SsrMode::Async />
+                    <Route path=path!("audit") view=ServerPage />
+                    <Route path=path!("releases") view=ServerPage />
                     <Route path=path!("rollouts") view=crate::pages::rollouts::RolloutsPage ssr=SsrMode::Async />
                     <Route path=path!("rollouts/new") view=crate::pages::rollout_new::NewRolloutPage ssr=SsrMode::Async />
                     <Route path=path!("rollouts/:id") view=crate::pages::rollout::RolloutPage ssr=SsrMode::Async />
                     <Route path=path!("templates") view=crate::pages::templates::TemplatesPage ssr=SsrMode::Async />
-                    <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("notifications") view=ServerPage />
                     <Route path=path!("platform/tokens") view=TokensPage ssr=SsrMode::Async />
                     <Route path=path!("platform/callbacks") view=CallbacksPage ssr=SsrMode::Async />
                     <Route path=path!("platform/callbacks/:id") view=CallbackDetailPage ssr=SsrMode::Async />
@@ -181,6 +192,73 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
+}
+
+/// A click on a link to a page of [`TEMPLATE_PAGES`] is the browser's to follow, as on the
+/// server's own pages: the link is marked `rel="external"` just before the router's listener on
+/// the window (registered after this one) looks at it. The page being left then keeps its own
+/// history entry as it was, for the back button. Moves the router makes in code end in
+/// [`ServerPage`].
+#[cfg(feature = "hydrate")]
+fn links_to_template_pages_leave_the_router() {
+    let _ = window_event_listener(leptos::ev::click, |ev| {
+        let Some(link) = event_target::<leptos::web_sys::Element>(&ev)
+            .closest("a[href]")
+            .ok()
+            .flatten()
+        else {
+            return;
+        };
+        let href = link.get_attribute("href").unwrap_or_default();
+        let path = href.split(['?', '#']).next().unwrap_or_default();
+        if !href.starts_with("//") && TEMPLATE_PAGES.contains(&path) {
+            let rel = link.get_attribute("rel").unwrap_or_default();
+            if !rel.split_ascii_whitespace().any(|r| r == "external") {
+                let _ = link.set_attribute("rel", format!("{rel} external").trim());
+            }
+        }
+    });
+}
+
+/// A page of [`TEMPLATE_PAGES`], reached through the console's router in the browser: the
+/// server writes it, so the browser loads it from there once the router has put its address
+/// in the address bar (it does so after drawing the route). Never rendered on the server,
+/// which answers these paths itself.
+#[component]
+fn ServerPage() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    load_from_server(
+        leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked(),
+        0,
+    );
+}
+
+/// Reloads the page once the address bar shows `path`; gives up waiting after `tries` turns of
+/// the event loop and goes to `path` itself. The page left behind keeps its history entry: were
+/// the browser to bring it back from its back/forward cache, it would show this empty route
+/// under the earlier address, so it loads that address again instead.
+#[cfg(feature = "hydrate")]
+fn load_from_server(path: String, tries: u32) {
+    set_timeout(
+        move || {
+            let location = window().location();
+            if location.pathname().is_ok_and(|p| p == path) {
+                let _ = window_event_listener(leptos::ev::pageshow, |ev| {
+                    if ev.persisted() {
+                        let _ = window().location().reload();
+                    }
+                });
+                let _ = location.reload();
+            } else if tries >= 50 {
+                let _ = location.assign(&path);
+            } else {
+                load_from_server(path, tries + 1);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 #[cfg(test)]
@@ -199,5 +277,13 @@ mod tests {
         assert!(!hydrates_islands_only("/message-sets"));
         assert!(!hydrates_islands_only("/audit/"));
         assert!(!hydrates_islands_only(""));
+    }
+
+    #[test]
+    fn every_template_page_loads_the_islands_bundle() {
+        // Nothing but islands is hydrated on a page the server writes with a template.
+        for path in TEMPLATE_PAGES {
+            assert!(hydrates_islands_only(path), "{path}");
+        }
     }
 }

@@ -61,3 +61,33 @@ test.describe("without JavaScript", () => {
     await expect(page.getByTestId("audit-row-actor").first()).toHaveText("admin");
   });
 });
+
+// The audit log is written by the server with a template (app::app::TEMPLATE_PAGES): from a page
+// of the console's bundle, whose router draws pages in the browser, its link loads it from the
+// server, once, and the browser's history stays one entry per page.
+test("from a console page the audit log's link loads it from the server, and back returns", async ({ page }) => {
+  await login(page, "operator");
+  await page.goto("/message-sets");
+  await hydrated(page);
+  const requested: string[] = [];
+  page.on("request", (r) => {
+    if (r.resourceType() === "document") requested.push(new URL(r.url()).pathname);
+  });
+  await page.getByTestId("nav-audit").click();
+  await expect(page).toHaveURL(/\/audit$/);
+  await expect(page.getByTestId("audit-row").first()).toBeVisible();
+  await hydrated(page);
+  expect(requested).toEqual(["/audit"]);
+  await expect(page.locator("leptos-island")).toHaveCount(1);
+  await expect(page.getByTestId("nav-audit")).toHaveAttribute("aria-current", "page");
+
+  // The second thing a person does: filter it, then go back twice to where they came from.
+  await page.getByTestId("audit-action").selectOption("auth.login");
+  await page.getByTestId("audit-apply").click();
+  await expect(page).toHaveURL(/[?&]action=auth\.login/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/audit$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/message-sets$/);
+  await expect(page.getByTestId("nav-message-sets")).toHaveAttribute("aria-current", "page");
+});

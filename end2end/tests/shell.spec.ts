@@ -107,34 +107,37 @@ for (const [who, pages, staff] of [
 test("a layout the browser builds itself asks who is signed in and counts the bell", async ({ page }) => {
   await login(page, "operator");
   const name = await signedInName(page);
-  // The 404 page has no layout; its link to the registry is followed in the browser, which then
-  // builds the layout with no server render to read from.
+  // The 404 page has no layout; a move in the browser from there to a console page builds the
+  // layout with no server render to read from.
   await page.goto("/no-such-page");
   await hydrated(page);
   await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  const stayed = () => page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed);
   const unread = await unreadCount(page);
-  await page.getByTestId("not-found").getByRole("link").click();
-  await expect(page).toHaveURL(/\/apps$/);
+  await page.evaluate(() => {
+    history.pushState(null, "", "/message-sets");
+    dispatchEvent(new PopStateEvent("popstate"));
+  });
+  await expect(page).toHaveURL(/\/message-sets$/);
   await expectShell(page, name, unread, true);
-  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
-  await expect(page.getByTestId("add-mini-program")).toBeVisible();
+  await expect(page.locator('[data-testid="ms-list"], [data-testid="ms-none"]').first()).toBeVisible();
+  expect(await stayed()).toBe(true);
 
-  // The registry built in the browser: its rows written by the browser's template, their boxes
-  // wired the same way as on the server's page.
-  const ticks = page.getByTestId("registry-select");
-  expect(await ticks.count()).toBeGreaterThan(1);
-  await page.getByTestId("registry-select-page").check();
-  await expect(ticks.nth(1)).toBeChecked();
-  await ticks.first().uncheck();
-  await expect(page.getByTestId("registry-select-page")).not.toBeChecked();
-  await expect(ticks.nth(1)).toBeChecked();
   // The sidebar and the breadcrumb follow a move made in the browser.
-  await expect(page.getByTestId("nav-apps")).toHaveAttribute("aria-current", "page");
+  await expect(page.getByTestId("nav-message-sets")).toHaveAttribute("aria-current", "page");
+  await page.getByTestId("nav-qrcode-rules").click();
+  await expect(page).toHaveURL(/\/qrcode-rules$/);
+  await expect(page.getByTestId("nav-qrcode-rules")).toHaveAttribute("aria-current", "page");
+  await expect(page.getByTestId("nav-message-sets")).not.toHaveAttribute("aria-current", "page");
+  await expect(page.getByTestId("breadcrumb")).toContainText("扫码跳转");
+  expect(await stayed()).toBe(true);
+
+  // A page the server writes whole (app::app::TEMPLATE_PAGES) is loaded from the server.
   await page.getByTestId("nav-notifications").click();
   await expect(page).toHaveURL(/\/notifications$/);
   await expect(page.getByTestId("nav-notifications")).toHaveAttribute("aria-current", "page");
-  await expect(page.getByTestId("nav-apps")).not.toHaveAttribute("aria-current", "page");
   await expect(page.getByTestId("breadcrumb")).toContainText("通知");
   await expect(page.locator('[data-testid="notification"], [data-testid="notifications-empty"]').first()).toBeVisible();
-  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  await expectShell(page, name, await unreadCount(page), true);
+  expect(await stayed()).toBeUndefined();
 });

@@ -9,6 +9,7 @@ pub mod release_routes;
 pub mod security;
 pub mod sqlite_alloc;
 pub mod startup;
+pub mod template_pages;
 pub mod wechat_routes;
 
 /// One allocator for the binary and the in-process tests (see Cargo.toml).

@@ -257,6 +257,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_template_page_is_behind_sign_in() {
+        // Their handler renders for the user the guard checked, and for no one else.
+        for path in app::app::TEMPLATE_PAGES {
+            assert!(is_console_page(path), "{path}");
+        }
+    }
+
+    #[test]
     fn pages_behind_sign_in() {
         assert!(is_console_page("/apps"));
         assert!(is_console_page("/apps/wx0123456789abcdef"));

@@ -191,7 +191,11 @@ pub fn router(
     secure_cookies: bool,
     callback_path: &str,
 ) -> Router {
-    let routes = generate_route_list(App);
+    // The template pages are answered by their own routes (template_pages), not Leptos'.
+    let routes: Vec<_> = generate_route_list(App)
+        .into_iter()
+        .filter(|route| !app::app::TEMPLATE_PAGES.contains(&route.path()))
+        .collect();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
@@ -207,6 +211,7 @@ pub fn router(
     let shell_options = leptos_options.clone();
     let bundle = app::components::bundle::Bundle::of_site(&leptos_options);
     let error_bundle = bundle.clone();
+    let bundle_for_templates = bundle.clone();
     let pages = Router::new()
         .leptos_routes_with_context(
             &leptos_options,
@@ -214,6 +219,10 @@ pub fn router(
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone(), bundle.clone()),
         )
+        .merge(crate::template_pages::routes(
+            state.clone(),
+            bundle_for_templates,
+        ))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             bell::count_unread_for_pages,

@@ -121,46 +121,95 @@ impl Bundle {
     }
 }
 
-/// The stylesheet, the preloads and the hydration script of the page's bundle; for the shell's
-/// `<head>`. The script carries the response's CSP nonce.
-#[component]
-pub fn BundleHead(bundle: Bundle) -> impl IntoView {
-    let Names {
-        pkg,
-        css,
-        console,
-        islands,
-    } = &*bundle.0;
-    let nonce = use_nonce();
-    let islands_only = crate::app::rendering_islands_page();
-    let (loaded, script) = if islands_only {
-        (islands, ISLANDS_SCRIPT)
-    } else {
-        (console, HYDRATION_SCRIPT)
-    };
-    let Scripts {
-        pkg: from,
-        js,
-        wasm,
-    } = loaded;
-    let script = format!("{script}(\"\", {from:?}, {js:?}, {wasm:?});");
-    // On an islands page, the console's bundle at the lowest priority, for the page after it.
-    let next_page = islands_only.then(|| {
+/// What the page's `<head>` links to and runs: the stylesheet, the bundle's preloads, the
+/// hydration script and, on an islands page, the console's bundle to prefetch.
+struct HeadLinks {
+    css: String,
+    module: String,
+    wasm: String,
+    script: String,
+    /// On an islands page, the console's bundle at the lowest priority, for the page after it.
+    prefetch: Option<(String, String)>,
+}
+
+impl Bundle {
+    fn head_links(&self, islands_only: bool) -> HeadLinks {
+        let Names {
+            pkg,
+            css,
+            console,
+            islands,
+        } = &*self.0;
+        let (loaded, script) = if islands_only {
+            (islands, ISLANDS_SCRIPT)
+        } else {
+            (console, HYDRATION_SCRIPT)
+        };
         let Scripts {
             pkg: from,
             js,
             wasm,
-        } = console;
+        } = loaded;
+        HeadLinks {
+            css: format!("/{pkg}/{css}.css"),
+            module: format!("/{from}/{js}.js"),
+            wasm: format!("/{from}/{wasm}.wasm"),
+            script: format!("{script}(\"\", {from:?}, {js:?}, {wasm:?});"),
+            prefetch: islands_only.then(|| {
+                let Scripts {
+                    pkg: from,
+                    js,
+                    wasm,
+                } = console;
+                (format!("/{from}/{js}.js"), format!("/{from}/{wasm}.wasm"))
+            }),
+        }
+    }
+
+    /// [`BundleHead`] of an islands page, for a page the server writes with a template.
+    pub fn islands_head_html(&self, nonce: &str) -> maud::Markup {
+        let HeadLinks {
+            css,
+            module,
+            wasm,
+            script,
+            prefetch,
+        } = self.head_links(true);
+        maud::html! {
+            link id="leptos" rel="stylesheet" href=(css);
+            link rel="modulepreload" href=(module) crossorigin="";
+            link rel="preload" href=(wasm) as="fetch" type="application/wasm" crossorigin="";
+            script type="module" nonce=(nonce) { (maud::PreEscaped(script)) }
+            @if let Some((js, wasm)) = prefetch {
+                link rel="prefetch" href=(js) as="script" crossorigin="";
+                link rel="prefetch" href=(wasm) as="fetch" crossorigin="";
+            }
+        }
+    }
+}
+
+/// The stylesheet, the preloads and the hydration script of the page's bundle; for the shell's
+/// `<head>`. The script carries the response's CSP nonce.
+#[component]
+pub fn BundleHead(bundle: Bundle) -> impl IntoView {
+    let HeadLinks {
+        css,
+        module,
+        wasm,
+        script,
+        prefetch,
+    } = bundle.head_links(crate::app::rendering_islands_page());
+    let nonce = use_nonce();
+    let next_page = prefetch.map(|(js, wasm)| {
         view! {
-            <link rel="prefetch" href=format!("/{from}/{js}.js") r#as="script" crossorigin="" />
-            <link rel="prefetch" href=format!("/{from}/{wasm}.wasm") r#as="fetch" crossorigin="" />
+            <link rel="prefetch" href=js r#as="script" crossorigin="" />
+            <link rel="prefetch" href=wasm r#as="fetch" crossorigin="" />
         }
     });
     view! {
-        <link id="leptos" rel="stylesheet" href=format!("/{pkg}/{css}.css") />
-        <link rel="modulepreload" href=format!("/{from}/{js}.js") crossorigin="" />
-        <link rel="preload" href=format!("/{from}/{wasm}.wasm") r#as="fetch"
-            r#type="application/wasm" crossorigin="" />
+        <link id="leptos" rel="stylesheet" href=css />
+        <link rel="modulepreload" href=module crossorigin="" />
+        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin="" />
         <script type="module" nonce=nonce>{script}</script>
         {next_page}
     }

@@ -10,12 +10,16 @@ pub fn provide_csp() {
     let (Some(nonce), Some(options)) = (use_nonce(), use_context::<ResponseOptions>()) else {
         return;
     };
-    let policy = format!(
+    if let Ok(value) = http::HeaderValue::from_str(&policy(&nonce)) {
+        options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The policy of a response whose inline scripts carry `nonce`.
+pub fn policy(nonce: &str) -> String {
+    format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; \
          frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
-    );
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-    }
+    )
 }

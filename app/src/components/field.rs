@@ -65,6 +65,15 @@ pub fn show_messages(testid: String, messages: Vec<String>) -> impl IntoView {
     })
 }
 
+/// A field's messages for a page written by a template: what [`show_messages`] draws.
+pub fn messages_html(t: &Texts, testid: &str, messages: &[String]) -> maud::Markup {
+    maud::html! {
+        @if !messages.is_empty() {
+            p class="field-error" role="alert" data-testid=(testid) { (messages.join(t.list_separator)) }
+        }
+    }
+}
+
 /// The messages of one field of a form checked on the server only (test id `error-{field}`).
 #[component]
 pub fn FieldMessage(

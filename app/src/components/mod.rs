@@ -16,6 +16,8 @@ pub mod page_error;
 pub mod pager;
 pub mod rows_html;
 pub mod sort_header;
+#[cfg(feature = "ssr")]
+pub mod template_page;
 pub mod text;
 pub mod ticks;
 pub mod url;

@@ -3,8 +3,9 @@
 //! carry only what the browser acts on (the rows' keys, the pager's figures) instead of every
 //! row a second time as JSON. When the islands bundle hydrates the island by itself there is no
 //! page around it: the rows are in the DOM already, and inner HTML hydrates without being
-//! written again. When the console's bundle renders the page in the browser, the page hands
-//! the island the HTML it wrote there.
+//! written again. The pages with such islands are written by the server
+//! (`components::template_page`); the browser writes rows itself only when an island reads
+//! its page again.
 
 use leptos::prelude::*;
 

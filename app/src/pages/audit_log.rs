@@ -1,111 +1,127 @@
-use crate::api::audit_log::list_audit_log;
-use crate::components::field::{field_messages, show_messages};
-use crate::components::filter_form::FilterForm;
-use crate::components::options::options_html;
-use crate::components::pager::Pager;
-use crate::domain::audit_log::{action, AuditQuery, FIRST_DAY, LAST_DAY};
+//! The audit log: a page the server writes whole with a template (issue 16,
+//! `components::template_page`). Its filters are a GET form, its pager links: nothing on it
+//! reacts but the header's bell.
+#![cfg(feature = "ssr")]
+
 use crate::domain::auth::Role;
-use crate::domain::pagination::{is_capped, FILTER_MAX_CHARS};
 use crate::domain::time::format_cst;
-use crate::error::AppError;
-use crate::i18n::{use_texts, Texts};
+use crate::i18n::Texts;
 use crate::model::AuditEntry;
-use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
-const PATH: &str = "/audit";
+pub use page::page_html;
 
-#[component]
-pub fn AuditLogPage() -> impl IntoView {
-    let t = use_texts();
-    let params = use_query_map();
-    let query = Memo::new(move |_| {
-        params.with(|p| AuditQuery::parse(|k| p.get(k)).map_err(AppError::Invalid))
-    });
-    let raw = move |k: &'static str| params.with(|p| p.get(k).unwrap_or_default());
-    // A filter typed wrong is named next to its field; the log is not listed unfiltered.
-    let entries = Resource::new(
-        move || query.get(),
-        |query| async move { list_audit_log(query?).await },
-    );
-    let problems = move |field: &'static str| {
-        let messages = query.with(|q| field_messages(t, &[], q.as_ref().err(), field, None));
-        show_messages(format!("error-{field}"), messages)
-    };
-    // Links keep the filters exactly as typed.
-    let link_params = move || {
-        ["actor", "action", "target", "from", "to", "per_page"]
-            .into_iter()
-            .filter_map(|k| {
-                let v = raw(k);
-                (!v.is_empty()).then_some((k, v))
-            })
-            .collect::<Vec<_>>()
-    };
-    view! {
-        <Title text=t.nav_audit_log />
-        <div class="page-head"><h1>{t.nav_audit_log}</h1></div>
-        <FilterForm action=PATH testid="audit-filters">
-            <span class="filter-field">
-                <input name="actor" placeholder=t.col_actor title=t.audit_actor_hint value=move || raw("actor") maxlength=FILTER_MAX_CHARS data-testid="audit-actor" />
-                {move || problems("actor")}
-            </span>
-            <select name="action" data-testid="audit-action" inner_html=move || options_html(
-                &format!("{}: {}", t.col_action, t.all),
-                action::ALL.into_iter().chain(action::RELEASE_ACTIONS).map(|a| (a, (t.audit_action)(a).unwrap_or(a))),
-                &raw("action"),
-            ) />
-            {move || problems("action")}
-            <span class="filter-field">
-                <input name="target" placeholder=t.col_target title=t.audit_target_hint value=move || raw("target") maxlength=FILTER_MAX_CHARS data-testid="audit-target" />
-                {move || problems("target")}
-            </span>
-            <span class="filter-field">
-                <label class="inline">{t.date_from}<input type="date" name="from" min=FIRST_DAY max=LAST_DAY value=move || raw("from") data-testid="audit-from" /></label>
-                {move || problems("from")}
-            </span>
-            <span class="filter-field">
-                <label class="inline">{t.date_to}<input type="date" name="to" min=FIRST_DAY max=LAST_DAY value=move || raw("to") data-testid="audit-to" /></label>
-                {move || problems("to")}
-            </span>
-            <button type="submit" class="primary" data-testid="audit-apply">{t.apply_filters}</button>
-            <a href=PATH class="button">{t.reset_filters}</a>
-        </FilterForm>
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                match entries.await {
-                    Ok(page) => view! {
-                        <AuditTable entries=page.items.clone() />
-                        <Pager path=PATH params=link_params() total=page.total page=page.page per_page=page.per_page shown=page.items.len()
-                            capped=is_capped(page.total, page.page, page.per_page) />
-                    }.into_any(),
-                    // The fields name what is wrong with the filters.
-                    Err(AppError::Invalid(_)) => view! { <p class="empty" data-testid="audit-filters-invalid">{t.audit_fix_filters}</p> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.message(t)}</p> }.into_any(),
+mod page {
+    use super::audit_rows_html;
+    use crate::components::field::{field_messages, messages_html};
+    use crate::components::options::options_html;
+    use crate::components::pager::{pager_html, PagerAt};
+    use crate::components::template_page::{PageHtml, PageRequest};
+    use crate::domain::audit_log::{action, AuditQuery, FIRST_DAY, LAST_DAY};
+    use crate::domain::pagination::{is_capped, Page, FILTER_MAX_CHARS};
+    use crate::error::AppError;
+    use crate::i18n::Texts;
+    use crate::model::AuditEntry;
+    use maud::{html, Markup, PreEscaped};
+
+    const PATH: &str = "/audit";
+
+    /// The page for `req`: the filters as typed, then the entries they select. A filter typed
+    /// wrong is named next to its field and the log is not listed unfiltered.
+    pub async fn page_html(req: &PageRequest<'_>) -> PageHtml {
+        let t = req.t;
+        let query = AuditQuery::parse(|k| req.param(k)).map_err(AppError::Invalid);
+        let listed = match &query {
+            Ok(q) => crate::services::audit_log::list(&req.state.db, &req.viewer.user, q).await,
+            Err(e) => Err(e.clone()),
+        };
+        // Filters typed wrong are the reader's to fix, on a page that answers; a failure of
+        // the console answers with its status, as the server function would.
+        let status = match &listed {
+            Err(e) if !matches!(e, AppError::Invalid(_)) => e.status(),
+            _ => http::StatusCode::OK,
+        };
+        let problems = |field: &str| {
+            let messages = field_messages(t, &[], query.as_ref().err(), field, None);
+            messages_html(t, &format!("error-{field}"), &messages)
+        };
+        let raw = |k: &str| req.raw(k);
+        let content = html! {
+            div class="page-head" { h1 { (t.nav_audit_log) } }
+            form method="GET" action=(PATH) class="filters" data-testid="audit-filters" {
+                span class="filter-field" {
+                    input name="actor" placeholder=(t.col_actor) title=(t.audit_actor_hint) value=(raw("actor"))
+                        maxlength=(FILTER_MAX_CHARS) data-testid="audit-actor";
+                    (problems("actor"))
                 }
-            })}
-        </Suspense>
+                select name="action" data-testid="audit-action" {
+                    (PreEscaped(options_html(
+                        &format!("{}: {}", t.col_action, t.all),
+                        action::ALL.into_iter().chain(action::RELEASE_ACTIONS).map(|a| (a, (t.audit_action)(a).unwrap_or(a))),
+                        &raw("action"),
+                    )))
+                }
+                (problems("action"))
+                span class="filter-field" {
+                    input name="target" placeholder=(t.col_target) title=(t.audit_target_hint) value=(raw("target"))
+                        maxlength=(FILTER_MAX_CHARS) data-testid="audit-target";
+                    (problems("target"))
+                }
+                span class="filter-field" {
+                    label class="inline" { (t.date_from) input type="date" name="from" min=(FIRST_DAY) max=(LAST_DAY) value=(raw("from")) data-testid="audit-from"; }
+                    (problems("from"))
+                }
+                span class="filter-field" {
+                    label class="inline" { (t.date_to) input type="date" name="to" min=(FIRST_DAY) max=(LAST_DAY) value=(raw("to")) data-testid="audit-to"; }
+                    (problems("to"))
+                }
+                button type="submit" class="primary" data-testid="audit-apply" { (t.apply_filters) }
+                a href=(PATH) class="button" { (t.reset_filters) }
+            }
+            @match &listed {
+                Ok(page) => (entries_html(t, page, &req.kept(&["actor", "action", "target", "from", "to", "per_page"]))),
+                // The fields name what is wrong with the filters.
+                Err(AppError::Invalid(_)) => p class="empty" data-testid="audit-filters-invalid" { (t.audit_fix_filters) },
+                Err(e) => p class="form-error" role="alert" { (e.message(t)) },
+            }
+        };
+        PageHtml {
+            status,
+            title: t.nav_audit_log,
+            content,
+        }
     }
-}
 
-#[component]
-fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
-    let t = use_texts();
-    if entries.is_empty() {
-        return view! { <p class="empty" data-testid="audit-empty">{t.no_rows}</p> }.into_any();
+    /// The table of one page of entries and its pager, whose links keep `kept`.
+    fn entries_html(
+        t: &'static Texts,
+        page: &Page<AuditEntry>,
+        kept: &[(&'static str, String)],
+    ) -> Markup {
+        html! {
+            @if page.items.is_empty() {
+                p class="empty" data-testid="audit-empty" { (t.no_rows) }
+            } @else {
+                table class="table" data-testid="audit-table" {
+                    thead {
+                        tr {
+                            th { (t.col_time) } th { (t.col_actor) } th { (t.col_role) } th { (t.col_action) }
+                            th { (t.col_target) } th { (t.col_outcome) } th { (t.col_detail) }
+                        }
+                    }
+                    tbody { (PreEscaped(audit_rows_html(t, &page.items))) }
+                }
+            }
+            (pager_html(t, &PagerAt {
+                path: PATH,
+                params: kept,
+                total: page.total,
+                page: page.page,
+                per_page: page.per_page,
+                shown: page.items.len(),
+                capped: is_capped(page.total, page.page, page.per_page),
+            }))
+        }
     }
-    view! {
-        <table class="table" data-testid="audit-table">
-            <thead>
-                <tr>
-                    <th>{t.col_time}</th><th>{t.col_actor}</th><th>{t.col_role}</th><th>{t.col_action}</th>
-                    <th>{t.col_target}</th><th>{t.col_outcome}</th><th>{t.col_detail}</th>
-                </tr>
-            </thead>
-            <tbody inner_html=audit_rows_html(t, &entries) />
-        </table>
-    }.into_any()
 }
 
 /// The log's rows as HTML, written by maud's compile-time template (issue 16). The table is

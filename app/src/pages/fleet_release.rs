@@ -1,24 +1,17 @@
 //! 发布总览 (`/releases`): every mini program's release state, filtered, sorted and paginated
 //! on the server (filters in the URL, works without JavaScript), counts per state as an SVG
 //! chart, and the same selection as CSV.
+//!
+//! Written whole by the server with a template (issue 16, `components::template_page`): its
+//! filters are a GET form, its chart, sort headers and pager links.
+#![cfg(feature = "ssr")]
 
-use crate::api::fleet_release::fleet_release;
-use crate::components::filter_form::FilterForm;
-use crate::components::layout::user_is_staff;
-use crate::components::merchant_filter::MerchantFilter;
-use crate::components::options::options_html;
-use crate::components::page_error::PageError;
-use crate::components::pager::Pager;
-use crate::components::sort_header::sort_header;
 use crate::components::text::lines_markup;
-use crate::components::url::{with_param, with_params};
-use crate::domain::fleet_release::{
-    shows_audit_version, FleetQuery, FleetRow, FleetSort, FleetView, STATES,
-};
-use crate::i18n::{use_texts, Texts};
-use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use crate::components::url::with_params;
+use crate::domain::fleet_release::{shows_audit_version, FleetQuery, FleetRow};
+use crate::i18n::Texts;
+
+pub use page::page_html;
 
 const PATH: &str = "/releases";
 
@@ -46,118 +39,152 @@ fn rollout_href(q: &FleetQuery) -> String {
     with_params("/rollouts/new", &filters)
 }
 
-#[component]
-pub fn FleetReleasePage() -> impl IntoView {
-    let t = use_texts();
-    let params = use_query_map();
-    let query = Memo::new(move |_| params.with(|p| FleetQuery::from_params(|k| p.get(k))));
-    let fleet = Resource::new(move || query.get(), fleet_release);
+mod page {
+    use super::{csv_href, fleet_rows_html, rollout_href, PATH};
+    use crate::components::merchant_filter::merchant_filter_html;
+    use crate::components::options::options_html;
+    use crate::components::page_error::page_error_html;
+    use crate::components::pager::{pager_html, PagerAt};
+    use crate::components::sort_header::sort_header_html;
+    use crate::components::template_page::{PageHtml, PageRequest};
+    use crate::components::url::with_param;
+    use crate::domain::fleet_release::{FleetQuery, FleetSort, FleetView, STATES};
+    use crate::i18n::Texts;
+    use maud::{html, Markup, PreEscaped};
 
-    view! {
-        <Title text=t.nav_releases />
-        <div class="page-head">
-            <h1>{t.nav_releases}</h1>
-            <a class="button" rel="external" download="releases.csv" data-testid="fleet-export"
-                href=move || csv_href(&query.get())>{t.fleet_export_csv}</a>
-            {move || user_is_staff().then(|| view! {
-                <a class="button" data-testid="fleet-roll-out" href=move || rollout_href(&query.get())>{t.rollout_plan.roll_out_these}</a>
-            })}
-        </div>
-        <FilterForm action=PATH testid="fleet-filters">
-            <select name="state" data-testid="fleet-state" inner_html=move || query.with(|q| options_html(
-                &format!("{}: {}", t.fleet_col_state, t.all),
-                STATES.into_iter().map(|s| (s, (t.fleet_state)(s))),
-                &q.state,
-            )) />
-            <MerchantFilter current=Signal::derive(move || query.get().merchant_id) testid="fleet-merchant" />
-            <input name="template" type="number" min="0" placeholder=t.fleet_col_template data-testid="fleet-template"
-                value=move || query.get().template_id.map(|v| v.to_string()).unwrap_or_default() />
-            <input name="version" placeholder=t.fleet_version_search maxlength="64" data-testid="fleet-version"
-                value=move || query.get().version />
-            <input type="hidden" name="sort" value=move || query.get().sort.as_str() />
-            <input type="hidden" name="dir" value=move || query.get().dir.as_str() />
-            <input type="hidden" name="per_page" value=move || query.get().page.per_page.to_string() />
-            <button type="submit" class="primary" data-testid="fleet-apply">{t.apply_filters}</button>
-            <a href=PATH class="button" data-testid="fleet-reset">{t.reset_filters}</a>
-        </FilterForm>
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                let q = query.get();
-                match fleet.await {
-                    Ok(view) => {
-                        let params = q.to_params();
-                        view! {
-                            <StateChart view=view.clone() query=q.clone() />
-                            <FleetTable view=view.clone() query=q.clone() />
-                            <Pager path=PATH params=params total=view.total page=view.page per_page=view.per_page shown=view.items.len() />
-                        }.into_any()
-                    }
-                    Err(error) => view! { <PageError error /> }.into_any(),
+    /// The page for `req`: the filters, then the chart of states, the table and the pager.
+    pub async fn page_html(req: &PageRequest<'_>) -> PageHtml {
+        let t = req.t;
+        let user = &req.viewer.user;
+        let q = FleetQuery::from_params(|k| req.param(k));
+        let (fleet, merchants) = tokio::join!(
+            crate::services::fleet_release::view(req.state, user, q.clone()),
+            crate::services::merchants::options(&req.state.db, user),
+        );
+        let status = match &fleet {
+            Ok(_) => http::StatusCode::OK,
+            Err(e) => e.status(),
+        };
+        let staff = user.role.sees_whole_fleet();
+        let content = html! {
+            div class="page-head" {
+                h1 { (t.nav_releases) }
+                a class="button" rel="external" download="releases.csv" data-testid="fleet-export" href=(csv_href(&q)) { (t.fleet_export_csv) }
+                @if staff {
+                    a class="button" data-testid="fleet-roll-out" href=(rollout_href(&q)) { (t.rollout_plan.roll_out_these) }
                 }
-            })}
-        </Suspense>
-    }
-}
-
-/// Mini programs per state; each bar links to the list filtered by that state.
-#[component]
-fn StateChart(view: FleetView, query: FleetQuery) -> impl IntoView {
-    let t = use_texts();
-    const ROW: i64 = 24;
-    const LABEL_W: i64 = 150;
-    const BAR_W: i64 = 420;
-    let max = view
-        .counts
-        .iter()
-        .map(|(_, n)| *n)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let height = ROW * view.counts.len() as i64 + 4;
-    let mut params = query.to_params();
-    params.retain(|(k, _)| *k != "state");
-    let bars = view
-        .counts
-        .iter()
-        .enumerate()
-        .map(|(i, (state, n))| {
-            let y = i as i64 * ROW + 2;
-            let width = n * BAR_W / max;
-            let href = with_param(PATH, &params, "state", state);
-            view! {
-                <a href=href>
-                    <g class=format!("bar state-{state}") data-testid="fleet-chart-bar" data-state=state.clone() data-count=n.to_string()>
-                        <text x="0" y={y + 16}>{(t.fleet_state)(state)}</text>
-                        <rect class="track" x=LABEL_W y={y + 4} width=BAR_W height="14" rx="3" />
-                        <rect class="fill" x=LABEL_W y={y + 4} width=width height="14" rx="3" />
-                        <text x={LABEL_W + BAR_W + 8} y={y + 16}>{n.to_string()}</text>
-                    </g>
-                </a>
             }
-        })
-        .collect_view();
-    view! {
-        <section class="panel chart">
-            <h2>{t.fleet_chart}</h2>
-            <svg class="fleet-chart" data-testid="fleet-chart" role="img" aria-label=t.fleet_chart
-                viewBox=format!("0 0 {} {height}", LABEL_W + BAR_W + 60) width="100%">
-                {bars}
-            </svg>
-        </section>
+            form method="GET" action=(PATH) class="filters" data-testid="fleet-filters" {
+                select name="state" data-testid="fleet-state" {
+                    (PreEscaped(options_html(
+                        &format!("{}: {}", t.fleet_col_state, t.all),
+                        STATES.into_iter().map(|s| (s, (t.fleet_state)(s))),
+                        &q.state,
+                    )))
+                }
+                (merchant_filter_html(t, merchants.as_deref().unwrap_or_default(), q.merchant_id, "fleet-merchant"))
+                input name="template" type="number" min="0" placeholder=(t.fleet_col_template) data-testid="fleet-template"
+                    value=(q.template_id.map(|v| v.to_string()).unwrap_or_default());
+                input name="version" placeholder=(t.fleet_version_search) maxlength="64" data-testid="fleet-version" value=(q.version);
+                input type="hidden" name="sort" value=(q.sort.as_str());
+                input type="hidden" name="dir" value=(q.dir.as_str());
+                input type="hidden" name="per_page" value=(q.page.per_page);
+                button type="submit" class="primary" data-testid="fleet-apply" { (t.apply_filters) }
+                a href=(PATH) class="button" data-testid="fleet-reset" { (t.reset_filters) }
+            }
+            @match &fleet {
+                Ok(view) => {
+                    (state_chart_html(t, view, &q))
+                    (fleet_table_html(t, view, &q))
+                    (pager_html(t, &PagerAt {
+                        path: PATH,
+                        params: &q.to_params(),
+                        total: view.total,
+                        page: view.page,
+                        per_page: view.per_page,
+                        shown: view.items.len(),
+                        capped: false,
+                    }))
+                }
+                Err(error) => (page_error_html(t, error, "/apps")),
+            }
+        };
+        PageHtml {
+            status,
+            title: t.nav_releases,
+            content,
+        }
     }
-}
 
-fn sort_link(q: &FleetQuery, key: FleetSort, label: &'static str) -> impl IntoView {
-    let testid = format!("fleet-sort-{}", key.as_str());
-    sort_header(
-        PATH,
-        q.to_params(),
-        key.as_str(),
-        q.sort == key,
-        q.dir,
-        label,
-        testid,
-    )
+    /// Mini programs per state; each bar links to the list filtered by that state.
+    fn state_chart_html(t: &'static Texts, view: &FleetView, query: &FleetQuery) -> Markup {
+        const ROW: i64 = 24;
+        const LABEL_W: i64 = 150;
+        const BAR_W: i64 = 420;
+        let max = view
+            .counts
+            .iter()
+            .map(|(_, n)| *n)
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let height = ROW * view.counts.len() as i64 + 4;
+        let mut params = query.to_params();
+        params.retain(|(k, _)| *k != "state");
+        html! {
+            section class="panel chart" {
+                h2 { (t.fleet_chart) }
+                svg class="fleet-chart" data-testid="fleet-chart" role="img" aria-label=(t.fleet_chart)
+                    viewBox=(format!("0 0 {} {height}", LABEL_W + BAR_W + 60)) width="100%" {
+                    @for (i, (state, n)) in view.counts.iter().enumerate() {
+                        @let y = i as i64 * ROW + 2;
+                        a href=(with_param(PATH, &params, "state", state)) {
+                            g class={ "bar state-" (state) } data-testid="fleet-chart-bar" data-state=(state) data-count=(n) {
+                                text x="0" y=(y + 16) { ((t.fleet_state)(state)) }
+                                rect class="track" x=(LABEL_W) y=(y + 4) width=(BAR_W) height="14" rx="3" {}
+                                rect class="fill" x=(LABEL_W) y=(y + 4) width=(n * BAR_W / max) height="14" rx="3" {}
+                                text x=(LABEL_W + BAR_W + 8) y=(y + 16) { (n) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn fleet_table_html(t: &'static Texts, view: &FleetView, q: &FleetQuery) -> Markup {
+        if view.items.is_empty() {
+            return html! { p class="empty" data-testid="fleet-empty" { (t.no_rows) } };
+        }
+        let sort = |key: FleetSort, label: &'static str| {
+            sort_header_html(
+                PATH,
+                q.to_params(),
+                key.as_str(),
+                q.sort == key,
+                q.dir,
+                label,
+                &format!("fleet-sort-{}", key.as_str()),
+            )
+        };
+        html! {
+            table class="table" data-testid="fleet-table" {
+                thead {
+                    tr {
+                        (sort(FleetSort::Name, t.col_mini_program))
+                        (sort(FleetSort::State, t.fleet_col_state))
+                        (sort(FleetSort::Online, t.fleet_col_online))
+                        (sort(FleetSort::AuditSince, t.fleet_col_audit_version))
+                        (sort(FleetSort::Gray, t.fleet_col_gray))
+                        th { (t.fleet_col_rejection) }
+                        (sort(FleetSort::Template, t.fleet_col_template))
+                        (sort(FleetSort::Merchant, t.col_merchant))
+                    }
+                }
+                tbody { (PreEscaped(fleet_rows_html(t, &view.items, view.now))) }
+            }
+        }
+    }
 }
 
 /// The newest audit's version: in review (and for how long), or approved (waiting or in gray).
@@ -179,33 +206,6 @@ fn audit_cell(t: &'static Texts, r: &FleetRow, now: i64) -> maud::Markup {
         @if !auditing { " " span class="muted small-text" { (t.fleet_approved) } }
         @if let Some(s) = since { br; span class="muted small-text" { (s) } }
     }
-}
-
-#[component]
-fn FleetTable(view: FleetView, query: FleetQuery) -> impl IntoView {
-    let t = use_texts();
-    if view.items.is_empty() {
-        return view! { <p class="empty" data-testid="fleet-empty">{t.no_rows}</p> }.into_any();
-    }
-    let now = view.now;
-    view! {
-        <table class="table" data-testid="fleet-table">
-            <thead>
-                <tr>
-                    {sort_link(&query, FleetSort::Name, t.col_mini_program)}
-                    {sort_link(&query, FleetSort::State, t.fleet_col_state)}
-                    {sort_link(&query, FleetSort::Online, t.fleet_col_online)}
-                    {sort_link(&query, FleetSort::AuditSince, t.fleet_col_audit_version)}
-                    {sort_link(&query, FleetSort::Gray, t.fleet_col_gray)}
-                    <th>{t.fleet_col_rejection}</th>
-                    {sort_link(&query, FleetSort::Template, t.fleet_col_template)}
-                    {sort_link(&query, FleetSort::Merchant, t.col_merchant)}
-                </tr>
-            </thead>
-            <tbody inner_html=fleet_rows_html(t, &view.items, now) />
-        </table>
-    }
-    .into_any()
 }
 
 /// The page's rows as HTML, written by maud's compile-time template like the audit log's

@@ -1,25 +1,19 @@
 use crate::api::mini_programs::list_mini_programs;
 use crate::api::readiness::{check_readiness, readiness_targets};
 use crate::components::field::error_text;
-use crate::components::filter_form::FilterForm;
-use crate::components::layout::user_is_staff;
-use crate::components::merchant_filter::MerchantFilter;
-use crate::components::options::options_html;
 use crate::components::pager::Pager;
-use crate::components::rows_html::{provide_rows_html, rows_html};
+use crate::components::rows_html::rows_html;
 use crate::components::sort_header::sort_header;
 use crate::components::ticks::{keep_ticks_shown, on_page_tick, on_row_tick, page_ticked};
-use crate::domain::mini_program::{AppStatus, MiniProgramQuery, MiniProgramSort, SubjectType};
+use crate::domain::mini_program::{MiniProgramQuery, MiniProgramSort};
 use crate::domain::pagination::Page;
-use crate::domain::readiness::{ReadinessFilter, FLEET_CHECK_MAX};
+use crate::domain::readiness::FLEET_CHECK_MAX;
 use crate::domain::time::format_cst;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 use crate::model::MiniProgramRow;
 use crate::pages::readiness::readiness_badge;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/apps";
 
@@ -98,59 +92,89 @@ impl FleetRun {
     }
 }
 
-#[component]
-pub fn MiniProgramsPage() -> impl IntoView {
-    let t = use_texts();
-    let rt = t.readiness;
-    let params = use_query_map();
-    let query = Memo::new(move |_| params.with(|p| MiniProgramQuery::from_params(|k| p.get(k))));
-    let rows = Resource::new(move || query.get(), list_mini_programs);
+#[cfg(feature = "ssr")]
+pub use page::page_html;
 
-    view! {
-        <Title text=t.nav_mini_programs />
-        <div class="page-head">
-            <h1>{t.nav_mini_programs}</h1>
-            {move || user_is_staff().then(|| view! {
-                <a href="/apps/authorize" class="button primary" data-testid="add-mini-program">{t.add_mini_program}</a>
-            })}
-        </div>
-        <FilterForm action=PATH testid="filters">
-            <input type="search" name="q" maxlength="64" placeholder=t.search_placeholder
-                value=move || query.get().search data-testid="filter-search" />
-            <select name="subject" data-testid="filter-subject" inner_html=move || query.with(|q| options_html(
-                &format!("{}: {}", t.col_subject, t.all),
-                SubjectType::ALL.into_iter().map(|s| (s.as_str(), t.subject(s))),
-                q.subject.map_or("", SubjectType::as_str),
-            )) />
-            <select name="status" data-testid="filter-status" inner_html=move || query.with(|q| options_html(
-                &format!("{}: {}", t.col_status, t.all),
-                AppStatus::ALL.into_iter().map(|s| (s.as_str(), t.status(s))),
-                q.status.map_or("", AppStatus::as_str),
-            )) />
-            <select name="readiness" data-testid="filter-readiness" inner_html=move || query.with(|q| options_html(
-                rt.filter_any,
-                ReadinessFilter::all().into_iter().map(|f| (f.as_param(), (rt.filter)(f))),
-                &q.readiness.map(|f| f.as_param()).unwrap_or_default(),
-            )) />
-            <MerchantFilter current=Signal::derive(move || query.get().merchant_id) testid="filter-merchant" />
-            <input type="hidden" name="sort" value=move || query.get().sort.as_str() />
-            <input type="hidden" name="dir" value=move || query.get().dir.as_str() />
-            <input type="hidden" name="per_page" value=move || query.get().page.per_page.to_string() />
-            <button type="submit" class="primary" data-testid="filter-apply">{t.apply_filters}</button>
-            <a href=PATH class="button" data-testid="filter-reset">{t.reset_filters}</a>
-        </FilterForm>
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                let query = query.get();
-                match rows.await {
-                    Ok(page) => {
-                        provide_rows_html(registry_rows_html(t, &page.items));
-                        view! { <Registry page=page.map(|r| r.appid) query /> }.into_any()
-                    }
-                    Err(e) => view! { <p class="form-error" role="alert">{e.message(t)}</p> }.into_any(),
+/// The registry, written whole by the server with a template (issue 16,
+/// `components::template_page`): the filters are a GET form, the table, its pager and the
+/// fleet re-check one island ([`Registry`]).
+#[cfg(feature = "ssr")]
+mod page {
+    use super::{registry_rows_html, Registry, PATH};
+    use crate::components::merchant_filter::merchant_filter_html;
+    use crate::components::options::options_html;
+    use crate::components::rows_html::provide_rows_html;
+    use crate::components::template_page::{island_html, PageHtml, PageRequest};
+    use crate::domain::mini_program::{AppStatus, MiniProgramQuery, SubjectType};
+    use crate::domain::readiness::ReadinessFilter;
+    use leptos::prelude::*;
+    use maud::{html, PreEscaped};
+
+    pub async fn page_html(req: &PageRequest<'_>) -> PageHtml {
+        let t = req.t;
+        let rt = t.readiness;
+        let user = &req.viewer.user;
+        let q = MiniProgramQuery::from_params(|k| req.param(k));
+        let (rows, merchants) = tokio::join!(
+            crate::services::mini_programs::list(&req.state.db, user, &q),
+            crate::services::merchants::options(&req.state.db, user),
+        );
+        let status = match &rows {
+            Ok(_) => http::StatusCode::OK,
+            Err(e) => e.status(),
+        };
+        let content = html! {
+            div class="page-head" {
+                h1 { (t.nav_mini_programs) }
+                @if user.role.sees_whole_fleet() {
+                    a href="/apps/authorize" class="button primary" data-testid="add-mini-program" { (t.add_mini_program) }
                 }
-            })}
-        </Suspense>
+            }
+            form method="GET" action=(PATH) class="filters" data-testid="filters" {
+                input type="search" name="q" maxlength="64" placeholder=(t.search_placeholder) value=(q.search) data-testid="filter-search";
+                select name="subject" data-testid="filter-subject" {
+                    (PreEscaped(options_html(
+                        &format!("{}: {}", t.col_subject, t.all),
+                        SubjectType::ALL.into_iter().map(|s| (s.as_str(), t.subject(s))),
+                        q.subject.map_or("", SubjectType::as_str),
+                    )))
+                }
+                select name="status" data-testid="filter-status" {
+                    (PreEscaped(options_html(
+                        &format!("{}: {}", t.col_status, t.all),
+                        AppStatus::ALL.into_iter().map(|s| (s.as_str(), t.status(s))),
+                        q.status.map_or("", AppStatus::as_str),
+                    )))
+                }
+                select name="readiness" data-testid="filter-readiness" {
+                    (PreEscaped(options_html(
+                        rt.filter_any,
+                        ReadinessFilter::all().into_iter().map(|f| (f.as_param(), (rt.filter)(f))),
+                        &q.readiness.map(|f| f.as_param()).unwrap_or_default(),
+                    )))
+                }
+                (merchant_filter_html(t, merchants.as_deref().unwrap_or_default(), q.merchant_id, "filter-merchant"))
+                input type="hidden" name="sort" value=(q.sort.as_str());
+                input type="hidden" name="dir" value=(q.dir.as_str());
+                input type="hidden" name="per_page" value=(q.page.per_page);
+                button type="submit" class="primary" data-testid="filter-apply" { (t.apply_filters) }
+                a href=(PATH) class="button" data-testid="filter-reset" { (t.reset_filters) }
+            }
+            @match rows {
+                Ok(page) => {
+                    (PreEscaped(island_html(t.locale, || {
+                        provide_rows_html(registry_rows_html(t, &page.items));
+                        view! { <Registry page=page.map(|r| r.appid) query=q /> }
+                    })))
+                }
+                Err(e) => p class="form-error" role="alert" { (e.message(t)) },
+            }
+        };
+        PageHtml {
+            status,
+            title: t.nav_mini_programs,
+            content,
+        }
     }
 }
 
@@ -340,6 +364,7 @@ fn FleetRecheck(query: MiniProgramQuery, run: FleetRun) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::mini_program::{AppStatus, SubjectType};
     use crate::domain::readiness::{ItemKind, ReadinessBrief};
     use crate::i18n::Locale;
 

@@ -32,3 +32,18 @@ pub mod tokens;
 pub mod users;
 pub mod widget_editor;
 pub mod widgets;
+
+/// The page of [`crate::app::TEMPLATE_PAGES`] at `req.path`, written by its template; `None`
+/// for any other path.
+#[cfg(feature = "ssr")]
+pub async fn template_page(
+    req: &crate::components::template_page::PageRequest<'_>,
+) -> Option<crate::components::template_page::PageHtml> {
+    Some(match req.path {
+        "/apps" => mini_programs::page_html(req).await,
+        "/audit" => audit_log::page_html(req).await,
+        "/releases" => fleet_release::page_html(req).await,
+        "/notifications" => notifications::page_html(req).await,
+        _ => return None,
+    })
+}

@@ -5,83 +5,103 @@
 use crate::api::notifications::{
     list_notifications, mark_all_notifications_read, mark_notification_read,
 };
-use crate::components::filter_form::FilterForm;
 use crate::components::layout::NOTIFICATIONS_READ;
-use crate::components::options::options_html;
-use crate::components::page_error::PageError;
 use crate::components::pager::Pager;
-use crate::components::rows_html::{provide_rows_html, rows_html};
+use crate::components::rows_html::rows_html;
 use crate::components::text::lines_markup;
-use crate::components::url::with_param;
-use crate::domain::notifications::{NotificationFilter, NotificationView, KINDS};
+use crate::domain::notifications::{NotificationFilter, NotificationView};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::domain::time::format_cst;
 use crate::i18n::{use_texts, Texts};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 const PATH: &str = "/notifications";
 
-#[component]
-pub fn NotificationsPage() -> impl IntoView {
-    let t = use_texts();
-    let params = use_query_map();
-    let query = Memo::new(move |_| {
-        params.with(|p| {
-            (
-                PageRequest::from_params(p.get("page").as_deref(), p.get("per_page").as_deref()),
-                NotificationFilter::from_params(|k| p.get(k)),
-            )
-        })
-    });
-    let rows = Resource::new(
-        move || query.get(),
-        |(page, filter)| list_notifications(page, filter.unread_only, Some(filter)),
-    );
-    view! {
-        <Title text=t.nav_notifications />
-        <div class="page-head">
-            <h1>{t.nav_notifications}</h1>
-            <a class="button" data-testid="notifications-unread-filter"
-                href=move || {
-                    let filter = query.get().1;
-                    let mut params = filter.to_params();
-                    params.retain(|(k, _)| *k != "unread");
-                    if filter.unread_only {
-                        with_param(PATH, &params, "unread", "0")
-                    } else {
-                        with_param(PATH, &params, "unread", "1")
-                    }
-                }>
-                {move || if query.get().1.unread_only { t.all } else { t.unread_only }}
-            </a>
-            <MarkAllRead />
-        </div>
-        <FilterForm action=PATH testid="notifications-filters">
-            <input name="appid" placeholder=t.col_appid maxlength="32" data-testid="notifications-appid"
-                value=move || query.get().1.appid />
-            <select name="kind" data-testid="notifications-kind" inner_html=move || query.with(|q| options_html(
-                &format!("{}{}{}", t.notification_kind_label, t.colon, t.all),
-                KINDS.into_iter().map(|k| (k, (t.notification_kind)(k))),
-                &q.1.kind,
-            )) />
-            {move || query.get().1.unread_only.then(|| view! { <input type="hidden" name="unread" value="1" /> })}
-            <button type="submit" class="primary" data-testid="notifications-apply">{t.apply_filters}</button>
-            <a href=PATH class="button" data-testid="notifications-reset">{t.reset_filters}</a>
-        </FilterForm>
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                let (request, filter) = query.get();
-                match rows.await {
-                    Ok(page) => {
-                        provide_rows_html(notification_items_html(t, &page.items));
-                        view! { <NotificationList page=page.map(|n| n.id) request filter /> }.into_any()
-                    }
-                    Err(error) => view! { <PageError error /> }.into_any(),
+#[cfg(feature = "ssr")]
+pub use page::page_html;
+
+#[cfg(feature = "ssr")]
+mod page {
+    use super::{notification_items_html, MarkAllRead, NotificationList, PATH};
+    use crate::components::options::options_html;
+    use crate::components::page_error::page_error_html;
+    use crate::components::rows_html::provide_rows_html;
+    use crate::components::template_page::{island_html, PageHtml};
+    use crate::components::url::with_param;
+    use crate::domain::notifications::{NotificationFilter, KINDS};
+    use crate::domain::pagination::PageRequest;
+    use leptos::prelude::*;
+    use maud::{html, PreEscaped};
+
+    /// The "unread only" switch: the same filters with `unread` flipped.
+    fn unread_switch_href(filter: &NotificationFilter) -> String {
+        let mut params = filter.to_params();
+        params.retain(|(k, _)| *k != "unread");
+        with_param(
+            PATH,
+            &params,
+            "unread",
+            if filter.unread_only { "0" } else { "1" },
+        )
+    }
+
+    /// The page, written whole by the server with a template (issue 16,
+    /// `components::template_page`): the switch, the filters, and the list and "mark all read"
+    /// as islands.
+    pub async fn page_html(req: &crate::components::template_page::PageRequest<'_>) -> PageHtml {
+        let t = req.t;
+        let request = PageRequest::from_params(
+            req.param("page").as_deref(),
+            req.param("per_page").as_deref(),
+        );
+        let filter = NotificationFilter::from_params(|k| req.param(k));
+        let listed = crate::services::notifications::list(
+            req.state,
+            &req.viewer.user,
+            request,
+            &filter.clone().normalized(),
+        )
+        .await;
+        let status = match &listed {
+            Ok(_) => http::StatusCode::OK,
+            Err(e) => e.status(),
+        };
+        let content = html! {
+            div class="page-head" {
+                h1 { (t.nav_notifications) }
+                a class="button" data-testid="notifications-unread-filter" href=(unread_switch_href(&filter)) {
+                    (if filter.unread_only { t.all } else { t.unread_only })
                 }
-            })}
-        </Suspense>
+                (PreEscaped(island_html(t.locale, || view! { <MarkAllRead /> })))
+            }
+            form method="GET" action=(PATH) class="filters" data-testid="notifications-filters" {
+                input name="appid" placeholder=(t.col_appid) maxlength="32" data-testid="notifications-appid" value=(filter.appid);
+                select name="kind" data-testid="notifications-kind" {
+                    (PreEscaped(options_html(
+                        &format!("{}{}{}", t.notification_kind_label, t.colon, t.all),
+                        KINDS.into_iter().map(|k| (k, (t.notification_kind)(k))),
+                        &filter.kind,
+                    )))
+                }
+                @if filter.unread_only { input type="hidden" name="unread" value="1"; }
+                button type="submit" class="primary" data-testid="notifications-apply" { (t.apply_filters) }
+                a href=(PATH) class="button" data-testid="notifications-reset" { (t.reset_filters) }
+            }
+            @match listed {
+                Ok(page) => {
+                    (PreEscaped(island_html(t.locale, || {
+                        provide_rows_html(notification_items_html(t, &page.items));
+                        view! { <NotificationList page=page.map(|n| n.id) request filter /> }
+                    })))
+                }
+                Err(error) => (page_error_html(t, &error, "/apps")),
+            }
+        };
+        PageHtml {
+            status,
+            title: t.nav_notifications,
+            content,
+        }
     }
 }
 

@@ -32,6 +32,7 @@ mod security_review;
 mod session_user;
 mod statements;
 mod subscribe_messages;
+mod template_pages;
 mod testers;
 mod wechat_layer;
 mod widgets;
