@@ -71,14 +71,8 @@ fn render_without_hydration_data() {
 pub fn page_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        with_context::<http::request::Parts, _>(|p| {
-            p.headers
-                .get(http::header::COOKIE)
-                .and_then(|c| c.to_str().ok())
-                .map(Locale::from_cookie_header)
-        })
-        .flatten()
-        .unwrap_or_default()
+        with_context::<http::request::Parts, _>(|p| Locale::of_request(&p.headers))
+            .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -34,20 +34,10 @@ async fn fleet_csv(
     let query = FleetQuery::from_params(|k| params.get(k).cloned());
     let result = async {
         let user = auth::require_user(&state, &session).await?;
-        fleet_release::csv(&state, &user, query, locale_of(&headers).texts()).await
+        fleet_release::csv(&state, &user, query, Locale::of_request(&headers).texts()).await
     }
     .await;
     csv_response(result, "releases.csv")
-}
-
-fn locale_of(headers: &HeaderMap) -> Locale {
-    let cookies = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect::<Vec<_>>()
-        .join("; ");
-    Locale::from_cookie_header(&cookies)
 }
 
 fn csv_response(result: Result<String, app::error::AppError>, filename: &str) -> Response {
@@ -82,7 +72,7 @@ async fn qrcode_rules_csv(
     let query = QrFleetQuery::from_params(|k| params.get(k).cloned());
     let result = async {
         let user = auth::require_user(&state, &session).await?;
-        qrcode_rules::csv(&state, &user, query, locale_of(&headers).texts()).await
+        qrcode_rules::csv(&state, &user, query, Locale::of_request(&headers).texts()).await
     }
     .await;
     csv_response(result, "qrcode-rules.csv")
@@ -103,7 +93,14 @@ async fn rollout_csv(
         let user = auth::require_user(&state, &session).await?;
         // Signed in first: an id that is no number is a missing rollout, like any other.
         let id = id.ok_or(app::error::AppError::NotFound)?;
-        rollouts::csv(&state, &user, id, query, locale_of(&headers).texts()).await
+        rollouts::csv(
+            &state,
+            &user,
+            id,
+            query,
+            Locale::of_request(&headers).texts(),
+        )
+        .await
     }
     .await;
     csv_response(result, &format!("rollout-{}.csv", id.unwrap_or(0)))

@@ -5,7 +5,6 @@
 use app::components::bundle::Bundle;
 use app::components::template_page::{document, PageRequest};
 use app::i18n::Locale;
-use app::model::Viewer;
 use app::services::{auth, AppState};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -30,20 +29,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: AppState, bundle: Bundle)
 
 async fn page(State(templates): State<Templates>, req: Request) -> Response {
     // The page guard lets no one through unchecked; were it ever bypassed, sign in first.
-    let Some(auth::CheckedUser(user)) = req.extensions().get::<auth::CheckedUser>().cloned() else {
+    let Some(viewer) = auth::page_viewer(req.extensions()) else {
         return Redirect::to("/login").into_response();
     };
-    let unread = req
-        .extensions()
-        .get::<auth::PageUnread>()
-        .map_or(0, |u| u.0);
-    let viewer = Viewer { user, unread };
-    let locale = req
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|c| c.to_str().ok())
-        .map(Locale::from_cookie_header)
-        .unwrap_or_default();
+    let locale = Locale::of_request(req.headers());
     let params: Vec<(String, String)> =
         url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
             .into_owned()

@@ -61,10 +61,5 @@ pub fn checked_by_page_guard() -> Option<CurrentUser> {
 /// During a page render, whom the page guard checked the request as, with the unread count the
 /// page routes' layer added (none counted reads as 0: the bell counts again by itself).
 pub fn page_viewer() -> Option<Viewer> {
-    with_context::<http::request::Parts, _>(|p| {
-        let user = p.extensions.get::<auth::CheckedUser>()?.0.clone();
-        let unread = p.extensions.get::<auth::PageUnread>().map_or(0, |u| u.0);
-        Some(Viewer { user, unread })
-    })
-    .flatten()
+    with_context::<http::request::Parts, _>(|p| auth::page_viewer(&p.extensions)).flatten()
 }

@@ -50,6 +50,18 @@ impl Locale {
         }
     }
 
+    /// The language of a request: its cookie (in any of its `Cookie` headers), else the default.
+    #[cfg(feature = "ssr")]
+    pub fn of_request(headers: &http::HeaderMap) -> Locale {
+        let cookies = headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join("; ");
+        Locale::from_cookie_header(&cookies)
+    }
+
     /// Reads the language cookie out of a `Cookie` header value.
     pub fn from_cookie_header(header: &str) -> Locale {
         header

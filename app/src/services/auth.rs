@@ -6,7 +6,7 @@ use crate::db::{self, login_failures, users::UserRecord};
 use crate::domain::audit_log::{action, Outcome};
 use crate::domain::auth::validate_login;
 use crate::error::AppError;
-use crate::model::CurrentUser;
+use crate::model::{CurrentUser, Viewer};
 use std::net::IpAddr;
 use tower_sessions::Session;
 
@@ -308,6 +308,14 @@ pub struct CheckedUser(pub CurrentUser);
 /// bell); files served under the same paths, such as a release's QR code, have no bell.
 #[derive(Clone, Copy, Debug)]
 pub struct PageUnread(pub i64);
+
+/// Whom a page request was checked as, with the unread count the page routes' layer added
+/// (none counted reads as 0: the bell counts again by itself); `None` off the page guard.
+pub fn page_viewer(extensions: &http::Extensions) -> Option<Viewer> {
+    let user = extensions.get::<CheckedUser>()?.0.clone();
+    let unread = extensions.get::<PageUnread>().map_or(0, |u| u.0);
+    Some(Viewer { user, unread })
+}
 
 pub async fn require_user(state: &AppState, session: &Session) -> Result<CurrentUser, AppError> {
     current_user(state, session)
