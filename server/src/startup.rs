@@ -339,7 +339,7 @@ pub async fn start(
         }
     });
     spawn_session_sweeper(state.clone());
-    spawn_state_count_folder(state.clone());
+    spawn_count_folder(state.clone());
     spawn_platform_worker(state.clone(), platform.clone(), config.token_worker_secs);
     spawn_rollout_worker(
         state.clone(),
@@ -513,19 +513,23 @@ fn spawn_session_sweeper(state: AppState) {
     );
 }
 
-/// Folds the fleet's kept counts per state (db::fleet_release::fold_state_counts): on
-/// PostgreSQL every release state change appends two rows there. SQLite keeps one row per
-/// state already, so nothing is spawned there.
-fn spawn_state_count_folder(state: AppState) {
+/// Folds the kept counts PostgreSQL appends to: the fleet's per release state
+/// (db::fleet_release::fold_state_counts, two rows per state change) and the audit log's per
+/// merchant (db::audit_log::fold_entry_counts, a row per audited action). SQLite keeps one row
+/// per state and per merchant already, so nothing is spawned there.
+fn spawn_count_folder(state: AppState) {
     if state.db.kind != DbKind::Postgres {
         return;
     }
     spawn_every(
         Duration::from_secs(60),
-        "could not fold the release state counts",
+        "could not fold the kept counts",
         move || {
             let state = state.clone();
-            async move { app::db::fleet_release::fold_state_counts(&state.db).await }
+            async move {
+                app::db::fleet_release::fold_state_counts(&state.db).await?;
+                app::db::audit_log::fold_entry_counts(&state.db).await
+            }
         },
     );
 }

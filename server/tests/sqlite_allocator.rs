@@ -18,6 +18,8 @@ async fn sqlite_allocates_through_mimalloc_and_still_works() {
             "SQLite's memory comes from mimalloc"
         );
         assert!(ffi::sqlite3_msize(p) >= 1000);
+        // Statistics off: no process-wide lock around each allocation, nothing counted.
+        assert_eq!(ffi::sqlite3_memory_used(), 0, "memory statistics are off");
         let p = ffi::sqlite3_realloc(p, 100_000);
         assert!(libmimalloc_sys::mi_is_in_heap_region(p));
         ffi::sqlite3_free(p);

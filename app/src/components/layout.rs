@@ -64,41 +64,33 @@ pub fn ConsoleLayout() -> impl IntoView {
     }
 }
 
-/// The console's frame around a page the server writes whole with a template (issue 16,
-/// [`crate::components::template_page`]): what [`ConsoleLayout`] draws, with the bell as its
-/// island.
+/// The console's frame of a page the server writes whole with a template (issue 16,
+/// [`crate::components::template_page`]): the sidebar and the top bar [`ConsoleLayout`] draws,
+/// with the bell as its island. The document puts them, the page's `<main>` and the footer in
+/// [`ConsoleLayout`]'s order, so the page's content is copied once, into the document.
 #[cfg(feature = "ssr")]
-pub fn console_frame_html(
-    t: &'static Texts,
-    path: &str,
-    viewer: &Viewer,
-    content: maud::Markup,
-) -> maud::Markup {
+pub fn console_chrome_html(t: &'static Texts, path: &str, viewer: &Viewer) -> maud::Markup {
     use crate::components::template_page::island_html;
     use maud::PreEscaped;
     let user = &viewer.user;
     let (staff, admin) = (user.role.sees_whole_fleet(), user.role.manages_users());
     maud::html! {
-        div class="console" {
-            aside class="sidebar" data-testid="sidebar" {
-                a class="brand" href="/apps" { (t.app_name) }
-                nav { (PreEscaped(sidebar_html(t, staff, admin, path))) }
-            }
-            header class="topbar" {
-                ol class="breadcrumb" data-testid="breadcrumb" { (PreEscaped(breadcrumb_html(t, path))) }
-                div class="who" {
-                    span data-testid="current-user" { (user.display_name) }
-                    span class="badge" data-testid="current-role" { (t.role(user.role)) }
-                    @if let Some(merchant) = &user.merchant_name {
-                        span class="muted" data-testid="current-merchant" { (merchant) }
-                    }
-                    (PreEscaped(island_html(t.locale, || view! { <NotificationBell count=viewer.unread /> })))
-                    div class="who-forms" { (PreEscaped(header_forms_html(t))) }
-                }
-            }
-            main class="content" { (content) }
+        aside class="sidebar" data-testid="sidebar" {
+            a class="brand" href="/apps" { (t.app_name) }
+            nav { (PreEscaped(sidebar_html(t, staff, admin, path))) }
         }
-        footer class="footer" { (t.times_in_cst) }
+        header class="topbar" {
+            ol class="breadcrumb" data-testid="breadcrumb" { (PreEscaped(breadcrumb_html(t, path))) }
+            div class="who" {
+                span data-testid="current-user" { (user.display_name) }
+                span class="badge" data-testid="current-role" { (t.role(user.role)) }
+                @if let Some(merchant) = &user.merchant_name {
+                    span class="muted" data-testid="current-merchant" { (merchant) }
+                }
+                (PreEscaped(island_html(t.locale, || view! { <NotificationBell count=viewer.unread /> })))
+                div class="who-forms" { (PreEscaped(header_forms_html(t))) }
+            }
+        }
     }
 }
 

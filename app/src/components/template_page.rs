@@ -5,13 +5,13 @@
 //! before the page drew anything of its own. The pages in [`crate::app::TEMPLATE_PAGES`] react
 //! only through islands and load the islands bundle, so nothing in the browser reads how the
 //! rest of them was written: the server writes the document, the console's frame
-//! ([`console_frame_html`]) and the page with maud, which escapes every value, and Leptos
+//! ([`console_chrome_html`]) and the page with maud, which escapes every value, and Leptos
 //! renders each island in them by itself. In the browser, the console's router hands such a
 //! page to the server ([`crate::app::ServerPage`]).
 
 use crate::app::document_title;
 use crate::components::bundle::Bundle;
-use crate::components::layout::console_frame_html;
+use crate::components::layout::console_chrome_html;
 use crate::i18n::{Locale, Texts};
 use crate::model::Viewer;
 use crate::services::AppState;
@@ -23,6 +23,20 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 const NO_HYDRATION_DATA: &str = "__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];\
                                  __PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];\
                                  __INCOMPLETE_CHUNKS=[];";
+
+/// Room for what a document holds besides its page's content (head, frame, scripts): about
+/// 4 KB, more with a long name or a merchant's.
+const DOCUMENT_OVERHEAD: usize = 8 * 1024;
+
+/// Writes nothing and makes room for `.0` more bytes: as the first thing in a template, one
+/// allocation for the whole output instead of a copy at each doubling.
+struct Reserve(usize);
+
+impl maud::Render for Reserve {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.reserve(self.0);
+    }
+}
 
 /// One request for a template page, as the page guard let it through.
 pub struct PageRequest<'a> {
@@ -68,6 +82,8 @@ pub struct PageHtml {
 pub fn document(bundle: &Bundle, nonce: &str, req: &PageRequest, page: PageHtml) -> String {
     let t = req.t;
     html! {
+        // Room for the whole page at once: the content is most of it.
+        (Reserve(page.content.0.len() + DOCUMENT_OVERHEAD))
         (DOCTYPE)
         html lang=(t.locale.tag()) {
             head {
@@ -80,7 +96,12 @@ pub fn document(bundle: &Bundle, nonce: &str, req: &PageRequest, page: PageHtml)
                 title { (document_title(t, page.title)) }
             }
             body {
-                (console_frame_html(t, req.path, req.viewer, page.content))
+                // The console's frame as ConsoleLayout draws it.
+                div class="console" {
+                    (console_chrome_html(t, req.path, req.viewer))
+                    main class="content" { (page.content) }
+                }
+                footer class="footer" { (t.times_in_cst) }
                 script nonce=(nonce) { (PreEscaped(NO_HYDRATION_DATA)) }
             }
         }

@@ -1,5 +1,5 @@
 use super::sql::Sql;
-use super::Db;
+use super::{Db, DbKind};
 use crate::domain::audit_log::AuditQuery;
 use crate::domain::pagination::capped_count_limit;
 use crate::model::AuditEntry;
@@ -108,11 +108,17 @@ pub async fn list(
     q: &AuditQuery,
 ) -> Result<(Vec<AuditEntry>, i64), sqlx::Error> {
     // Capped: the log has millions of rows, and counting them all costs more than the page.
-    let total = filtered("SELECT 1 FROM audit_log", scope, q)
-        .counted_up_to(capped_count_limit(q.page))
-        .query_scalar::<i64>()
-        .fetch_one(&db.pool)
-        .await?;
+    // The same cap on the kept count, so the pager reads alike either way.
+    let limit = capped_count_limit(q.page);
+    let total = if q.is_filtered() {
+        filtered("SELECT 1 FROM audit_log", scope, q)
+            .counted_up_to(limit)
+            .query_scalar::<i64>()
+            .fetch_one(&db.pool)
+            .await?
+    } else {
+        kept_entries(db, scope).await?.min(limit)
+    };
     let rows = page_sql(scope, q)
         .query_as::<Row>()
         .fetch_all(&db.pool)
@@ -133,4 +139,30 @@ pub async fn list(
             .collect(),
         total,
     ))
+}
+
+/// The log's entries, of one merchant or of all, as migration 0028's trigger keeps them.
+pub async fn kept_entries(db: &Db, scope: Option<i64>) -> Result<i64, sqlx::Error> {
+    let mut sql =
+        Sql::new("SELECT CAST(COALESCE(SUM(entries), 0) AS BIGINT) FROM audit_log_counts");
+    if let Some(m) = scope {
+        sql.and("merchant_id = ").bind(m);
+    }
+    sql.query_scalar::<i64>().fetch_one(&db.pool).await
+}
+
+/// Folds PostgreSQL's appended counts into one row per merchant (migration 0028). One
+/// statement: the rows it sums are the rows it deletes, so an entry committed meanwhile stays
+/// for the next fold. SQLite keeps one row per merchant already.
+pub async fn fold_entry_counts(db: &Db) -> Result<(), sqlx::Error> {
+    if db.kind == DbKind::Postgres {
+        sqlx::query(
+            "WITH gone AS (DELETE FROM audit_log_counts RETURNING merchant_id, entries) \
+             INSERT INTO audit_log_counts (merchant_id, entries) \
+             SELECT merchant_id, SUM(entries) FROM gone GROUP BY merchant_id",
+        )
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(())
 }

@@ -118,6 +118,15 @@ impl AuditQuery {
         self
     }
 
+    /// Whether any filter narrows the log (the paging aside): unfiltered, its count is kept.
+    pub fn is_filtered(&self) -> bool {
+        !(self.actor.is_empty()
+            && self.action.is_empty()
+            && self.target.is_empty()
+            && self.from.is_none()
+            && self.until.is_none())
+    }
+
     /// The server's check of a query however it arrived: text filters without control
     /// characters and within their length, times inside the days a date filter takes, and a
     /// range that does not end before it starts.
@@ -223,6 +232,21 @@ fn date_problem(s: &str) -> FieldProblem {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn any_filter_but_the_paging_narrows_the_log() {
+        let paged = parse(&[("page", "3"), ("per_page", "50")]).unwrap();
+        assert!(!paged.is_filtered());
+        for pair in [
+            ("actor", "operator"),
+            ("action", "auth.login"),
+            ("target", "wx1"),
+            ("from", "2026-01-01"),
+            ("to", "2026-01-31"),
+        ] {
+            assert!(parse(&[pair]).unwrap().is_filtered(), "{pair:?}");
+        }
+    }
 
     fn parse(pairs: &[(&str, &str)]) -> Result<AuditQuery, Vec<FieldError>> {
         let map: HashMap<&str, &str> = pairs.iter().copied().collect();

@@ -150,3 +150,41 @@ async fn concurrent_writes_and_reads_on_several_connections_stay_consistent() {
         .expect("total");
     assert_eq!(total, 160);
 }
+
+/// The rows of one result share their columns (vendor/sqlx-core's `AnyRow::map_with_columns`,
+/// issue 16), and a second statement's rows get their own, on both databases: each row reads
+/// its values by its own columns' names.
+#[tokio::test]
+async fn each_result_s_rows_read_by_their_own_columns() {
+    use sqlx::{Column, Either, Row};
+    let (_app, db) = probe_pool(1, "CREATE TABLE pool_probe (n BIGINT NOT NULL)").await;
+    let rows: Vec<sqlx::any::AnyRow> = sqlx::raw_sql(
+        "SELECT CAST(1 AS BIGINT) AS n, CAST('one' AS TEXT) AS word \
+         UNION ALL SELECT 2, 'two'; \
+         SELECT CAST('three' AS TEXT) AS label, CAST(3 AS BIGINT) AS tally, \
+         CAST('x' AS TEXT) AS extra",
+    )
+    .fetch_many(&db.pool)
+    .try_filter_map(|step| async move {
+        Ok(match step {
+            Either::Right(row) => Some(row),
+            Either::Left(_) => None,
+        })
+    })
+    .try_collect()
+    .await
+    .expect("two results");
+    let names = |row: &sqlx::any::AnyRow| -> Vec<String> {
+        row.columns().iter().map(|c| c.name().to_owned()).collect()
+    };
+    assert_eq!(rows.len(), 3);
+    for (row, (n, word)) in rows[..2].iter().zip([(1_i64, "one"), (2, "two")]) {
+        assert_eq!(names(row), ["n", "word"]);
+        assert_eq!(row.get::<i64, _>("n"), n);
+        assert_eq!(row.get::<String, _>("word"), word);
+    }
+    assert_eq!(names(&rows[2]), ["label", "tally", "extra"]);
+    assert_eq!(rows[2].get::<String, _>("label"), "three");
+    assert_eq!(rows[2].get::<i64, _>(1), 3);
+    assert!(rows[2].try_get::<i64, _>("n").is_err());
+}

@@ -7,12 +7,14 @@ use futures_core::stream::BoxStream;
 use futures_util::{stream, StreamExt, TryFutureExt, TryStreamExt};
 use std::borrow::Cow;
 use std::{future, pin::pin};
+use std::sync::Arc; // Patched in wxa-console (ResultColumns)
 
 use sqlx_core::any::{
     Any, AnyArguments, AnyColumn, AnyConnectOptions, AnyConnectionBackend, AnyQueryResult, AnyRow,
     AnyStatement, AnyTypeInfo, AnyTypeInfoKind,
 };
 
+use crate::statement::PgStatementMetadata; // Patched in wxa-console (ResultColumns)
 use crate::type_info::PgType;
 use sqlx_core::connection::Connection;
 use sqlx_core::database::Database;
@@ -110,12 +112,14 @@ impl AnyConnectionBackend for PgConnection {
         Box::pin(
             self.run(query, arguments, persistent, None)
                 .try_flatten_stream()
-                .map(
+                .map({
+                    // Patched in wxa-console: the rows of a result share their Any columns.
+                    let mut columns = ResultColumns::default();
                     move |res: sqlx_core::Result<Either<PgQueryResult, PgRow>>| match res? {
                         Either::Left(result) => Ok(Either::Left(map_result(result))),
-                        Either::Right(row) => Ok(Either::Right(AnyRow::try_from(&row)?)),
-                    },
-                ),
+                        Either::Right(row) => Ok(Either::Right(columns.any_row(&row)?)),
+                    }
+                }),
         )
     }
 
@@ -240,6 +244,28 @@ impl<'a> TryFrom<&'a PgColumn> for AnyColumn {
             name: col.name.clone(),
             type_info,
         })
+    }
+}
+
+// Patched in wxa-console: the Any columns of the rows of one result, converted from the first
+// row's and shared by the next rows as long as they carry the same column list (one
+// `AnyColumn` conversion and allocation per result instead of per row).
+#[derive(Default)]
+struct ResultColumns {
+    of: Option<(Arc<PgStatementMetadata>, Arc<[AnyColumn]>)>,
+}
+
+impl ResultColumns {
+    fn any_row(&mut self, row: &PgRow) -> sqlx_core::Result<AnyRow> {
+        let columns = match &self.of {
+            Some((of, columns)) if Arc::ptr_eq(of, &row.metadata) => columns.clone(),
+            _ => {
+                let columns = AnyRow::any_columns(row)?;
+                self.of = Some((row.metadata.clone(), columns.clone()));
+                columns
+            }
+        };
+        AnyRow::map_with_columns(row, row.metadata.column_names.clone(), columns)
     }
 }
 

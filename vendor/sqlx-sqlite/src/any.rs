@@ -20,6 +20,7 @@ use sqlx_core::describe::Describe;
 use sqlx_core::executor::Executor;
 use sqlx_core::transaction::TransactionManager;
 use std::pin::pin;
+use std::sync::Arc; // Patched in wxa-console (ResultColumns)
 
 sqlx_core::declare_driver_with_optional_migrate!(DRIVER = Sqlite);
 
@@ -96,12 +97,14 @@ impl AnyConnectionBackend for SqliteConnection {
                 .execute(query, args, self.row_channel_size, persistent, None)
                 .map_ok(flume::Receiver::into_stream)
                 .try_flatten_stream()
-                .map(
+                .map({
+                    // Patched in wxa-console: the rows of a result share their Any columns.
+                    let mut columns = ResultColumns::default();
                     move |res: sqlx_core::Result<Either<SqliteQueryResult, SqliteRow>>| match res? {
                         Either::Left(result) => Ok(Either::Left(map_result(result))),
-                        Either::Right(row) => Ok(Either::Right(AnyRow::try_from(&row)?)),
-                    },
-                ),
+                        Either::Right(row) => Ok(Either::Right(columns.any_row(&row)?)),
+                    }
+                }),
         )
     }
 
@@ -184,6 +187,28 @@ impl<'a> TryFrom<&'a SqliteColumn> for AnyColumn {
             name: col.name.clone(),
             type_info,
         })
+    }
+}
+
+// Patched in wxa-console: the Any columns of the rows of one result, converted from the first
+// row's and shared by the next rows as long as they carry the same column list (one
+// `AnyColumn` conversion and allocation per result instead of per row).
+#[derive(Default)]
+struct ResultColumns {
+    of: Option<(Arc<Vec<SqliteColumn>>, Arc<[AnyColumn]>)>,
+}
+
+impl ResultColumns {
+    fn any_row(&mut self, row: &SqliteRow) -> sqlx_core::Result<AnyRow> {
+        let columns = match &self.of {
+            Some((of, columns)) if Arc::ptr_eq(of, &row.columns) => columns.clone(),
+            _ => {
+                let columns = AnyRow::any_columns(row)?;
+                self.of = Some((row.columns.clone(), columns.clone()));
+                columns
+            }
+        };
+        AnyRow::map_with_columns(row, row.column_names.clone(), columns)
     }
 }
 

@@ -15,8 +15,10 @@ use std::sync::Arc;
 pub struct AnyRow {
     #[doc(hidden)]
     pub column_names: Arc<crate::HashMap<UStr, usize>>,
+    // Patched in wxa-console: the columns are shared by the rows of one result (`Arc`, built
+    // once by `AnyRow::any_columns`) instead of converted and allocated again for every row.
     #[doc(hidden)]
-    pub columns: Vec<AnyColumn>,
+    pub columns: Arc<[AnyColumn]>,
     #[doc(hidden)]
     pub values: Vec<AnyValue>,
 }
@@ -96,16 +98,44 @@ impl AnyRow {
         String: Type<R::Database> + Decode<'a, R::Database>,
         Vec<u8>: Type<R::Database> + Decode<'a, R::Database>,
     {
-        let mut row_out = AnyRow {
-            column_names,
-            columns: Vec::with_capacity(row.columns().len()),
-            values: Vec::with_capacity(row.columns().len()),
-        };
+        let columns = Self::any_columns(row)?;
+        Self::map_with_columns(row, column_names, columns)
+    }
+
+    // Patched in wxa-console: the columns of a row as `Any`'s, for `map_with_columns` to share
+    // between the rows of one result.
+    #[doc(hidden)]
+    pub fn any_columns<R: Row>(row: &R) -> Result<Arc<[AnyColumn]>, Error>
+    where
+        AnyColumn: for<'b> TryFrom<&'b <R::Database as Database>::Column, Error = Error>,
+    {
+        row.columns().iter().map(AnyColumn::try_from).collect()
+    }
+
+    // Patched in wxa-console: `map_from` with the columns already converted (`any_columns` of
+    // a row of the same result).
+    #[doc(hidden)]
+    pub fn map_with_columns<'a, R: Row>(
+        row: &'a R,
+        column_names: Arc<crate::HashMap<UStr, usize>>,
+        columns: Arc<[AnyColumn]>,
+    ) -> Result<Self, Error>
+    where
+        usize: ColumnIndex<R>,
+        AnyTypeInfo: for<'b> TryFrom<&'b <R::Database as Database>::TypeInfo, Error = Error>,
+        bool: Type<R::Database> + Decode<'a, R::Database>,
+        i16: Type<R::Database> + Decode<'a, R::Database>,
+        i32: Type<R::Database> + Decode<'a, R::Database>,
+        i64: Type<R::Database> + Decode<'a, R::Database>,
+        f32: Type<R::Database> + Decode<'a, R::Database>,
+        f64: Type<R::Database> + Decode<'a, R::Database>,
+        String: Type<R::Database> + Decode<'a, R::Database>,
+        Vec<u8>: Type<R::Database> + Decode<'a, R::Database>,
+    {
+        let mut values = Vec::with_capacity(row.columns().len());
 
         for col in row.columns() {
             let i = col.ordinal();
-
-            let any_col = AnyColumn::try_from(col)?;
 
             let value = row.try_get_raw(i)?;
 
@@ -129,11 +159,14 @@ impl AnyRow {
                 AnyTypeInfoKind::Text => AnyValueKind::Text(decode::<_, String>(value)?.into()),
             };
 
-            row_out.columns.push(any_col);
-            row_out.values.push(AnyValue { kind: value_kind });
+            values.push(AnyValue { kind: value_kind });
         }
 
-        Ok(row_out)
+        Ok(AnyRow {
+            column_names,
+            columns,
+            values,
+        })
     }
 }
 

@@ -1,0 +1,11 @@
+use maud::html;
+
+fn main() {
+    html! {
+        if {}
+        else {}
+        for {}
+        while {}
+        match {}
+    };
+}

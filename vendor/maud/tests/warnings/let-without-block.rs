@@ -1,0 +1,9 @@
+use maud::html;
+
+fn main() {
+    html! {
+        p.@let x = 1; {
+            (x)
+        }
+    };
+}
