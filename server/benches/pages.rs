@@ -1159,12 +1159,9 @@ async fn run(name: &str, url: &str, dir: &Path) {
     seed(&db).await;
     // PostgreSQL's kept counts as the server's minutely fold leaves them, not the thousands of
     // rows the seeding's bulk inserts appended.
-    app::db::fleet_release::fold_state_counts(&db)
+    app::db::kept_counts::fold_all(&db)
         .await
-        .expect("fold the release state counts");
-    app::db::audit_log::fold_entry_counts(&db)
-        .await
-        .expect("fold the audit log counts");
+        .expect("fold the kept counts");
     db.pool.close().await;
 
     let server = start_server(url, dir);

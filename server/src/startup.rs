@@ -513,10 +513,9 @@ fn spawn_session_sweeper(state: AppState) {
     );
 }
 
-/// Folds the kept counts PostgreSQL appends to: the fleet's per release state
-/// (db::fleet_release::fold_state_counts, two rows per state change) and the audit log's per
-/// merchant (db::audit_log::fold_entry_counts, a row per audited action). SQLite keeps one row
-/// per state and per merchant already, so nothing is spawned there.
+/// Folds the kept counts PostgreSQL appends to (db::kept_counts): the fleet's per release state
+/// and the audit log's per merchant. SQLite keeps one row per key already, so nothing is
+/// spawned there.
 fn spawn_count_folder(state: AppState) {
     if state.db.kind != DbKind::Postgres {
         return;
@@ -526,10 +525,7 @@ fn spawn_count_folder(state: AppState) {
         "could not fold the kept counts",
         move || {
             let state = state.clone();
-            async move {
-                app::db::fleet_release::fold_state_counts(&state.db).await?;
-                app::db::audit_log::fold_entry_counts(&state.db).await
-            }
+            async move { app::db::kept_counts::fold_all(&state.db).await }
         },
     );
 }

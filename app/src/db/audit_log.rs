@@ -1,5 +1,5 @@
 use super::sql::Sql;
-use super::{Db, DbKind};
+use super::Db;
 use crate::domain::audit_log::AuditQuery;
 use crate::domain::pagination::capped_count_limit;
 use crate::model::AuditEntry;
@@ -149,20 +149,4 @@ pub async fn kept_entries(db: &Db, scope: Option<i64>) -> Result<i64, sqlx::Erro
         sql.and("merchant_id = ").bind(m);
     }
     sql.query_scalar::<i64>().fetch_one(&db.pool).await
-}
-
-/// Folds PostgreSQL's appended counts into one row per merchant (migration 0028). One
-/// statement: the rows it sums are the rows it deletes, so an entry committed meanwhile stays
-/// for the next fold. SQLite keeps one row per merchant already.
-pub async fn fold_entry_counts(db: &Db) -> Result<(), sqlx::Error> {
-    if db.kind == DbKind::Postgres {
-        sqlx::query(
-            "WITH gone AS (DELETE FROM audit_log_counts RETURNING merchant_id, entries) \
-             INSERT INTO audit_log_counts (merchant_id, entries) \
-             SELECT merchant_id, SUM(entries) FROM gone GROUP BY merchant_id",
-        )
-        .execute(&db.pool)
-        .await?;
-    }
-    Ok(())
 }

@@ -4,7 +4,7 @@
 //! database.
 
 use super::sql::Sql;
-use super::{Db, DbKind};
+use super::Db;
 use crate::domain::fleet_release::{FleetQuery, FleetRow, FleetSort, STATES};
 use crate::domain::mini_program::like_pattern;
 
@@ -220,22 +220,6 @@ pub async fn kept_counts(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
             ((*state).to_owned(), n)
         })
         .collect())
-}
-
-/// Folds PostgreSQL's appended changes of the kept counts into one row per state (migration
-/// 0026). One statement: the rows it sums are the rows it deletes, so a change committed
-/// meanwhile stays for the next fold. SQLite keeps one row per state already.
-pub async fn fold_state_counts(db: &Db) -> Result<(), sqlx::Error> {
-    if db.kind == DbKind::Postgres {
-        sqlx::query(
-            "WITH gone AS (DELETE FROM release_state_counts RETURNING release_state, programs) \
-             INSERT INTO release_state_counts (release_state, programs) \
-             SELECT release_state, SUM(programs) FROM gone GROUP BY release_state",
-        )
-        .execute(&db.pool)
-        .await?;
-    }
-    Ok(())
 }
 
 /// Mini programs per state under the filters other than the state, counted.

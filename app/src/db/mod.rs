@@ -10,6 +10,7 @@ pub mod code_commits;
 pub mod code_templates;
 pub mod domain_defaults;
 pub mod fleet_release;
+pub mod kept_counts;
 pub mod login_failures;
 pub mod merchants;
 pub mod message_library;

@@ -301,7 +301,7 @@ async fn the_unfiltered_log_reads_its_kept_count_and_pages_alike() {
     assert_eq!(own["items"].as_array().unwrap().len(), 50);
 
     if app.db.kind == DbKind::Postgres {
-        db::audit_log::fold_entry_counts(&app.db).await.unwrap();
+        db::kept_counts::fold_all(&app.db).await.unwrap();
         kept_entries_agree(&app, merchant_id, "the fold").await;
         let rows: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) - COUNT(DISTINCT merchant_id) FROM audit_log_counts",

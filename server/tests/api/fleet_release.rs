@@ -596,7 +596,7 @@ async fn the_stored_release_state_follows_the_release_steps() {
     release("4.1.0", 42, 2100).await;
     expect("the release of template 42", "online", Some(42)).await;
     // Folded (PostgreSQL appends each change): the same counts, one row per state.
-    db::fleet_release::fold_state_counts(&app.db).await.unwrap();
+    db::kept_counts::fold_all(&app.db).await.unwrap();
     kept_counts_agree(&app, "the fold").await;
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM release_state_counts")
         .fetch_one(&app.db.pool)
