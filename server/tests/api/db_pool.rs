@@ -188,3 +188,128 @@ async fn each_result_s_rows_read_by_their_own_columns() {
     assert_eq!(rows[2].get::<i64, _>(1), 3);
     assert!(rows[2].try_get::<i64, _>("n").is_err());
 }
+
+/// Each value of a row as its type and content, to compare rows read two ways.
+fn row_values(row: &sqlx::any::AnyRow) -> Vec<String> {
+    use sqlx::{Row, TypeInfo, ValueRef};
+    (0..row.len())
+        .map(|i| {
+            let raw = row.try_get_raw(i).expect("a value");
+            let ty = raw.type_info().name().to_owned();
+            let content = if raw.is_null() {
+                "NULL".to_owned()
+            } else if let Ok(n) = row.try_get::<i64, _>(i) {
+                format!("{n}")
+            } else if let Ok(x) = row.try_get::<f64, _>(i) {
+                format!("{x:?}")
+            } else if let Ok(s) = row.try_get::<String, _>(i) {
+                format!("{s:?}")
+            } else {
+                format!("{:?}", row.try_get::<Vec<u8>, _>(i).expect("bytes"))
+            };
+            format!("{ty} {content}")
+        })
+        .collect()
+}
+
+/// A read outside a transaction builds its rows on the caller's thread straight from the
+/// statement (vendor/sqlx-sqlite, issue 16); inside one, the connection's thread sends them.
+/// Both give the same rows, value by value, with `fetch_all` and with `fetch_optional`.
+#[tokio::test]
+async fn a_read_s_rows_are_the_same_on_the_caller_s_thread_as_on_the_connection_s() {
+    let app = spawn_app().await;
+    let db = app::db::Db::connect(&app.database_url, 1)
+        .await
+        .expect("pool");
+    let sqlite = db.kind == app::db::DbKind::Sqlite;
+    let blob = if sqlite { "BLOB" } else { "BYTEA" };
+    sqlx::query(&format!(
+        "CREATE TABLE pool_probe (id BIGINT NOT NULL, n BIGINT, x DOUBLE PRECISION, \
+         t TEXT, b {blob})"
+    ))
+    .execute(&db.pool)
+    .await
+    .expect("table");
+    for (id, n, x, t, b) in [
+        (
+            1,
+            Some(i64::MAX),
+            Some(1.5),
+            Some("注册 <中文> text"),
+            Some(vec![0_u8, 255]),
+        ),
+        (2, None, None, Some(""), Some(Vec::new())),
+        (3, Some(-7), Some(-0.25), None, None),
+    ] {
+        sqlx::query("INSERT INTO pool_probe (id, n, x, t, b) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id as i64)
+            .bind(n)
+            .bind(x)
+            .bind(t)
+            .bind(b)
+            .execute(&db.pool)
+            .await
+            .expect("insert");
+    }
+    let mut queries = vec!["SELECT id, n, x, t, b FROM pool_probe ORDER BY id"];
+    if sqlite {
+        // SQLite types each value, not the column: one column, every storage class.
+        queries.push(
+            "SELECT 1 AS v UNION ALL SELECT 'two' UNION ALL SELECT 2.5 \
+             UNION ALL SELECT NULL UNION ALL SELECT x'01ff'",
+        );
+    }
+    for query in queries {
+        let here: Vec<Vec<String>> = sqlx::query(query)
+            .fetch_all(&db.pool)
+            .await
+            .expect("read outside a transaction")
+            .iter()
+            .map(row_values)
+            .collect();
+        let mut tx = db.pool.begin().await.expect("begin");
+        let sent: Vec<Vec<String>> = sqlx::query(query)
+            .fetch_all(&mut *tx)
+            .await
+            .expect("read inside a transaction")
+            .iter()
+            .map(row_values)
+            .collect();
+        let sent_one = sqlx::query(query)
+            .fetch_optional(&mut *tx)
+            .await
+            .expect("one row inside")
+            .map(|row| row_values(&row));
+        tx.rollback().await.expect("rollback");
+        let here_one = sqlx::query(query)
+            .fetch_optional(&db.pool)
+            .await
+            .expect("one row outside")
+            .map(|row| row_values(&row));
+        assert!(here.len() >= 3, "{here:?}");
+        assert_eq!(here, sent, "{query}");
+        assert_eq!(here_one.as_ref(), here.first(), "{query}");
+        assert_eq!(here_one, sent_one, "{query}");
+    }
+    assert_eq!(
+        sqlx::query_scalar::<_, String>("SELECT t FROM pool_probe WHERE id = 1")
+            .fetch_one(&db.pool)
+            .await
+            .expect("text"),
+        "注册 <中文> text"
+    );
+    if sqlite {
+        // Text that is not UTF-8 fails to read either way, and the connection reads on.
+        let bad = "SELECT CAST(x'ff' AS TEXT) AS t";
+        assert!(sqlx::query(bad).fetch_all(&db.pool).await.is_err());
+        let mut tx = db.pool.begin().await.expect("begin");
+        assert!(sqlx::query(bad).fetch_all(&mut *tx).await.is_err());
+        tx.rollback().await.expect("rollback");
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM pool_probe ORDER BY id")
+            .fetch_all(&db.pool)
+            .await
+            .expect("ids");
+        assert_eq!(ids, [1, 2, 3]);
+    }
+    drop(app);
+}

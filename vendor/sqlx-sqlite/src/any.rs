@@ -6,7 +6,7 @@ use crate::{
 };
 use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
-use futures_util::{StreamExt, TryFutureExt, TryStreamExt};
+use futures_util::{StreamExt, TryFutureExt}; // Patched in wxa-console (no TryStreamExt)
 
 use sqlx_core::any::{
     Any, AnyArguments, AnyColumn, AnyConnectOptions, AnyConnectionBackend, AnyQueryResult, AnyRow,
@@ -20,7 +20,14 @@ use sqlx_core::describe::Describe;
 use sqlx_core::executor::Executor;
 use sqlx_core::transaction::TransactionManager;
 use std::pin::pin;
-use std::sync::Arc; // Patched in wxa-console (ResultColumns)
+// Patched in wxa-console (ResultColumns, direct rows)
+use crate::connection::worker::Results;
+use crate::statement::StatementHandle;
+use libsqlite3_sys::{SQLITE_BLOB, SQLITE_FLOAT, SQLITE_INTEGER, SQLITE_TEXT};
+use sqlx_core::any::AnyValue;
+use sqlx_core::ext::ustr::UStr;
+use sqlx_core::HashMap;
+use std::sync::Arc;
 
 sqlx_core::declare_driver_with_optional_migrate!(DRIVER = Sqlite);
 
@@ -92,19 +99,42 @@ impl AnyConnectionBackend for SqliteConnection {
         let persistent = persistent && arguments.is_some();
         let args = arguments.map(map_arguments);
 
+        // Patched in wxa-console: a read on the caller's thread builds `AnyRow`s straight from
+        // the statement; the rows a connection's thread sends are converted, sharing their
+        // result's `Any` columns.
         Box::pin(
-            self.worker
-                .execute(query, args, self.row_channel_size, persistent, None)
-                .map_ok(flume::Receiver::into_stream)
-                .try_flatten_stream()
-                .map({
-                    // Patched in wxa-console: the rows of a result share their Any columns.
-                    let mut columns = ResultColumns::default();
-                    move |res: sqlx_core::Result<Either<SqliteQueryResult, SqliteRow>>| match res? {
-                        Either::Left(result) => Ok(Either::Left(map_result(result))),
-                        Either::Right(row) => Ok(Either::Right(columns.any_row(&row)?)),
-                    }
-                }),
+            async move {
+                let mut direct = ResultColumns::default();
+                let results = self
+                    .worker
+                    .execute_with(
+                        query,
+                        args,
+                        self.row_channel_size,
+                        persistent,
+                        None,
+                        &mut |handle, columns, column_names| {
+                            direct.any_row_current(handle, columns, column_names)
+                        },
+                    )
+                    .await?;
+                Ok(match results {
+                    Results::Here(results) => futures_util::stream::iter(results)
+                        .map(|res| Ok(res?.map_left(map_result)))
+                        .left_stream(),
+                    Results::Sent(rx) => rx
+                        .into_stream()
+                        .map({
+                            let mut columns = ResultColumns::default();
+                            move |res| match res? {
+                                Either::Left(result) => Ok(Either::Left(map_result(result))),
+                                Either::Right(row) => Ok(Either::Right(columns.any_row(&row)?)),
+                            }
+                        })
+                        .right_stream(),
+                })
+            }
+            .try_flatten_stream(),
         )
     }
 
@@ -118,15 +148,37 @@ impl AnyConnectionBackend for SqliteConnection {
         let args = arguments.map(map_arguments);
 
         Box::pin(async move {
-            let mut stream = pin!(
-                self.worker
-                    .execute(query, args, self.row_channel_size, persistent, Some(1))
-                    .map_ok(flume::Receiver::into_stream)
-                    .await?
-            );
-
-            if let Some(Either::Right(row)) = stream.try_next().await? {
-                return Ok(Some(AnyRow::try_from(&row)?));
+            // Patched in wxa-console: as `fetch_many`.
+            let mut direct = ResultColumns::default();
+            let results = self
+                .worker
+                .execute_with(
+                    query,
+                    args,
+                    self.row_channel_size,
+                    persistent,
+                    Some(1),
+                    &mut |handle, columns, column_names| {
+                        direct.any_row_current(handle, columns, column_names)
+                    },
+                )
+                .await?;
+            match results {
+                Results::Here(results) => {
+                    for res in results {
+                        if let Either::Right(row) = res? {
+                            return Ok(Some(row));
+                        }
+                    }
+                }
+                Results::Sent(rx) => {
+                    let mut stream = pin!(rx.into_stream());
+                    while let Some(res) = stream.next().await {
+                        if let Either::Right(row) = res? {
+                            return Ok(Some(AnyRow::try_from(&row)?));
+                        }
+                    }
+                }
             }
 
             Ok(None)
@@ -200,15 +252,60 @@ struct ResultColumns {
 
 impl ResultColumns {
     fn any_row(&mut self, row: &SqliteRow) -> sqlx_core::Result<AnyRow> {
-        let columns = match &self.of {
-            Some((of, columns)) if Arc::ptr_eq(of, &row.columns) => columns.clone(),
-            _ => {
-                let columns = AnyRow::any_columns(row)?;
-                self.of = Some((row.columns.clone(), columns.clone()));
-                columns
-            }
-        };
+        let columns = self.of(&row.columns)?;
         AnyRow::map_with_columns(row, row.column_names.clone(), columns)
+    }
+
+    /// The statement's current row as an `AnyRow`, each value read from the statement once:
+    /// what `any_row` gives for the `SqliteRow` of the same row (values mapped by their own
+    /// storage class, a NULL by its column's type), without copying the values into
+    /// `sqlite3_value`s first.
+    fn any_row_current(
+        &mut self,
+        handle: &StatementHandle,
+        columns: &Arc<Vec<SqliteColumn>>,
+        column_names: &Arc<HashMap<UStr, usize>>,
+    ) -> sqlx_core::Result<AnyRow> {
+        let any_columns = self.of(columns)?;
+        let values = any_columns
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                let kind = match handle.column_type(i) {
+                    SQLITE_INTEGER => AnyValueKind::BigInt(handle.column_int64(i)),
+                    SQLITE_FLOAT => AnyValueKind::Double(handle.column_double(i)),
+                    SQLITE_TEXT => AnyValueKind::Text(Cow::Owned(
+                        handle
+                            .column_text(i)
+                            .map_err(sqlx_core::Error::Decode)?
+                            .to_owned(),
+                    )),
+                    SQLITE_BLOB => AnyValueKind::Blob(Cow::Owned(handle.column_blob(i).to_vec())),
+                    _ => AnyValueKind::Null(column.type_info.kind),
+                };
+                Ok(AnyValue { kind })
+            })
+            .collect::<sqlx_core::Result<Vec<_>>>()?;
+        Ok(AnyRow {
+            column_names: column_names.clone(),
+            columns: any_columns,
+            values,
+        })
+    }
+
+    /// The `Any` columns of `columns`, converted once per result.
+    fn of(&mut self, columns: &Arc<Vec<SqliteColumn>>) -> sqlx_core::Result<Arc<[AnyColumn]>> {
+        if let Some((of, any_columns)) = &self.of {
+            if Arc::ptr_eq(of, columns) {
+                return Ok(any_columns.clone());
+            }
+        }
+        let any_columns = columns
+            .iter()
+            .map(AnyColumn::try_from)
+            .collect::<sqlx_core::Result<Arc<[AnyColumn]>>>()?;
+        self.of = Some((columns.clone(), any_columns.clone()));
+        Ok(any_columns)
     }
 }
 

@@ -2,8 +2,11 @@ use crate::connection::{ConnectionHandle, ConnectionState};
 use crate::error::Error;
 use crate::logger::QueryLogger;
 use crate::statement::{StatementHandle, VirtualStatement};
-use crate::{SqliteArguments, SqliteQueryResult, SqliteRow};
+use crate::{SqliteArguments, SqliteColumn, SqliteQueryResult, SqliteRow};
+use sqlx_core::ext::ustr::UStr; // Patched in wxa-console (next_with)
 use sqlx_core::Either;
+use sqlx_core::HashMap; // Patched in wxa-console (next_with)
+use std::sync::Arc; // Patched in wxa-console (next_with)
 
 pub struct ExecuteIter<'a> {
     handle: &'a mut ConnectionHandle,
@@ -67,6 +70,36 @@ impl Iterator for ExecuteIter<'_> {
     type Item = Result<Either<SqliteQueryResult, SqliteRow>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        self.next_with(&mut sqlite_row)
+    }
+}
+
+/// Patched in wxa-console: the `RowBuilder` of `SqliteRow`s.
+pub(crate) fn sqlite_row(
+    handle: &StatementHandle,
+    columns: &Arc<Vec<SqliteColumn>>,
+    column_names: &Arc<HashMap<UStr, usize>>,
+) -> Result<SqliteRow, Error> {
+    Ok(SqliteRow::current(handle, columns, column_names))
+}
+
+/// Patched in wxa-console: builds a row from the statement while it stands on that row.
+pub(crate) type RowBuilder<'b, R> = dyn FnMut(
+        &StatementHandle,
+        &Arc<Vec<SqliteColumn>>,
+        &Arc<HashMap<UStr, usize>>,
+    ) -> Result<R, Error>
+    + Send
+    + 'b;
+
+impl ExecuteIter<'_> {
+    /// Patched in wxa-console: the next result, its row built by `build` (`next` builds a
+    /// `SqliteRow`, which copies each value out of the statement; the `Any` driver builds its
+    /// own rows directly, `crate::any`).
+    pub(crate) fn next_with<R>(
+        &mut self,
+        build: &mut RowBuilder<'_, R>,
+    ) -> Option<Result<Either<SqliteQueryResult, R>, Error>> {
         let statement = if self.goto_next {
             let statement = match self.statement.prepare_next(self.handle) {
                 Ok(Some(statement)) => statement,
@@ -97,11 +130,10 @@ impl Iterator for ExecuteIter<'_> {
             Ok(true) => {
                 self.logger.increment_rows_returned();
 
-                Some(Ok(Either::Right(SqliteRow::current(
-                    statement.handle,
-                    statement.columns,
-                    statement.column_names,
-                ))))
+                Some(
+                    build(statement.handle, statement.columns, statement.column_names)
+                        .map(Either::Right),
+                )
             }
             Ok(false) => {
                 let last_insert_rowid = self.handle.last_insert_rowid();

@@ -43,7 +43,8 @@ pub(crate) mod intmap;
 mod preupdate_hook;
 pub(crate) mod serialize;
 
-mod worker;
+// Patched in wxa-console: `pub(crate)` for `worker::Results` (crate::any)
+pub(crate) mod worker;
 
 /// A connection to an open [Sqlite] database.
 ///

@@ -17,7 +17,8 @@ use sqlx_core::Either;
 
 use crate::connection::describe::describe;
 use crate::connection::establish::EstablishParams;
-use crate::connection::execute;
+// Patched in wxa-console (execute_with)
+use crate::connection::execute::{self, sqlite_row, RowBuilder};
 use crate::connection::ConnectionState;
 use crate::{Sqlite, SqliteArguments, SqliteQueryResult, SqliteRow, SqliteStatement};
 
@@ -171,7 +172,9 @@ impl ConnectionWorker {
                             tx,
                             limit
                         } => {
-                            execute_into(&mut conn, &query, arguments, persistent, &tx, limit);
+                            execute_into(&mut conn, &query, arguments, persistent, limit, &mut sqlite_row, |res| {
+                                tx.send(res).is_ok()
+                            });
                             update_cached_statements_size(&conn, &shared.cached_statements_size);
                         }
                         Command::Begin { tx, statement } => {
@@ -323,6 +326,33 @@ impl ConnectionWorker {
         persistent: bool,
         limit: Option<usize>,
     ) -> Result<flume::Receiver<Result<Either<SqliteQueryResult, SqliteRow>, Error>>, Error> {
+        match self
+            .execute_with(query, args, chan_size, persistent, limit, &mut sqlite_row)
+            .await?
+        {
+            Results::Sent(rx) => Ok(rx),
+            Results::Here(results) => {
+                let (tx, rx) = flume::unbounded();
+                for res in results {
+                    tx.send(res).ok();
+                }
+                Ok(rx)
+            }
+        }
+    }
+
+    /// Patched in wxa-console: `execute`, with the rows of a read on the caller's thread built
+    /// by `build` straight from the statement (the `Any` driver's rows, `crate::any`); the
+    /// connection's thread still sends `SqliteRow`s.
+    pub(crate) async fn execute_with<R>(
+        &mut self,
+        query: &str,
+        args: Option<SqliteArguments<'_>>,
+        chan_size: usize,
+        persistent: bool,
+        limit: Option<usize>,
+        build: &mut RowBuilder<'_, R>,
+    ) -> Result<Results<R>, Error> {
         // Patched in wxa-console: a read outside a transaction, with no command of this
         // connection still queued or running on its thread, runs here on the caller's thread.
         // The thread's hand-offs (a command sent, every row sent back, two thread wake-ups at
@@ -334,10 +364,13 @@ impl ConnectionWorker {
             && is_plain_read(query)
         {
             let mut conn = self.shared.conn.lock().await;
-            let (tx, rx) = flume::unbounded();
-            execute_into(&mut conn, query, args, persistent, &tx, limit);
+            let mut results = Vec::new();
+            execute_into(&mut conn, query, args, persistent, limit, build, |res| {
+                results.push(res);
+                true
+            });
             update_cached_statements_size(&conn, &self.shared.cached_statements_size);
-            return Ok(rx);
+            return Ok(Results::Here(results));
         }
 
         let (tx, rx) = flume::bounded(chan_size);
@@ -356,7 +389,7 @@ impl ConnectionWorker {
             .await
             .map_err(|_| Error::WorkerCrashed)?;
 
-        Ok(rx)
+        Ok(Results::Sent(rx))
     }
 
     pub(crate) async fn begin(
@@ -504,53 +537,46 @@ fn prepare(conn: &mut ConnectionState, query: &str) -> Result<SqliteStatement<'s
     })
 }
 
+/// Patched in wxa-console: the results of `ConnectionWorker::execute_with`: built on the
+/// caller's thread, or sent by the connection's thread as `SqliteRow`s.
+pub(crate) enum Results<R> {
+    Here(Vec<Result<Either<SqliteQueryResult, R>, Error>>),
+    Sent(flume::Receiver<Result<Either<SqliteQueryResult, SqliteRow>, Error>>),
+}
+
 /// Patched in wxa-console: runs one `Command::Execute` (on the thread, or on the caller's for a
-/// read), sending each result to `tx` until `limit` rows or the first error.
-fn execute_into(
+/// read), handing each result to `send` until `limit` rows, the first error, or `send` returns
+/// false (no one reads them any more).
+fn execute_into<R>(
     conn: &mut ConnectionState,
     query: &str,
     arguments: Option<SqliteArguments<'_>>,
     persistent: bool,
-    tx: &flume::Sender<Result<Either<SqliteQueryResult, SqliteRow>, Error>>,
     limit: Option<usize>,
+    build: &mut RowBuilder<'_, R>,
+    mut send: impl FnMut(Result<Either<SqliteQueryResult, R>, Error>) -> bool,
 ) {
-    let iter = match execute::iter(conn, query, arguments, persistent) {
+    let mut iter = match execute::iter(conn, query, arguments, persistent) {
         Ok(iter) => iter,
         Err(e) => {
-            tx.send(Err(e)).ok();
+            send(Err(e));
             return;
         }
     };
 
-    match limit {
-        None => {
-            for res in iter {
-                let has_error = res.is_err();
-                if tx.send(res).is_err() || has_error {
-                    break;
-                }
+    let mut rows_returned = 0;
+    while let Some(res) = iter.next_with(build) {
+        if let (Ok(Either::Right(_)), Some(limit)) = (&res, limit) {
+            rows_returned += 1;
+            if rows_returned >= limit {
+                drop(iter);
+                send(res);
+                break;
             }
         }
-        Some(limit) => {
-            let mut iter = iter;
-            let mut rows_returned = 0;
-
-            while let Some(res) = iter.next() {
-                if let Ok(ok) = &res {
-                    if ok.is_right() {
-                        rows_returned += 1;
-                        if rows_returned >= limit {
-                            drop(iter);
-                            let _ = tx.send(res);
-                            break;
-                        }
-                    }
-                }
-                let has_error = res.is_err();
-                if tx.send(res).is_err() || has_error {
-                    break;
-                }
-            }
+        let has_error = res.is_err();
+        if !send(res) || has_error {
+            break;
         }
     }
 }
