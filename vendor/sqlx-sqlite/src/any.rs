@@ -104,20 +104,7 @@ impl AnyConnectionBackend for SqliteConnection {
         // result's `Any` columns.
         Box::pin(
             async move {
-                let mut direct = ResultColumns::default();
-                let results = self
-                    .worker
-                    .execute_with(
-                        query,
-                        args,
-                        self.row_channel_size,
-                        persistent,
-                        None,
-                        &mut |handle, columns, column_names| {
-                            direct.any_row_current(handle, columns, column_names)
-                        },
-                    )
-                    .await?;
+                let results = read_any(self, query, args, persistent, None).await?;
                 Ok(match results {
                     Results::Here(results) => futures_util::stream::iter(results)
                         .map(|res| Ok(res?.map_left(map_result)))
@@ -149,20 +136,7 @@ impl AnyConnectionBackend for SqliteConnection {
 
         Box::pin(async move {
             // Patched in wxa-console: as `fetch_many`.
-            let mut direct = ResultColumns::default();
-            let results = self
-                .worker
-                .execute_with(
-                    query,
-                    args,
-                    self.row_channel_size,
-                    persistent,
-                    Some(1),
-                    &mut |handle, columns, column_names| {
-                        direct.any_row_current(handle, columns, column_names)
-                    },
-                )
-                .await?;
+            let results = read_any(self, query, args, persistent, Some(1)).await?;
             match results {
                 Results::Here(results) => {
                     for res in results {
@@ -240,6 +214,32 @@ impl<'a> TryFrom<&'a SqliteColumn> for AnyColumn {
             type_info,
         })
     }
+}
+
+// Patched in wxa-console: runs a query for the `Any` driver, up to `limit` rows. A read on the
+// caller's thread comes back as `AnyRow`s built straight from the statement (sharing their
+// result's `Any` columns); whatever ran on the connection's thread comes back as its channel of
+// `SqliteRow`s.
+async fn read_any(
+    conn: &mut SqliteConnection,
+    query: &str,
+    args: Option<SqliteArguments<'_>>,
+    persistent: bool,
+    limit: Option<usize>,
+) -> sqlx_core::Result<Results<AnyRow>> {
+    let mut direct = ResultColumns::default();
+    conn.worker
+        .execute_with(
+            query,
+            args,
+            conn.row_channel_size,
+            persistent,
+            limit,
+            &mut |handle, columns, column_names| {
+                direct.any_row_current(handle, columns, column_names)
+            },
+        )
+        .await
 }
 
 // Patched in wxa-console: the Any columns of the rows of one result, converted from the first
