@@ -313,3 +313,29 @@ async fn a_read_s_rows_are_the_same_on_the_caller_s_thread_as_on_the_connection_
     }
     drop(app);
 }
+
+/// SQLite is built without the two options that make every connection take a process-wide
+/// mutex on the hot path (.cargo/config.toml, issue 16): memory statistics (each malloc and
+/// free) and memory management (one page cache shared by all connections, locked per page).
+#[tokio::test]
+async fn sqlite_is_built_without_the_options_that_lock_every_connection() {
+    let app = spawn_app().await;
+    let db = app::db::Db::connect(&app.database_url, 1)
+        .await
+        .expect("pool");
+    if db.kind != app::db::DbKind::Sqlite {
+        return;
+    }
+    for (option, used) in [
+        ("ENABLE_MEMORY_MANAGEMENT", 0_i64),
+        ("DEFAULT_MEMSTATUS=0", 1),
+        ("THREADSAFE=1", 1),
+    ] {
+        let found: i64 = sqlx::query_scalar("SELECT sqlite_compileoption_used($1)")
+            .bind(option)
+            .fetch_one(&db.pool)
+            .await
+            .expect("compile option");
+        assert_eq!(found, used, "{option}");
+    }
+}
