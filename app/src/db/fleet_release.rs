@@ -1,5 +1,5 @@
-//! The fleet release view: mini_programs LEFT JOIN release_status LEFT JOIN release_facts
-//! (the newest code_audits / code_commits per appid and the one release state of
+//! The fleet release view: mini_programs LEFT JOIN release_facts (the newest code_audits /
+//! code_commits per appid, the online version and the one release state of
 //! domain::fleet_release, stored by triggers). Filters, sort and pagination run in the
 //! database.
 
@@ -46,14 +46,14 @@ impl From<Row> for FleetRow {
 }
 
 /// One row per mini program. The newest commit's template, the newest audit, the release
-/// state and the template shown come from `release_facts`, which triggers keep current
-/// (migrations 0011 and 0013): nothing is computed per row here.
+/// state, the template shown and the online version come from `release_facts`, which
+/// triggers keep current (migrations 0011, 0013 and 0029): nothing is computed per row here,
+/// and a row takes one lookup by AppID.
 const BASE: &str = "SELECT p.appid, p.nick_name, p.merchant_id, m.name AS merchant_name, \
-     a.template_id, rs.online_version, rs.online_released_at, rs.gray_percentage, \
+     a.template_id, a.online_version, a.online_released_at, a.gray_percentage, \
      a.audit_version, a.audit_status, a.audit_submitted_at, a.last_rejection, a.release_state \
      FROM mini_programs p \
      LEFT JOIN merchants m ON m.id = p.merchant_id \
-     LEFT JOIN release_status rs ON rs.appid = p.appid \
      LEFT JOIN release_facts a ON a.appid = p.appid";
 
 const COLUMNS: &str = "f.appid, f.nick_name, f.merchant_id, f.merchant_name, f.template_id, \
@@ -76,11 +76,11 @@ const ROW_COLUMNS: FilterColumns = FilterColumns {
     audit_version: "f.audit_version",
 };
 
-/// In the tables [`counts`] joins: `a` release_facts, `p` mini_programs, `rs` release_status.
+/// In the tables [`counts`] joins: `a` release_facts, `p` mini_programs.
 const TABLE_COLUMNS: FilterColumns = FilterColumns {
     merchant: "p.merchant_id",
     template: "a.template_id",
-    online_version: "rs.online_version",
+    online_version: "a.online_version",
     audit_version: "a.audit_version",
 };
 
@@ -241,9 +241,6 @@ pub async fn counted(
         sql.push("(SELECT COUNT(*) FROM release_facts a");
         if scope.is_some() || q.merchant_id.is_some() {
             sql.push(" JOIN mini_programs p ON p.appid = a.appid");
-        }
-        if !q.version.is_empty() {
-            sql.push(" LEFT JOIN release_status rs ON rs.appid = a.appid");
         }
         sql.push(" WHERE a.release_state = ").bind(*state);
         push_filters(&mut sql, scope, q, &TABLE_COLUMNS);

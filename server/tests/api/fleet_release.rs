@@ -424,6 +424,22 @@ async fn state_in(app: &TestApp, table: &str, appid: &str) -> (String, Option<i6
     .unwrap()
 }
 
+/// The online version, its release time and the gray percentage of `appid` in `table`, as
+/// [`state_in`] (kept in release_facts since migration 0029).
+async fn online_in(
+    app: &TestApp,
+    table: &str,
+    appid: &str,
+) -> (Option<String>, Option<i64>, Option<i64>) {
+    sqlx::query_as(&format!(
+        "SELECT online_version, online_released_at, gray_percentage FROM {table} WHERE appid = $1"
+    ))
+    .bind(appid)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
 /// The whole fleet's counts per state as kept (migration 0026) agree with counting them. The
 /// demo's own audits may move a state between the reads, so they are read until they hold.
 async fn kept_counts_agree(app: &TestApp, when: &str) {
@@ -534,6 +550,12 @@ async fn the_stored_release_state_follows_the_release_steps() {
             assert_eq!(stored, (state.to_owned(), template), "after {step}");
             let computed = state_in(app, "release_facts_of", appid).await;
             assert_eq!(computed, stored, "after {step}");
+            let online = online_in(app, "release_facts", appid).await;
+            assert_eq!(
+                online,
+                online_in(app, "release_facts_of", appid).await,
+                "after {step}"
+            );
             kept_counts_agree(app, step).await;
         }
     };
@@ -578,6 +600,22 @@ async fn the_stored_release_state_follows_the_release_steps() {
     expect("the release", "online", Some(41)).await;
     set_gray(&app.db, appid, Some((1, 20)), 1400).await.unwrap();
     expect("a gray plan", "gray", Some(41)).await;
+    // A wider gray: only the percentage changes, and the fleet's row shows it.
+    set_gray(&app.db, appid, Some((1, 50)), 1450).await.unwrap();
+    expect("a wider gray", "gray", Some(41)).await;
+    let online = online_in(&app, "release_facts", appid).await;
+    assert_eq!(online, (Some("4.0.0".to_owned()), Some(1300), Some(50)));
+    let staff = app.signed_in(ADMIN).await;
+    let view = app
+        .call_ok(&staff, "releases/fleet", query(json!({"state": "gray"})))
+        .await;
+    let row = view["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|r| r["appid"] == appid))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(row["gray_percentage"], 50, "{view}");
+    assert_eq!(row["online_version"], "4.0.0", "{view}");
     set_gray(&app.db, appid, Some((3, 20)), 1500).await.unwrap();
     expect("the gray plan's end", "online", Some(41)).await;
     // A commit of another template: the fleet shows the template online until it is released.
